@@ -1,0 +1,314 @@
+"""The method's derived figures, as pure functions over plain values.
+
+Nothing here touches the database or the clock: callers pass `today`, so every
+figure can be checked by hand. These are computed on every read, never stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+CLASS_RANK = {"A": 0, "B": 1, "C": 2}
+EPSILON = 1e-9
+
+
+# --- 80/20 -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParetoEntry:
+    id: str
+    revenue: float
+    rank: int
+    share: float
+    cumulative: float
+    key: bool
+
+
+def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> list[ParetoEntry]:
+    """Rank accounts by revenue and flag the key accounts.
+
+    Key accounts are the smallest top set whose revenue reaches `threshold` of the
+    total; an account tied with the last one admitted is admitted too, since equal
+    revenue earns equal treatment. Ties share a rank (1, 2, 2, 4) and keep the
+    caller's order. Accounts without revenue are never key; with no revenue at all
+    there are no key accounts and every share is 0.
+    """
+    ordered = sorted(revenues, key=lambda item: -item[1])
+    total = sum(revenue for _, revenue in ordered)
+    entries: list[ParetoEntry] = []
+    cumulative = 0.0
+    rank = 0
+    previous: float | None = None
+    last_key_revenue: float | None = None
+    for position, (row_id, revenue) in enumerate(ordered, start=1):
+        if revenue != previous:
+            rank = position
+            previous = revenue
+        share = revenue / total if total > 0 else 0.0
+        needed = cumulative < threshold - EPSILON
+        key = revenue > 0 and (needed or revenue == last_key_revenue)
+        if key:
+            last_key_revenue = revenue
+        cumulative += share
+        entries.append(ParetoEntry(row_id, revenue, rank, share, min(cumulative, 1.0), key))
+    return entries
+
+
+# --- input-output quadrant ---------------------------------------------------------
+
+FOCUS_INVEST = "Focus in: invest"
+FOCUS_GROW = "Focus in: grow"
+CUT_INPUT = "Review: cut input"
+MAINTAIN = "Maintain: basic service"
+
+
+@dataclass(frozen=True)
+class IOFigures:
+    id: str
+    revenue: float
+    profit: float
+    influence: float
+    people: float
+    money: float
+    material: float
+
+
+@dataclass(frozen=True)
+class QuadrantEntry:
+    id: str
+    output: float
+    input: float
+    quadrant: str
+
+    @property
+    def focus_in(self) -> bool:
+        return self.output >= 0.5
+
+
+def _normalised(values: list[float]) -> list[float]:
+    low, high = min(values), max(values)
+    if high - low < EPSILON:
+        return [0.5] * len(values)
+    return [(value - low) / (high - low) for value in values]
+
+
+def quadrants(rows: Sequence[IOFigures]) -> list[QuadrantEntry]:
+    """Place accounts by output (revenue, profit, influence) against input (people,
+    money, material). Each measure is min-max normalised across the portfolio to
+    0..1 (a measure where all accounts are equal counts 0.5) and the three are
+    averaged. Scores of 0.5 and above are "high"; high output is where to focus in.
+    """
+    if not rows:
+        return []
+    columns = {
+        name: _normalised([float(getattr(row, name)) for row in rows])
+        for name in ("revenue", "profit", "influence", "people", "money", "material")
+    }
+    entries = []
+    for index, row in enumerate(rows):
+        output = sum(columns[name][index] for name in ("revenue", "profit", "influence")) / 3
+        spent = sum(columns[name][index] for name in ("people", "money", "material")) / 3
+        if output >= 0.5:
+            name = FOCUS_INVEST if spent >= 0.5 else FOCUS_GROW
+        else:
+            name = CUT_INPUT if spent >= 0.5 else MAINTAIN
+        entries.append(QuadrantEntry(row.id, output, spent, name))
+    return entries
+
+
+# --- funnel --------------------------------------------------------------------------
+
+CLASS_STAGES = (("C", "potential"), ("B", "incubating"), ("A", "producing"))
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    name: str
+    count: int
+    value: float
+    weighted: float = 0.0
+
+
+@dataclass(frozen=True)
+class Funnel:
+    accounts: tuple[FunnelStage, ...]
+    projects: tuple[FunnelStage, ...]
+
+
+def funnel(
+    accounts: Iterable[tuple[str, float]],
+    projects: Iterable[tuple[str, float, int]],
+    project_stages: Sequence[str],
+) -> Funnel:
+    """Accounts (class, revenue) per funnel stage, potential first; projects (stage,
+    amount, probability %) per stage, with the amount weighted by probability."""
+    counts: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for account_class, revenue in accounts:
+        counts[account_class][0] += 1
+        counts[account_class][1] += revenue
+    account_stages = tuple(FunnelStage(name, int(counts[cls][0]), counts[cls][1]) for cls, name in CLASS_STAGES)
+    by_stage: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for stage, amount, probability in projects:
+        by_stage[stage][0] += 1
+        by_stage[stage][1] += amount
+        by_stage[stage][2] += amount * probability / 100
+    project_rows = tuple(
+        FunnelStage(stage, int(by_stage[stage][0]), by_stage[stage][1], by_stage[stage][2]) for stage in project_stages
+    )
+    return Funnel(account_stages, project_rows)
+
+
+# --- contact cadence -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cadence:
+    days_since: int | None
+    cadence_days: int
+    stale: bool
+
+    def due_on(self, today: date) -> date:
+        """When the next contact was (or is) due; never contacted means due today."""
+        if self.days_since is None:
+            return today
+        return today - timedelta(days=self.days_since) + timedelta(days=self.cadence_days)
+
+
+def cadence(last_contact: date | None, cadence_days: int, today: date) -> Cadence:
+    """Stale when never contacted, or when more days than the cadence have passed."""
+    if last_contact is None:
+        return Cadence(None, cadence_days, True)
+    days = (today - last_contact).days
+    return Cadence(days, cadence_days, days > cadence_days)
+
+
+# --- procurement forecast --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    year: int
+    amount: float
+    method: str
+    basis: tuple[tuple[int, float], ...]
+
+
+def forecast(purchases: Iterable[tuple[date, float]], year: int, window: int = 3) -> Forecast | None:
+    """Forecast `year`'s purchases from the complete years before it.
+
+    Method: yearly totals over the last `window` years before `year` (years since
+    the first purchase with no purchases count as 0). With one such year the
+    forecast repeats it; with more, it extends the least-squares linear trend one
+    year, floored at 0. No purchase before `year` means no forecast (None), not 0.
+    """
+    totals: dict[int, float] = defaultdict(float)
+    for day, amount in purchases:
+        if day.year < year:
+            totals[day.year] += amount
+    if not totals:
+        return None
+    first = max(min(totals), year - window)
+    basis = tuple((y, totals.get(y, 0.0)) for y in range(first, year))
+    if len(basis) == 1:
+        return Forecast(year, basis[0][1], f"same as {basis[0][0]} (one year of history)", basis)
+    xs = [y for y, _ in basis]
+    ys = [total for _, total in basis]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
+    amount = max(0.0, mean_y + slope * (year - mean_x))
+    return Forecast(year, amount, f"linear trend over {xs[0]}-{xs[-1]}", basis)
+
+
+# --- agenda ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    kind: str  # "action", "follow-up" or "stale"
+    account_id: str
+    account_name: str
+    account_class: str
+    title: str
+    due: date | None
+    ref_id: str
+
+    def overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+
+KIND_RANK = {"action": 0, "follow-up": 1, "stale": 2}
+
+
+def agenda_order(items: Iterable[AgendaItem], today: date) -> list[AgendaItem]:
+    """A before B before C ("even a cooked duck can fly away": the producing account
+    comes first); within a class overdue work first, then by due date."""
+    return sorted(
+        items,
+        key=lambda item: (
+            CLASS_RANK.get(item.account_class, 3),
+            not item.overdue(today),
+            item.due or date.max,
+            KIND_RANK.get(item.kind, 3),
+            item.title,
+        ),
+    )
+
+
+# --- red flags ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionPerson:
+    name: str
+    stance: str
+    last_met: date | None
+
+
+@dataclass(frozen=True)
+class Threat:
+    competitor: str
+    threat: int
+    countered: bool
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    decision_people: tuple[DecisionPerson, ...] = ()
+    last_visit: tuple[date, str] | None = None
+    threats: tuple[Threat, ...] = ()
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    code: str
+    message: str
+
+
+def red_flags(facts: AccountFacts, cadence_days: int, today: date, high_threat: int = 4) -> list[RedFlag]:
+    """The warning signs of the method for one account, in a fixed order."""
+    flags: list[RedFlag] = []
+    people = facts.decision_people
+    if not people:
+        flags.append(RedFlag("no-decision-supporter", "Nobody in the decision layer is known yet"))
+    elif not any(person.stance == "supporter" for person in people):
+        flags.append(RedFlag("no-decision-supporter", "No supporter in the decision layer"))
+    unmet = [
+        person.name for person in people if person.last_met is None or (today - person.last_met).days > cadence_days
+    ]
+    if unmet:
+        flags.append(
+            RedFlag("decision-not-met", f"Decision layer not met within {cadence_days} days: {', '.join(unmet)}")
+        )
+    if facts.last_visit and not facts.last_visit[1].strip():
+        flags.append(
+            RedFlag("no-commitment", f"The last visit ({facts.last_visit[0].isoformat()}) ended without a commitment")
+        )
+    for threat in facts.threats:
+        if threat.threat >= high_threat and not threat.countered:
+            message = f"{threat.competitor} is a high threat ({threat.threat}/5) with no counter-action"
+            flags.append(RedFlag("unanswered-threat", message))
+    return flags

@@ -1,0 +1,128 @@
+"""Bring a database to this planner's schema at start-up, safely.
+
+On SQLite the whole upgrade is one `BEGIN IMMEDIATE` transaction: the revision is
+re-read inside the lock (eight apps starting at once upgrade exactly once), the
+database is backed up with the SQLite backup API, the steps run with foreign keys
+off (a batch rebuild with them on cascades deletes into child rows), and
+`foreign_key_check` must come back clean before the commit. A database stamped
+with a revision this planner does not know was written by a newer version: it is
+refused, never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from planner.db import Database, sqlite_path
+from planner.errors import DatabaseUnavailable, SchemaTooNew
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What start-up did: the revisions crossed and where the backup went."""
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "planner:migrations")
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is None:
+        return
+    script = ScriptDirectory.from_config(_config())
+    try:
+        script.get_revision(revision)
+    except Exception as error:
+        raise SchemaTooNew(
+            f"This database was written by a newer version of the planner (schema {revision}). "
+            "Upgrade the planner to open it; the file was not changed."
+        ) from error
+
+
+def _backup(connection: sa.Connection, db_path: Path, revision: str | None) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.before-{revision or 'none'}-{stamp}.bak")
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, db_path.stat().st_mode & 0o777))
+    source: sqlite3.Connection = connection.connection.driver_connection
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+    return target
+
+
+def _has_tables(connection: sa.Connection) -> bool:
+    return bool(sa.inspect(connection).get_table_names())
+
+
+def upgrade(database: Database) -> Upgrade | None:
+    """Upgrade to head if needed; None when the schema was already current."""
+    head = head_revision()
+    with database.engine.connect() as connection:
+        found = current_revision(connection)
+        connection.rollback()
+    _check_known(found)
+    if found == head:
+        return None
+    if not database.is_sqlite:
+        return _upgrade_plain(database, found, head)
+    return _upgrade_sqlite(database, head)
+
+
+def _upgrade_plain(database: Database, found: str | None, head: str) -> Upgrade:
+    config = _config()
+    with database.write_connection() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return Upgrade(found, head, None)
+
+
+def _upgrade_sqlite(database: Database, head: str) -> Upgrade | None:
+    db_path = sqlite_path(database.url)
+    config = _config()
+    with database.engine.connect() as connection:
+        raw: sqlite3.Connection = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with database.immediate(connection):
+                found = current_revision(connection)
+                _check_known(found)
+                if found == head:
+                    return None
+                backup = _backup(connection, db_path, found) if db_path and _has_tables(connection) else None
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseUnavailable(
+                        f"Upgrading the database would break {len(broken)} links between records; "
+                        f"nothing was changed. A backup is at {backup}."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+    return Upgrade(found, head, backup)

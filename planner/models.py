@@ -1,0 +1,229 @@
+"""SQLModel tables: every concept of the key-account method has a home here.
+
+Every table shares `Record`: a UUID string key (laptop copies must merge later),
+timestamps, who changed it last, a `version` used by SQLAlchemy as
+`version_id_col` for optimistic locking, and a `deleted_at` tombstone so deletions
+can be synced and undone. No relationships are declared: the store queries
+explicitly, so objects handed to the UI are plain once detached.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+CLASSES = ("A", "B", "C")
+TIERS = ("major", "minor", "tracked", "other")
+LAYERS = ("image", "decision", "implementation", "usage")
+STANCES = ("supporter", "neutral", "opponent", "unknown")
+PROJECT_STAGES = ("potential", "incubating", "producing", "won", "lost")
+SWOT_KINDS = ("S", "W", "O", "T")
+ACTION_STATUSES = ("todo", "doing", "done")
+
+LAYER_VALUES = {
+    "image": "The institution's standing (地位)",
+    "decision": "Recognition from leadership (领导认可)",
+    "implementation": "Getting the job done well (把事做好)",
+    "usage": "Convenience, ease of use (方便好用)",
+}
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Record(SQLModel):
+    """Columns every table carries; see the module docstring for why."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="")
+    version: int = Field(default=1)
+    deleted_at: datetime | None = Field(default=None, index=True)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy's declared_attr signature
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Industry(Record, table=True):
+    name_en: str = Field(index=True)
+    name_zh: str = ""
+    tier: str = "other"
+    procurement_pattern: str = ""
+
+
+class Account(Record, table=True):
+    name: str = Field(index=True)
+    industry_id: str | None = Field(default=None, foreign_key="industry.id", index=True)
+    region: str = ""
+    account_class: str = "C"
+    owner: str = Field(default="", index=True)
+    revenue: float = 0.0
+    profit: float = 0.0
+    influence: int = 3
+    input_people: float = 0.0
+    input_money: float = 0.0
+    input_material: float = 0.0
+    application_level: str = ""
+    problems: str = ""
+    procurement_method: str = ""
+    notes: str = ""
+    cadence_days: int | None = None
+
+
+class OrgUnit(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    parent_id: str | None = Field(default=None, foreign_key="orgunit.id")
+    name: str
+    responsibilities: str = ""
+
+
+class Person(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    unit_id: str | None = Field(default=None, foreign_key="orgunit.id", index=True)
+    reports_to_id: str | None = Field(default=None, foreign_key="person.id")
+    name: str = Field(index=True)
+    title: str = ""
+    layer: str = "usage"
+    value_orientation: str = ""
+    characteristics: str = ""
+    influence: int = 3
+    closeness: int = 1
+    stance: str = "unknown"
+    phone: str = ""
+    email: str = ""
+    notes: str = ""
+
+
+class Project(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    name: str
+    description: str = ""
+    amount: float = 0.0
+    funding_source: str = ""
+    procurement_method: str = ""
+    expected_date: date | None = None
+    stage: str = "potential"
+    probability: int = 0
+
+
+class Purchase(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    purchased_on: date
+    amount: float
+    description: str = ""
+
+
+class Competitor(Record, table=True):
+    name: str = Field(index=True)
+    notes: str = ""
+
+
+class CompetitorPosition(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    competitor_id: str = Field(foreign_key="competitor.id", index=True)
+    partner: str = ""
+    relationship: str = ""
+    reputation: str = ""
+    experience: str = ""
+    capability: str = ""
+    allies: str = ""
+    weaknesses: str = ""
+    threat: int = 3
+
+
+class SwotItem(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    kind: str
+    text: str
+
+
+class Goal(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    phase: str = ""
+    text: str
+    due_date: date | None = None
+    owner: str = ""
+
+
+class Action(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    goal_id: str | None = Field(default=None, foreign_key="goal.id")
+    person_id: str | None = Field(default=None, foreign_key="person.id")
+    competitor_position_id: str | None = Field(default=None, foreign_key="competitorposition.id")
+    title: str
+    status: str = "todo"
+    position: int = 0
+    due_date: date | None = None
+    owner: str = ""
+    notes: str = ""
+
+
+class Visit(Record, table=True):
+    account_id: str = Field(foreign_key="account.id", index=True)
+    visited_on: date = Field(index=True)
+    purpose: str = ""
+    appointment_made: bool = False
+    brought_cards: bool = False
+    brought_notebook: bool = False
+    brought_address_book: bool = False
+    brought_material: bool = False
+    brought_quotation: bool = False
+    outcome: str = ""
+    commitment: str = ""
+    next_step: str = ""
+    next_step_date: date | None = None
+
+
+class VisitAttendee(Record, table=True):
+    """A person met at a visit: the link behind "last met" and the cadence flags."""
+
+    visit_id: str = Field(foreign_key="visit.id", index=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+
+
+class PlanReview(Record, table=True):
+    """A dated TAT note: think, act, think again about the account plan."""
+
+    account_id: str = Field(foreign_key="account.id", index=True)
+    reviewed_on: date
+    text: str
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only: who changed which row, when, and each field's old and new value."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str = Field(index=True)
+    row_id: str = Field(index=True)
+    action: str
+    who: str
+    at: datetime = Field(default_factory=utcnow)
+    changes: str = "{}"
+
+
+ENTITIES: tuple[type[Record], ...] = (
+    Industry,
+    Account,
+    OrgUnit,
+    Person,
+    Project,
+    Purchase,
+    Competitor,
+    CompetitorPosition,
+    SwotItem,
+    Goal,
+    Action,
+    Visit,
+    VisitAttendee,
+    PlanReview,
+)

@@ -1,0 +1,191 @@
+"""Portfolio figures: the store's plain rows run through the pure analyses.
+
+Each function gathers what it needs in a few set-based queries (never one query
+per account), so the figures stay quick on a 10k-account portfolio.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from planner import analysis
+from planner import models as m
+from planner.store import AccountRow, Store
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """One customer-list line: the stored row plus everything derived from it."""
+
+    row: AccountRow
+    pareto: analysis.ParetoEntry
+    quadrant: analysis.QuadrantEntry
+    cadence: analysis.Cadence
+
+
+def cadence_days(store: Store, account_class: str, override: int | None) -> int:
+    return override or store.settings.cadence.get(account_class, 90)
+
+
+def summarise(store: Store, rows: list[AccountRow], today: date) -> list[AccountSummary]:
+    """Pareto, quadrant and cadence for `rows` (the whole portfolio), in their order."""
+    revenues = [(r.id, r.revenue) for r in rows]
+    ranked = {e.id: e for e in analysis.pareto(revenues, store.settings.key_threshold)}
+    placed = {
+        e.id: e
+        for e in analysis.quadrants(
+            [
+                analysis.IOFigures(
+                    r.id, r.revenue, r.profit, r.influence, r.input_people, r.input_money, r.input_material
+                )
+                for r in rows
+            ]
+        )
+    }
+    return [
+        AccountSummary(
+            row,
+            ranked[row.id],
+            placed[row.id],
+            analysis.cadence(row.last_contact, cadence_days(store, row.account_class, row.cadence_days), today),
+        )
+        for row in rows
+    ]
+
+
+def portfolio(store: Store, today: date) -> list[AccountSummary]:
+    return summarise(store, store.account_rows(), today)
+
+
+def funnel(store: Store) -> analysis.Funnel:
+    a, p = m.Account, m.Project
+    with store.db.read() as session:
+        accounts = session.execute(select(a.account_class, a.revenue).where(col(a.deleted_at).is_(None))).all()
+        projects = session.execute(select(p.stage, p.amount, p.probability).where(col(p.deleted_at).is_(None))).all()
+    return analysis.funnel(accounts, projects, m.PROJECT_STAGES)
+
+
+def forecast(store: Store, account_id: str, year: int) -> analysis.Forecast | None:
+    p = m.Purchase
+    with store.db.read() as session:
+        rows = session.execute(
+            select(p.purchased_on, p.amount).where(p.account_id == account_id, col(p.deleted_at).is_(None))
+        ).all()
+    return analysis.forecast(rows, year)
+
+
+def yearly_purchases(store: Store, account_id: str) -> list[tuple[int, float]]:
+    """Purchase totals per calendar year, oldest first."""
+    totals: dict[int, float] = defaultdict(float)
+    for purchase in store.list(m.Purchase, account_id=account_id):
+        totals[purchase.purchased_on.year] += purchase.amount
+    return sorted(totals.items())
+
+
+def _last_visits(account_id: str | None):
+    v = m.Visit
+    ranked = select(
+        v.account_id,
+        v.visited_on,
+        v.commitment,
+        v.next_step,
+        v.next_step_date,
+        v.id,
+        sa.func.row_number()
+        .over(partition_by=v.account_id, order_by=(col(v.visited_on).desc(), col(v.created_at).desc()))
+        .label("n"),
+    ).where(col(v.deleted_at).is_(None))
+    if account_id:
+        ranked = ranked.where(v.account_id == account_id)
+    ranked = ranked.subquery()
+    return select(ranked).where(ranked.c.n == 1)
+
+
+def red_flags(store: Store, today: date, account_id: str | None = None) -> dict[str, list[analysis.RedFlag]]:
+    """Red flags per live account (only accounts that have any), or for one account."""
+    a, p, va, v = m.Account, m.Person, m.VisitAttendee, m.Visit
+    cp, c, act = m.CompetitorPosition, m.Competitor, m.Action
+    accounts = select(a.id, a.account_class, a.cadence_days).where(col(a.deleted_at).is_(None))
+    people = (
+        select(p.account_id, p.name, p.stance, sa.func.max(v.visited_on))
+        .outerjoin(va, sa.and_(va.person_id == p.id, col(va.deleted_at).is_(None)))
+        .outerjoin(v, sa.and_(v.id == va.visit_id, col(v.deleted_at).is_(None)))
+        .where(p.layer == "decision", col(p.deleted_at).is_(None))
+        .group_by(p.id, p.account_id, p.name, p.stance)
+        .order_by(p.name)
+    )
+    countered = select(act.id).where(act.competitor_position_id == cp.id, col(act.deleted_at).is_(None)).exists()
+    threats = (
+        select(cp.account_id, c.name, cp.threat, countered)
+        .join(c, col(cp.competitor_id) == c.id)
+        .where(col(cp.deleted_at).is_(None))
+        .order_by(c.name)
+    )
+    if account_id:
+        accounts = accounts.where(a.id == account_id)
+        people = people.where(p.account_id == account_id)
+        threats = threats.where(cp.account_id == account_id)
+    facts: dict[str, dict] = defaultdict(lambda: {"decision_people": [], "threats": [], "last_visit": None})
+    with store.db.read() as session:
+        account_rows = session.execute(accounts).all()
+        for acc, name, stance, last_met in session.execute(people):
+            facts[acc]["decision_people"].append(analysis.DecisionPerson(name, stance, last_met))
+        for acc, name, threat, is_countered in session.execute(threats):
+            facts[acc]["threats"].append(analysis.Threat(name, threat, bool(is_countered)))
+        for row in session.execute(_last_visits(account_id)):
+            facts[row.account_id]["last_visit"] = (row.visited_on, row.commitment)
+    result = {}
+    for acc, account_class, override in account_rows:
+        found = facts[acc]
+        account_facts = analysis.AccountFacts(
+            tuple(found["decision_people"]), found["last_visit"], tuple(found["threats"])
+        )
+        flags = analysis.red_flags(
+            account_facts, cadence_days(store, account_class, override), today, store.settings.high_threat
+        )
+        if flags:
+            result[acc] = flags
+    return result
+
+
+def agenda(store: Store, today: date, horizon_days: int = 7) -> list[analysis.AgendaItem]:
+    """Open actions and visit follow-ups due within the horizon (or overdue), and stale
+    accounts, in the method's priority order."""
+    until = today + timedelta(days=horizon_days)
+    a, act = m.Account, m.Action
+    actions = (
+        select(act.id, act.title, act.due_date, a.id, a.name, a.account_class)
+        .join(a, col(act.account_id) == a.id)
+        .where(
+            col(act.deleted_at).is_(None),
+            col(a.deleted_at).is_(None),
+            act.status != "done",
+            col(act.due_date).is_not(None),
+            col(act.due_date) <= until,
+        )
+    )
+    last = _last_visits(None).subquery()
+    follow_ups = (
+        select(last.c.id, last.c.next_step, last.c.next_step_date, a.id, a.name, a.account_class)
+        .join(a, a.id == last.c.account_id)
+        .where(col(a.deleted_at).is_(None), last.c.next_step_date.is_not(None), last.c.next_step_date <= until)
+    )
+    items: list[analysis.AgendaItem] = []
+    with store.db.read() as session:
+        for ref, title, due, acc, name, cls in session.execute(actions):
+            items.append(analysis.AgendaItem("action", acc, name, cls, title, due, ref))
+        for ref, step, due, acc, name, cls in session.execute(follow_ups):
+            items.append(analysis.AgendaItem("follow-up", acc, name, cls, step or "Follow up", due, ref))
+    for summary in portfolio(store, today):
+        if summary.cadence.stale:
+            row = summary.row
+            since = summary.cadence.days_since
+            title = "Never contacted" if since is None else f"No contact for {since} days"
+            due = summary.cadence.due_on(today)
+            items.append(analysis.AgendaItem("stale", row.id, row.name, row.account_class, title, due, row.id))
+    return analysis.agenda_order(items, today)

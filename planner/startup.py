@@ -1,0 +1,29 @@
+"""Open a store the way every client does: check the file, migrate, seed reference data."""
+
+from __future__ import annotations
+
+from sqlalchemy import exc
+
+from planner import config, locations, migrate, seed
+from planner.db import Database, prepare_sqlite_file, sqlite_path, to_url, translate
+from planner.store import Store
+
+
+def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
+    """Raise a `PlannerError` with a clear sentence if the database is unusable."""
+    url = to_url(db or locations.default_database())
+    path = sqlite_path(url)
+    if path is not None:
+        prepare_sqlite_file(path)
+    database = Database(url, user)
+    try:
+        migrate.upgrade(database)
+        store = Store(database, settings or config.load(locations.config_file()))
+        seed.industries(store)
+    except exc.DBAPIError as error:
+        database.close()
+        raise translate(error) from error
+    except BaseException:
+        database.close()
+        raise
+    return store

@@ -1,0 +1,468 @@
+"""The only way the UI and the CLI reach data.
+
+Reads return plain objects: frozen dataclasses for the screens' listings (only the
+columns shown), or model instances detached from their session. Writes validate
+every field first (a `ValidationError` maps fields to messages and nothing is
+written), run in one `BEGIN IMMEDIATE` transaction, and take the version the caller
+read: if the row moved on since, a `Conflict` says who changed it and when.
+Deletes set a tombstone, cascading to the rows that belong to the deleted one, so
+a restore brings the whole record back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col, select
+
+from planner import fields
+from planner import models as m
+from planner.audit import encode, insert_changes
+from planner.config import Settings
+from planner.db import Database
+from planner.errors import Conflict, NotFound, ValidationError
+
+T = TypeVar("T", bound=m.Record)
+
+CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
+    m.Account: tuple(
+        (child, "account_id")
+        for child in (
+            m.OrgUnit,
+            m.Person,
+            m.Project,
+            m.Purchase,
+            m.CompetitorPosition,
+            m.SwotItem,
+            m.Goal,
+            m.Action,
+            m.Visit,
+            m.PlanReview,
+        )
+    ),
+    m.Competitor: ((m.CompetitorPosition, "competitor_id"),),
+    m.Visit: ((m.VisitAttendee, "visit_id"),),
+}
+
+ORDER: dict[type[m.Record], tuple[Any, ...]] = {
+    m.Industry: (m.Industry.tier, m.Industry.name_en),
+    m.Account: (m.Account.name,),
+    m.OrgUnit: (m.OrgUnit.name,),
+    m.Person: (m.Person.name,),
+    m.Project: (m.Project.expected_date, m.Project.name),
+    m.Purchase: (col(m.Purchase.purchased_on).desc(),),
+    m.Competitor: (m.Competitor.name,),
+    m.Action: (m.Action.status, m.Action.position),
+    m.Visit: (col(m.Visit.visited_on).desc(),),
+    m.PlanReview: (col(m.PlanReview.reviewed_on).desc(),),
+    m.Goal: (m.Goal.due_date, m.Goal.text),
+}
+
+PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: str
+    name: str
+    industry: str
+    industry_zh: str
+    tier: str
+    account_class: str
+    owner: str
+    revenue: float
+    profit: float
+    influence: int
+    input_people: float
+    input_money: float
+    input_material: float
+    cadence_days: int | None
+    last_contact: date | None
+    version: int
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    id: str
+    name: str
+    title: str
+    layer: str
+    stance: str
+    account_id: str
+    account_name: str
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    id: str
+    parent_id: str | None
+    name: str
+    responsibilities: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PersonNode:
+    id: str
+    unit_id: str | None
+    reports_to_id: str | None
+    name: str
+    title: str
+    layer: str
+    stance: str
+    influence: int
+    closeness: int
+    version: int
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    units: tuple[UnitNode, ...]
+    people: tuple[PersonNode, ...]
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    action: str
+    who: str
+    at: datetime
+    changes: str
+
+
+def _escape_like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _live(model: type[m.Record]):
+    return col(model.deleted_at).is_(None)
+
+
+class Store:
+    """Queries and commands over one `Database`; the app and CLI get one injected."""
+
+    def __init__(self, database: Database, settings: Settings | None = None):
+        self.db = database
+        self.settings = settings or Settings()
+
+    # --- generic reads -------------------------------------------------------------
+
+    def get(self, model: type[T], row_id: str) -> T:
+        with self.db.read() as session:
+            return self._live_row(session, model, row_id)
+
+    def list(self, model: type[T], *, account_id: str | None = None, **equal: Any) -> list[T]:
+        """Live rows of `model`, optionally of one account or matching `equal` fields."""
+        query = select(model).where(_live(model))
+        if account_id is not None:
+            equal["account_id"] = account_id
+        for name, value in equal.items():
+            query = query.where(getattr(model, name) == value)
+        query = query.order_by(*ORDER.get(model, (model.created_at,)))
+        with self.db.read() as session:
+            return list(session.exec(query).all())
+
+    def history(self, model: type[m.Record], row_id: str) -> list[ChangeEntry]:
+        query = (
+            select(m.ChangeLog)
+            .where(m.ChangeLog.table_name == model.__tablename__, m.ChangeLog.row_id == row_id)
+            .order_by(m.ChangeLog.id)
+        )
+        with self.db.read() as session:
+            return [ChangeEntry(e.action, e.who, e.at, e.changes) for e in session.exec(query)]
+
+    # --- generic writes ------------------------------------------------------------
+
+    def create(self, model: type[T], **values: Any) -> T:
+        errors = fields.validate(model, values, creating=True)
+        if errors:
+            raise ValidationError(errors)
+        with self.db.write() as session:
+            row = model(**values)
+            self._check_links(session, row, values)
+            self._fill_defaults(session, row, values)
+            session.add(row)
+        return row
+
+    def update(self, model: type[T], row_id: str, version: int, **changes: Any) -> T:
+        """Apply `changes` if the row is still at `version`, else raise `Conflict`."""
+        errors = fields.validate(model, changes, creating=False)
+        if errors:
+            raise ValidationError(errors)
+        try:
+            with self.db.write() as session:
+                row = self._current(session, model, row_id, version)
+                before = {name: getattr(row, name) for name in changes}
+                for name, value in changes.items():
+                    setattr(row, name, value)
+                self._check_links(session, row, changes)
+                self._follow_changes(session, row, before)
+        except StaleDataError:
+            raise self._conflict(model, row_id) from None
+        return row
+
+    def delete(self, model: type[m.Record], row_id: str, version: int) -> None:
+        """Tombstone the row and everything that belongs to it."""
+        with self.db.write() as session:
+            row = self._current(session, model, row_id, version)
+            now = m.utcnow()
+            if isinstance(row, m.OrgUnit):
+                self._hand_members_up(session, row)
+            self._tombstone(session, row, now)
+
+    def restore(self, model: type[T], row_id: str) -> T:
+        """Bring back a deleted row and the rows deleted with it."""
+        with self.db.write() as session:
+            row = session.get(model, row_id)
+            if row is None or row.deleted_at is None:
+                raise NotFound(f"There is no deleted {model.__name__.lower()} to restore.")
+            self._untombstone(session, row, row.deleted_at)
+        return row
+
+    def bulk_insert(
+        self,
+        batches: Sequence[tuple[type[m.Record], Sequence[dict[str, Any]]]],
+        unless_any: type[m.Record] | None = None,
+    ) -> int:
+        """Insert many validated rows in one transaction (imports, demo data, benchmarks).
+
+        Rows carry their own `id`; links between them may point forwards (checked by
+        the database at commit). With `unless_any`, nothing is inserted when that
+        table already has rows, decided inside the write lock. Every row is logged.
+        """
+        for model, rows in batches:
+            for row in rows:
+                errors = fields.validate(model, {k: v for k, v in row.items() if k != "id"}, creating=True)
+                if errors:
+                    raise ValidationError(errors)
+        now = m.utcnow()
+        who = self.db.user
+        stamps = {"created_at": now, "updated_at": now, "updated_by": who, "version": 1, "deleted_at": None}
+        count = 0
+        with self.db.write_connection() as connection:
+            if unless_any is not None and connection.execute(select(unless_any.id).limit(1)).first():
+                return 0
+            if self.db.is_sqlite:
+                connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            for model, rows in batches:
+                if not rows:
+                    continue
+                connection.execute(sa.insert(model.__table__), [{**row, **stamps} for row in rows])
+                log = [
+                    {
+                        "table_name": model.__tablename__,
+                        "row_id": row["id"],
+                        "action": "insert",
+                        "who": who,
+                        "at": now,
+                        "changes": encode(insert_changes(row)),
+                    }
+                    for row in rows
+                ]
+                connection.execute(sa.insert(m.ChangeLog.__table__), log)
+                count += len(rows)
+        return count
+
+    # --- screen queries ------------------------------------------------------------
+
+    def account_rows(self, search: str = "") -> list[AccountRow]:
+        """The customer list's columns, with the last visit date, ordered by name."""
+        a, i, v = m.Account, m.Industry, m.Visit
+        last = (
+            select(v.account_id, sa.func.max(v.visited_on).label("last"))
+            .where(_live(v))
+            .group_by(v.account_id)
+            .subquery()
+        )
+        query = (
+            select(
+                a.id,
+                a.name,
+                i.name_en,
+                i.name_zh,
+                i.tier,
+                a.account_class,
+                a.owner,
+                a.revenue,
+                a.profit,
+                a.influence,
+                a.input_people,
+                a.input_money,
+                a.input_material,
+                a.cadence_days,
+                last.c.last,
+                a.version,
+            )
+            .select_from(a)
+            .outerjoin(i, col(a.industry_id) == i.id)
+            .outerjoin(last, last.c.account_id == a.id)
+            .where(_live(a))
+            .order_by(a.name)
+        )
+        if search.strip():
+            pattern = _escape_like(search.strip())
+            query = query.where(
+                sa.or_(*(col(c).ilike(pattern, escape="\\") for c in (a.name, a.owner, i.name_en, i.name_zh)))
+            )
+        with self.db.read() as session:
+            return [
+                AccountRow(*row[:2], row[2] or "", row[3] or "", row[4] or "other", *row[5:])
+                for row in session.execute(query)
+            ]
+
+    def search_people(self, text: str, limit: int = 50) -> list[PersonHit]:
+        """People whose name or title contains `text`, across all accounts."""
+        p, a = m.Person, m.Account
+        pattern = _escape_like(text.strip())
+        query = (
+            select(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
+            .join(a, col(p.account_id) == a.id)
+            .where(_live(p), sa.or_(col(p.name).ilike(pattern, escape="\\"), col(p.title).ilike(pattern, escape="\\")))
+            .order_by(p.name)
+            .limit(limit)
+        )
+        with self.db.read() as session:
+            return [PersonHit(*row) for row in session.execute(query)]
+
+    def org_tree(self, account_id: str) -> OrgTree:
+        u, p = m.OrgUnit, m.Person
+        units = (
+            select(u.id, u.parent_id, u.name, u.responsibilities, u.version)
+            .where(u.account_id == account_id, _live(u))
+            .order_by(u.name)
+        )
+        people = (
+            select(
+                p.id,
+                p.unit_id,
+                p.reports_to_id,
+                p.name,
+                p.title,
+                p.layer,
+                p.stance,
+                p.influence,
+                p.closeness,
+                p.version,
+            )
+            .where(p.account_id == account_id, _live(p))
+            .order_by(p.name)
+        )
+        with self.db.read() as session:
+            return OrgTree(
+                tuple(UnitNode(*row) for row in session.execute(units)),
+                tuple(PersonNode(*row) for row in session.execute(people)),
+            )
+
+    def visit_people(self, visit_id: str) -> list[m.Person]:
+        query = (
+            select(m.Person)
+            .join(m.VisitAttendee, col(m.VisitAttendee.person_id) == m.Person.id)
+            .where(m.VisitAttendee.visit_id == visit_id, _live(m.VisitAttendee))
+            .order_by(m.Person.name)
+        )
+        with self.db.read() as session:
+            return list(session.exec(query).all())
+
+    # --- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def _live_row(session: Session, model: type[T], row_id: str) -> T:
+        row = session.get(model, row_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFound(f"That {model.__name__.lower()} no longer exists (it may have been deleted).")
+        return row
+
+    def _current(self, session: Session, model: type[T], row_id: str, version: int) -> T:
+        row = self._live_row(session, model, row_id)
+        if row.version != version:
+            raise Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+        return row
+
+    def _conflict(self, model: type[m.Record], row_id: str) -> Conflict:
+        row = self.get(model, row_id)
+        return Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+
+    @staticmethod
+    def _check_links(session: Session, row: m.Record, values: dict[str, Any]) -> None:
+        """Links must point at live rows of the same account, and trees may not loop."""
+        errors: dict[str, str] = {}
+        for field in fields.FIELDS[type(row)]:
+            target_id = values.get(field.name)
+            if field.kind != "ref" or not target_id:
+                continue
+            target = session.get(field.target, target_id)
+            if target is None or target.deleted_at is not None:
+                errors[field.name] = f"{field.label}: that {field.target.__name__.lower()} does not exist."
+            elif (
+                field.name != "account_id"
+                and hasattr(target, "account_id")
+                and getattr(row, "account_id", None) not in (None, target.account_id)
+            ):
+                errors[field.name] = f"{field.label} belongs to another account."
+            elif PARENT_FIELD.get(type(row)) == field.name:
+                parent = target
+                while parent is not None:
+                    if parent.id == row.id:
+                        errors[field.name] = f"{field.label} cannot be this record or one below it."
+                        break
+                    next_id = getattr(parent, field.name)
+                    parent = session.get(type(row), next_id) if next_id else None
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _fill_defaults(session: Session, row: m.Record, values: dict[str, Any]) -> None:
+        if isinstance(row, m.Person) and "value_orientation" not in values:
+            row.value_orientation = m.LAYER_VALUES[row.layer]
+        if isinstance(row, m.Action) and "position" not in values:
+            row.position = Store._column_end(session, row.account_id, row.status)
+
+    @staticmethod
+    def _follow_changes(session: Session, row: m.Record, before: dict[str, Any]) -> None:
+        """Keep derived defaults in step: a person's values follow the layer unless
+        edited; an action moved to another column goes to its end."""
+        if (
+            isinstance(row, m.Person)
+            and "layer" in before
+            and "value_orientation" not in before
+            and row.value_orientation in ("", m.LAYER_VALUES.get(before["layer"]))
+        ):
+            row.value_orientation = m.LAYER_VALUES[row.layer]
+        if isinstance(row, m.Action) and before.get("status", row.status) != row.status and "position" not in before:
+            row.position = Store._column_end(session, row.account_id, row.status, exclude=row.id)
+
+    @staticmethod
+    def _column_end(session: Session, account_id: str, status: str, exclude: str | None = None) -> int:
+        query = select(sa.func.max(m.Action.position)).where(
+            m.Action.account_id == account_id, m.Action.status == status, _live(m.Action)
+        )
+        if exclude:
+            query = query.where(m.Action.id != exclude)
+        highest = session.exec(query).one()
+        return 0 if highest is None else highest + 1
+
+    @staticmethod
+    def _hand_members_up(session: Session, unit: m.OrgUnit) -> None:
+        """A deleted unit's sub-units and people move up to its parent, never vanish."""
+        for child in session.exec(select(m.OrgUnit).where(m.OrgUnit.parent_id == unit.id, _live(m.OrgUnit))):
+            child.parent_id = unit.parent_id
+        for person in session.exec(select(m.Person).where(m.Person.unit_id == unit.id, _live(m.Person))):
+            person.unit_id = unit.parent_id
+
+    def _tombstone(self, session: Session, row: m.Record, now: datetime) -> None:
+        row.deleted_at = now
+        for child_model, link in CHILDREN.get(type(row), ()):
+            query = select(child_model).where(getattr(child_model, link) == row.id, _live(child_model))
+            for child in session.exec(query):
+                self._tombstone(session, child, now)
+
+    def _untombstone(self, session: Session, row: m.Record, stamp: datetime) -> None:
+        row.deleted_at = None
+        for child_model, link in CHILDREN.get(type(row), ()):
+            query = select(child_model).where(getattr(child_model, link) == row.id, child_model.deleted_at == stamp)
+            for child in session.exec(query):
+                self._untombstone(session, child, stamp)
