@@ -254,6 +254,8 @@ def agenda_order(items: Iterable[AgendaItem], today: date) -> list[AgendaItem]:
             item.due or date.max,
             KIND_RANK.get(item.kind, 3),
             item.title,
+            item.account_name,
+            item.ref_id,
         ),
     )
 

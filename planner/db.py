@@ -92,14 +92,14 @@ def translate(error: BaseException) -> PlannerError:
     return DatabaseUnavailable(f"The database reported an error: {getattr(error, 'orig', error)}")
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -124,11 +124,11 @@ def _translated() -> Iterator[None]:
 class Database:
     """Engine plus session factories; built from a URL so tests pass a tmp file."""
 
-    def __init__(self, url: str, user: str | None = None):
+    def __init__(self, url: str, user: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.url = url
         self.user = user or current_user()
         self.is_sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
-        self.engine = _sqlite_engine(url) if self.is_sqlite else sa.create_engine(url)
+        self.engine = _sqlite_engine(url, busy_timeout_ms) if self.is_sqlite else sa.create_engine(url)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
         self._reader = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, class_=Session, expire_on_commit=False)

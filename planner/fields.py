@@ -24,8 +24,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """`kind` is one of: name, text, long, money, amount, score, percent, days, date,
-    choice, ref, flag. `name` is required short text; `ref` points at `target`."""
+    """`kind` is one of: name, text, long, money, amount, score, percent, days,
+    position, date, choice, ref, flag. `name` is required short text; `ref` points at `target`."""
 
     name: str
     label: str
@@ -139,6 +139,7 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
         _f("competitor_position_id", "Counters competitor", "ref", target=m.CompetitorPosition),
         _f("title", "Title", "name"),
         _f("status", "Status", "choice", choices=m.ACTION_STATUSES),
+        _f("position", "Position in column", "position"),
         _f("due_date", "Due", "date"),
         _f("owner", "Owner"),
         _f("notes", "Notes", "long"),
@@ -211,8 +212,8 @@ def check(field: FieldSpec, value: Any) -> str | None:
         if abs(value) > MONEY_MAX:
             return f"{label} is implausibly large (at most {MONEY_MAX:,.0f})."
         return None
-    if kind in ("score", "percent", "days"):
-        low, high = {"score": (1, 5), "percent": (0, 100), "days": (1, 3650)}[kind]
+    if kind in ("score", "percent", "days", "position"):
+        low, high = {"score": (1, 5), "percent": (0, 100), "days": (1, 3650), "position": (0, 10**9)}[kind]
         if isinstance(value, bool) or not isinstance(value, int):
             return f"{label} must be a whole number."
         if not low <= value <= high:
@@ -250,7 +251,7 @@ def parse(field: FieldSpec, raw: str) -> Any:
         if not _NUMBER.match(cleaned):
             raise ValueError(f"{label} must be a number, like 120000, 120k or 12万.")
         return float(cleaned) * scale
-    if kind in ("score", "percent", "days"):
+    if kind in ("score", "percent", "days", "position"):
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"{label} must be a whole number.")
         return int(text)

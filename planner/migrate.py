@@ -36,24 +36,27 @@ class Upgrade:
     backup: Path | None
 
 
-def _config() -> Config:
+SCRIPTS = "planner:migrations"
+
+
+def _config(scripts: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", "planner:migrations")
+    config.set_main_option("script_location", scripts)
     return config
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revision(scripts: str = SCRIPTS) -> str:
+    return ScriptDirectory.from_config(_config(scripts)).get_current_head()
 
 
 def current_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _check_known(revision: str | None) -> None:
+def _check_known(revision: str | None, scripts: str) -> None:
     if revision is None:
         return
-    script = ScriptDirectory.from_config(_config())
+    script = ScriptDirectory.from_config(_config(scripts))
     try:
         script.get_revision(revision)
     except Exception as error:
@@ -63,16 +66,20 @@ def _check_known(revision: str | None) -> None:
         ) from error
 
 
-def _backup(connection: sa.Connection, db_path: Path, revision: str | None) -> Path:
+def _backup(db_path: Path, revision: str | None) -> Path:
+    """Copy the committed database with the backup API (a file copy of a live
+    database can be corrupt). Called while the upgrade holds the write lock, from a
+    second connection: readers are still allowed, and nothing changes under it."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = db_path.with_name(f"{db_path.name}.before-{revision or 'none'}-{stamp}.bak")
     os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, db_path.stat().st_mode & 0o777))
-    source: sqlite3.Connection = connection.connection.driver_connection
+    source = sqlite3.connect(db_path)
     destination = sqlite3.connect(target)
     try:
         source.backup(destination)
     finally:
         destination.close()
+        source.close()
     return target
 
 
@@ -80,41 +87,43 @@ def _has_tables(connection: sa.Connection) -> bool:
     return bool(sa.inspect(connection).get_table_names())
 
 
-def upgrade(database: Database) -> Upgrade | None:
-    """Upgrade to head if needed; None when the schema was already current."""
-    head = head_revision()
+def upgrade(database: Database, scripts: str = SCRIPTS) -> Upgrade | None:
+    """Upgrade to head if needed; None when the schema was already current.
+
+    `scripts` is the Alembic script location (tests pass one with extra steps)."""
+    head = head_revision(scripts)
     with database.engine.connect() as connection:
         found = current_revision(connection)
         connection.rollback()
-    _check_known(found)
+    _check_known(found, scripts)
     if found == head:
         return None
     if not database.is_sqlite:
-        return _upgrade_plain(database, found, head)
-    return _upgrade_sqlite(database, head)
+        return _upgrade_plain(database, found, head, scripts)
+    return _upgrade_sqlite(database, head, scripts)
 
 
-def _upgrade_plain(database: Database, found: str | None, head: str) -> Upgrade:
-    config = _config()
+def _upgrade_plain(database: Database, found: str | None, head: str, scripts: str) -> Upgrade:
+    config = _config(scripts)
     with database.write_connection() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return Upgrade(found, head, None)
 
 
-def _upgrade_sqlite(database: Database, head: str) -> Upgrade | None:
+def _upgrade_sqlite(database: Database, head: str, scripts: str) -> Upgrade | None:
     db_path = sqlite_path(database.url)
-    config = _config()
+    config = _config(scripts)
     with database.engine.connect() as connection:
         raw: sqlite3.Connection = connection.connection.driver_connection
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with database.immediate(connection):
                 found = current_revision(connection)
-                _check_known(found)
+                _check_known(found, scripts)
                 if found == head:
                     return None
-                backup = _backup(connection, db_path, found) if db_path and _has_tables(connection) else None
+                backup = _backup(db_path, found) if db_path and _has_tables(connection) else None
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

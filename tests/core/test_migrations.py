@@ -1,0 +1,117 @@
+"""Start-up migrations: from nothing, on an existing file, through a rebuild, and refusal."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from records import make_account
+
+from planner import migrate
+from planner import models as m
+from planner.db import Database, prepare_sqlite_file, to_url
+from planner.errors import SchemaTooNew
+from planner.startup import open_store
+
+PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
+
+
+def _revision(path: Path) -> str | None:
+    with sqlite3.connect(path) as connection:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path, db_path):
+    prepare_sqlite_file(db_path)
+    database = Database(to_url(db_path))
+    result = migrate.upgrade(database)
+    database.close()
+    assert result == migrate.Upgrade(None, migrate.head_revision(), None)
+    assert _revision(db_path) == migrate.head_revision()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_starting_on_a_current_database_changes_nothing(tmp_path, db_path, store):
+    make_account(store)
+    database = Database(to_url(db_path))
+    assert migrate.upgrade(database) is None
+    database.close()
+    reopened = open_store(str(db_path))
+    assert [r.name for r in reopened.account_rows()] == ["Acme"]
+    reopened.db.close()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_a_database_from_a_newer_planner_is_refused_untouched(db_path, store):
+    store.db.close()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(SchemaTooNew, match="newer version of the planner"):
+        open_store(str(db_path))
+    assert db_path.read_bytes() == before
+
+
+def _scripts_with_a_rebuild(tmp_path: Path) -> str:
+    """The shipped migrations plus one that rebuilds the parent table `account`."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_rebuild_account.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "9000"
+            down_revision = {migrate.head_revision()!r}
+            branch_labels = None
+            depends_on = None
+
+
+            def upgrade():
+                with op.batch_alter_table("account", recreate="always") as batch:
+                    batch.add_column(sa.Column("website", sa.String(), nullable=True))
+
+
+            def downgrade():
+                pass
+            """
+        )
+    )
+    return str(scripts)
+
+
+def test_a_rebuild_of_a_parent_table_keeps_every_child_row_and_backs_up_first(tmp_path, db_path, store):
+    account = make_account(store)
+    for name in ("Zhang", "Li", "Wang"):
+        store.create(m.Person, account_id=account.id, name=name)
+    store.db.close()
+
+    database = Database(to_url(db_path))
+    result = migrate.upgrade(database, scripts=_scripts_with_a_rebuild(tmp_path))
+    database.close()
+
+    assert result.to_revision == "9000"
+    assert result.backup is not None and result.backup.exists()
+    with sqlite3.connect(result.backup) as backup:
+        assert backup.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+        assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with sqlite3.connect(db_path) as upgraded:
+        assert upgraded.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+        assert upgraded.execute("SELECT count(*) FROM account").fetchone()[0] == 1
+        assert "website" in [row[1] for row in upgraded.execute("PRAGMA table_info(account)")]
+        assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert _revision(db_path) == "9000"
+
+
+def test_foreign_keys_are_back_on_after_an_upgrade(tmp_path, db_path, store):
+    store.db.close()
+    database = Database(to_url(db_path))
+    migrate.upgrade(database, scripts=_scripts_with_a_rebuild(tmp_path))
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.close()

@@ -1,0 +1,300 @@
+"""The store against a real SQLite file: CRUD, versions, the log, tombstones, links."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import pytest
+from records import EDITABLE, make_account, sample_values
+
+from planner import models as m
+from planner.errors import Conflict, NotFound, ValidationError
+from planner.startup import open_store
+
+ENTITIES = [model for model in m.ENTITIES]
+
+
+@pytest.mark.parametrize("model", ENTITIES, ids=lambda model: model.__name__)
+def test_create_read_update_delete_restore_every_entity(store, model):
+    values = sample_values(store, model)
+    created = store.create(model, **values)
+    assert created.version == 1
+    assert created.updated_by == "rep-a"
+
+    fetched = store.get(model, created.id)
+    for name, value in values.items():
+        assert getattr(fetched, name) == value
+    assert created.id in [row.id for row in store.list(model)]
+
+    field = EDITABLE.get(model)
+    if field:
+        updated = store.update(model, created.id, created.version, **{field: "changed ✓ 已更新"})
+        assert updated.version == 2
+        assert getattr(store.get(model, created.id), field) == "changed ✓ 已更新"
+    current = store.get(model, created.id)
+
+    store.delete(model, current.id, current.version)
+    with pytest.raises(NotFound):
+        store.get(model, created.id)
+    assert created.id not in [row.id for row in store.list(model)]
+
+    restored = store.restore(model, created.id)
+    assert restored.deleted_at is None
+    assert store.get(model, created.id).id == created.id
+
+
+def test_update_with_a_stale_version_raises_conflict_naming_who(db_path, store):
+    account = make_account(store)
+    other = open_store(str(db_path), user="rep-b")
+    try:
+        other.update(m.Account, account.id, account.version, notes="theirs")
+        with pytest.raises(Conflict) as raised:
+            store.update(m.Account, account.id, account.version, notes="mine")
+    finally:
+        other.db.close()
+    assert raised.value.who == "rep-b"
+    assert raised.value.current_version == 2
+    assert "rep-b" in str(raised.value)
+    assert store.get(m.Account, account.id).notes == "theirs"
+
+
+def test_delete_with_a_stale_version_raises_conflict(store):
+    account = make_account(store)
+    store.update(m.Account, account.id, account.version, region="East")
+    with pytest.raises(Conflict):
+        store.delete(m.Account, account.id, account.version)
+    assert store.get(m.Account, account.id).region == "East"
+
+
+def test_change_log_records_insert_update_delete_restore_with_old_and_new(store):
+    account = make_account(store, revenue=100.0)
+    account = store.update(m.Account, account.id, account.version, revenue=250.0, region="华东")
+    store.delete(m.Account, account.id, account.version)
+    store.restore(m.Account, account.id)
+
+    entries = store.history(m.Account, account.id)
+    assert [e.action for e in entries] == ["insert", "update", "delete", "restore"]
+    assert {e.who for e in entries} == {"rep-a"}
+    inserted = json.loads(entries[0].changes)
+    assert inserted["name"] == [None, "Acme"]
+    assert inserted["revenue"] == [None, 100.0]
+    assert json.loads(entries[1].changes) == {"revenue": [100.0, 250.0], "region": ["", "华东"]}
+
+
+def test_an_update_that_changes_nothing_is_not_logged_and_keeps_the_version(store):
+    account = make_account(store, region="North")
+    same = store.update(m.Account, account.id, account.version, region="North")
+    assert same.version == account.version
+    assert [e.action for e in store.history(m.Account, account.id)] == ["insert"]
+
+
+def test_deleting_an_account_hides_its_records_and_restore_brings_them_back(store):
+    account = make_account(store)
+    person = store.create(m.Person, account_id=account.id, name="王处长")
+    visit = store.create(m.Visit, account_id=account.id, visited_on=date(2026, 10, 1))
+    store.create(m.VisitAttendee, visit_id=visit.id, person_id=person.id)
+
+    store.delete(m.Account, account.id, account.version)
+    assert store.list(m.Person) == []
+    assert store.list(m.VisitAttendee) == []
+    assert store.search_people("王") == []
+    assert store.account_rows() == []
+
+    store.restore(m.Account, account.id)
+    assert [p.name for p in store.list(m.Person)] == ["王处长"]
+    assert len(store.list(m.VisitAttendee)) == 1
+
+
+def test_restore_leaves_rows_deleted_earlier_deleted(store):
+    account = make_account(store)
+    gone = store.create(m.Person, account_id=account.id, name="Left earlier")
+    store.create(m.Person, account_id=account.id, name="Stays")
+    store.delete(m.Person, gone.id, gone.version)
+    account = store.get(m.Account, account.id)
+    store.delete(m.Account, account.id, account.version)
+    store.restore(m.Account, account.id)
+    assert [p.name for p in store.list(m.Person)] == ["Stays"]
+
+
+def test_deleting_a_unit_moves_its_people_and_sub_units_up(store):
+    account = make_account(store)
+    top = store.create(m.OrgUnit, account_id=account.id, name="President's office")
+    middle = store.create(m.OrgUnit, account_id=account.id, name="Asset office", parent_id=top.id)
+    below = store.create(m.OrgUnit, account_id=account.id, name="Network centre", parent_id=middle.id)
+    person = store.create(m.Person, account_id=account.id, name="Chen", unit_id=middle.id)
+
+    store.delete(m.OrgUnit, middle.id, middle.version)
+    assert store.get(m.OrgUnit, below.id).parent_id == top.id
+    assert store.get(m.Person, person.id).unit_id == top.id
+
+
+def test_restore_of_something_not_deleted_is_refused(store):
+    account = make_account(store)
+    with pytest.raises(NotFound):
+        store.restore(m.Account, account.id)
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"name": ""}, "name", "required"),
+        ({"name": "   "}, "name", "blank"),
+        ({"name": "x" * 201}, "name", "too long"),
+        ({"name": "ok", "notes": "x" * 10_000}, "notes", "too long"),
+        ({"name": "ok", "revenue": float("nan")}, "revenue", "real number"),
+        ({"name": "ok", "revenue": math.inf}, "revenue", "real number"),
+        ({"name": "ok", "revenue": -5.0}, "revenue", "negative"),
+        ({"name": "ok", "revenue": "12k"}, "revenue", "number"),
+        ({"name": "ok", "influence": 9}, "influence", "between 1 and 5"),
+        ({"name": "ok", "account_class": "D"}, "account_class", "one of A, B, C"),
+        ({"name": "bad\x00name"}, "name", "control characters"),
+        ({"name": "ok", "cadence_days": 0}, "cadence_days", "between"),
+        ({"name": "ok", "colour": "red"}, "colour", "not a field"),
+    ],
+)
+def test_bad_account_values_get_a_message_at_the_field_and_nothing_is_written(store, values, field, words):
+    with pytest.raises(ValidationError) as raised:
+        store.create(m.Account, **values)
+    assert field in raised.value.errors
+    assert words in raised.value.errors[field]
+    assert store.account_rows() == []
+
+
+def test_impossible_dates_are_refused(store):
+    account = make_account(store)
+    with pytest.raises(ValidationError) as raised:
+        store.create(m.Visit, account_id=account.id, visited_on=date(1066, 10, 14))
+    assert "between 1900 and 2200" in raised.value.errors["visited_on"]
+    assert store.list(m.Visit) == []
+
+
+def test_a_rejected_update_leaves_the_row_unchanged(store):
+    account = make_account(store, revenue=10.0)
+    with pytest.raises(ValidationError):
+        store.update(m.Account, account.id, account.version, revenue=float("nan"), region="West")
+    row = store.get(m.Account, account.id)
+    assert (row.revenue, row.region, row.version) == (10.0, "", 1)
+
+
+def test_cjk_and_emoji_text_round_trips(store):
+    account = make_account(store, name="江南科技大学 🎓", notes="重点客户 — 📈 " * 100)
+    assert store.get(m.Account, account.id).name == "江南科技大学 🎓"
+    assert [r.name for r in store.account_rows("科技")] == ["江南科技大学 🎓"]
+
+
+def test_links_must_point_at_live_rows_of_the_same_account(store):
+    first, second = make_account(store, name="First"), make_account(store, name="Second")
+    unit = store.create(m.OrgUnit, account_id=second.id, name="Library")
+    with pytest.raises(ValidationError) as raised:
+        store.create(m.Person, account_id=first.id, name="Zhou", unit_id=unit.id)
+    assert "another account" in raised.value.errors["unit_id"]
+    with pytest.raises(ValidationError) as raised:
+        store.create(m.Person, account_id=first.id, name="Zhou", unit_id="no-such-unit")
+    assert "does not exist" in raised.value.errors["unit_id"]
+
+
+def test_a_unit_cannot_be_moved_under_itself_or_its_descendants(store):
+    account = make_account(store)
+    top = store.create(m.OrgUnit, account_id=account.id, name="Top")
+    child = store.create(m.OrgUnit, account_id=account.id, name="Child", parent_id=top.id)
+    with pytest.raises(ValidationError) as raised:
+        store.update(m.OrgUnit, top.id, top.version, parent_id=child.id)
+    assert "parent_id" in raised.value.errors
+    assert store.get(m.OrgUnit, top.id).parent_id is None
+
+
+def test_reports_to_cannot_loop(store):
+    account = make_account(store)
+    boss = store.create(m.Person, account_id=account.id, name="Boss")
+    aide = store.create(m.Person, account_id=account.id, name="Aide", reports_to_id=boss.id)
+    with pytest.raises(ValidationError):
+        store.update(m.Person, boss.id, boss.version, reports_to_id=aide.id)
+
+
+def test_person_values_follow_the_layer_unless_edited(store):
+    account = make_account(store)
+    person = store.create(m.Person, account_id=account.id, name="Sun", layer="usage")
+    assert person.value_orientation == m.LAYER_VALUES["usage"]
+    person = store.update(m.Person, person.id, person.version, layer="image")
+    assert person.value_orientation == m.LAYER_VALUES["image"]
+    person = store.update(m.Person, person.id, person.version, value_orientation="Wants a quiet life")
+    person = store.update(m.Person, person.id, person.version, layer="decision")
+    assert person.value_orientation == "Wants a quiet life"
+
+
+def test_new_actions_go_to_the_end_of_their_column(store):
+    account = make_account(store)
+    first = store.create(m.Action, account_id=account.id, title="One")
+    second = store.create(m.Action, account_id=account.id, title="Two")
+    doing = store.create(m.Action, account_id=account.id, title="Three", status="doing")
+    assert (first.position, second.position, doing.position) == (0, 1, 0)
+    moved = store.update(m.Action, first.id, first.version, status="doing")
+    assert moved.position == 1
+
+
+def test_account_rows_carry_industry_and_last_contact_and_filter(store):
+    industry = next(i for i in store.list(m.Industry) if i.name_en == "Finance")
+    bank = make_account(store, name="Harbour Bank", industry_id=industry.id, owner="anna")
+    make_account(store, name="Hill School", owner="li.wei")
+    store.create(m.Visit, account_id=bank.id, visited_on=date(2026, 9, 1))
+    store.create(m.Visit, account_id=bank.id, visited_on=date(2026, 11, 3))
+
+    rows = {r.name: r for r in store.account_rows()}
+    assert rows["Harbour Bank"].industry == "Finance"
+    assert rows["Harbour Bank"].industry_zh == "金融"
+    assert rows["Harbour Bank"].tier == "major"
+    assert rows["Harbour Bank"].last_contact == date(2026, 11, 3)
+    assert rows["Hill School"].last_contact is None
+    assert rows["Hill School"].tier == "other"
+    assert [r.name for r in store.account_rows("金融")] == ["Harbour Bank"]
+    assert [r.name for r in store.account_rows("LI.WEI")] == ["Hill School"]
+    assert [r.name for r in store.account_rows("100%_")] == []
+
+
+def test_search_people_by_name_or_title_across_accounts(store):
+    first, second = make_account(store, name="First"), make_account(store, name="Second")
+    store.create(m.Person, account_id=first.id, name="张校长", title="校长")
+    store.create(m.Person, account_id=second.id, name="Mary Chen", title="IT director")
+    store.create(m.Person, account_id=second.id, name="Tom", title="Teacher")
+    assert [(h.name, h.account_name) for h in store.search_people("校长")] == [("张校长", "First")]
+    assert [h.name for h in store.search_people("direct")] == ["Mary Chen"]
+    assert len(store.search_people("", limit=2)) == 2
+
+
+def test_org_tree_returns_units_and_people_of_one_account(store):
+    account = make_account(store)
+    unit = store.create(m.OrgUnit, account_id=account.id, name="Library")
+    store.create(m.Person, account_id=account.id, name="Librarian", unit_id=unit.id)
+    store.create(m.Person, account_id=make_account(store, name="Other").id, name="Stranger")
+    tree = store.org_tree(account.id)
+    assert [u.name for u in tree.units] == ["Library"]
+    assert [(p.name, p.unit_id) for p in tree.people] == [("Librarian", unit.id)]
+
+
+def test_visit_people_lists_who_was_met(store):
+    account = make_account(store)
+    visit = store.create(m.Visit, account_id=account.id, visited_on=date(2026, 11, 20))
+    for name in ("Zhao", "Qian"):
+        person = store.create(m.Person, account_id=account.id, name=name)
+        store.create(m.VisitAttendee, visit_id=visit.id, person_id=person.id)
+    assert [p.name for p in store.visit_people(visit.id)] == ["Qian", "Zhao"]
+
+
+def test_industries_are_seeded_once_with_all_tiers(store, db_path):
+    industries = store.list(m.Industry)
+    assert {i.tier for i in industries} == {"major", "minor", "tracked", "other"}
+    assert len([i for i in industries if i.tier != "other"]) == 15
+    again = open_store(str(db_path))
+    try:
+        assert len(again.list(m.Industry)) == len(industries)
+    finally:
+        again.db.close()
+
+
+def test_bulk_insert_validates_before_writing_anything(store):
+    rows = [{"id": m.new_id(), "name": "Fine"}, {"id": m.new_id(), "name": ""}]
+    with pytest.raises(ValidationError):
+        store.bulk_insert([(m.Account, rows)])
+    assert store.account_rows() == []
