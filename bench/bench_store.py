@@ -10,6 +10,7 @@ figure misses its target.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import sqlite3
@@ -48,7 +49,9 @@ class Result:
         return self.p95_ms <= self.target_ms
 
 
-def _samples(runs: int, warmup: int, call: Callable[..., object], prepare: Callable[[int], tuple] | None = None):
+def _samples(
+    runs: int, warmup: int, call: Callable[..., object], prepare: Callable[[int], tuple] | None = None
+) -> list[float]:
     """Milliseconds per call for `runs` calls after `warmup` untimed ones; `prepare(n)`
     makes the n-th call's arguments outside the timing."""
     times = []
@@ -159,6 +162,7 @@ def _bench(path: str, args: argparse.Namespace) -> tuple[list[Result], dict[str,
             results.append(
                 Result(f"generate ({sum(rows.values()):,} rows)", elapsed, elapsed, TARGET_MS["generate"], 1)
             )
+        gc.freeze()  # as `planner` does once the app is loaded (see planner/cli.py)
         return results + run(store, args.runs, args.warmup, date.today()), rows
     finally:
         store.db.close()

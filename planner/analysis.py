@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
 CLASS_RANK = {"A": 0, "B": 1, "C": 2}
 EPSILON = 1e-9
@@ -18,8 +20,7 @@ EPSILON = 1e-9
 # --- 80/20 -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ParetoEntry:
+class ParetoEntry(NamedTuple):
     id: str
     revenue: float
     rank: int
@@ -37,7 +38,7 @@ def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> lis
     caller's order. Accounts without revenue are never key; with no revenue at all
     there are no key accounts and every share is 0.
     """
-    ordered = sorted(revenues, key=lambda item: -item[1])
+    ordered = sorted(revenues, key=itemgetter(1), reverse=True)
     total = sum(revenue for _, revenue in ordered)
     entries: list[ParetoEntry] = []
     cumulative = 0.0
@@ -66,8 +67,7 @@ CUT_INPUT = "Review: cut input"
 MAINTAIN = "Maintain: basic service"
 
 
-@dataclass(frozen=True)
-class IOFigures:
+class IOFigures(NamedTuple):
     id: str
     revenue: float
     profit: float
@@ -77,8 +77,7 @@ class IOFigures:
     material: float
 
 
-@dataclass(frozen=True)
-class QuadrantEntry:
+class QuadrantEntry(NamedTuple):
     id: str
     output: float
     input: float
@@ -89,11 +88,18 @@ class QuadrantEntry:
         return self.output >= 0.5
 
 
-def _normalised(values: list[float]) -> list[float]:
+def _normalised(values: Sequence[float]) -> list[float]:
     low, high = min(values), max(values)
     if high - low < EPSILON:
         return [0.5] * len(values)
-    return [(value - low) / (high - low) for value in values]
+    span = high - low
+    return [(value - low) / span for value in values]
+
+
+def _quadrant(output: float, spent: float) -> str:
+    if output >= 0.5:
+        return FOCUS_INVEST if spent >= 0.5 else FOCUS_GROW
+    return CUT_INPUT if spent >= 0.5 else MAINTAIN
 
 
 def quadrants(rows: Sequence[IOFigures]) -> list[QuadrantEntry]:
@@ -104,20 +110,13 @@ def quadrants(rows: Sequence[IOFigures]) -> list[QuadrantEntry]:
     """
     if not rows:
         return []
-    columns = {
-        name: _normalised([float(getattr(row, name)) for row in rows])
-        for name in ("revenue", "profit", "influence", "people", "money", "material")
-    }
-    entries = []
-    for index, row in enumerate(rows):
-        output = sum(columns[name][index] for name in ("revenue", "profit", "influence")) / 3
-        spent = sum(columns[name][index] for name in ("people", "money", "material")) / 3
-        if output >= 0.5:
-            name = FOCUS_INVEST if spent >= 0.5 else FOCUS_GROW
-        else:
-            name = CUT_INPUT if spent >= 0.5 else MAINTAIN
-        entries.append(QuadrantEntry(row.id, output, spent, name))
-    return entries
+    ids, revenue, profit, influence, people, money, material = zip(*rows, strict=True)
+    outputs = [sum(t) / 3 for t in zip(_normalised(revenue), _normalised(profit), _normalised(influence), strict=False)]
+    inputs = [sum(t) / 3 for t in zip(_normalised(people), _normalised(money), _normalised(material), strict=False)]
+    return [
+        QuadrantEntry(row_id, output, spent, _quadrant(output, spent))
+        for row_id, output, spent in zip(ids, outputs, inputs, strict=True)
+    ]
 
 
 # --- funnel --------------------------------------------------------------------------
@@ -165,8 +164,7 @@ def funnel(
 # --- contact cadence -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cadence:
+class Cadence(NamedTuple):
     days_since: int | None
     cadence_days: int
     stale: bool

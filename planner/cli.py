@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -62,7 +63,11 @@ def _open(db: str | None):
 def _run_tui(store) -> int:
     from planner.app import make_app
 
-    make_app(store).run()
+    app = make_app(store)
+    # Everything loaded so far lives as long as the process: keep it out of the
+    # collector's full passes (at 10k accounts they would double each list load).
+    gc.freeze()
+    app.run()
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -171,6 +170,9 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
 }
 
 
+_NAMES = {model: frozenset(field.name for field in specs) for model, specs in FIELDS.items()}
+
+
 def spec(model: type[m.Record], name: str) -> FieldSpec:
     for field in FIELDS[model]:
         if field.name == name:
@@ -178,9 +180,10 @@ def spec(model: type[m.Record], name: str) -> FieldSpec:
     raise KeyError(f"{model.__name__} has no editable field {name!r}")
 
 
-def _bad_characters(text: str, allow_newlines: bool) -> bool:
-    allowed = {"\n", "\t"} if allow_newlines else set()
-    return any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text)
+# Control characters (Unicode category Cc) and lone surrogates (Cs) cannot be stored
+# or shown; long text may keep tabs and line breaks.
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check(field: FieldSpec, value: Any) -> str | None:
@@ -197,7 +200,7 @@ def check(field: FieldSpec, value: Any) -> str | None:
         limit = LONG_MAX if kind == "long" else SHORT_MAX
         if len(value) > limit:
             return f"{label} is too long: {len(value):,} characters, at most {limit:,}."
-        if _bad_characters(value, allow_newlines=kind == "long"):
+        if (_BAD_IN_TEXT if kind == "long" else _BAD_IN_LINE).search(value):
             return f"{label} contains control characters that cannot be stored."
         if kind == "choice" and value not in field.choices:
             return f"{label} must be one of {', '.join(field.choices)}."
@@ -273,10 +276,8 @@ def parse(field: FieldSpec, raw: str) -> Any:
 def validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) -> dict[str, str]:
     """Messages per field for `values`; on create, required fields must be present."""
     errors: dict[str, str] = {}
-    known = {field.name: field for field in FIELDS[model]}
-    for name in values:
-        if name not in known:
-            errors[name] = f"{name} is not a field of {model.__name__}."
+    for name in values.keys() - _NAMES[model]:
+        errors[name] = f"{name} is not a field of {model.__name__}."
     for field in FIELDS[model]:
         if field.name in values or (creating and field.required):
             message = check(field, values.get(field.name))

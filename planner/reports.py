@@ -7,8 +7,8 @@ per account), so the figures stay quick on a 10k-account portfolio.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -18,8 +18,7 @@ from planner import models as m
 from planner.store import AccountRow, Store
 
 
-@dataclass(frozen=True)
-class AccountSummary:
+class AccountSummary(NamedTuple):
     """One customer-list line: the stored row plus everything derived from it."""
 
     row: AccountRow
@@ -34,27 +33,19 @@ def cadence_days(store: Store, account_class: str, override: int | None) -> int:
 
 def summarise(store: Store, rows: list[AccountRow], today: date) -> list[AccountSummary]:
     """Pareto, quadrant and cadence for `rows` (the whole portfolio), in their order."""
-    revenues = [(r.id, r.revenue) for r in rows]
-    ranked = {e.id: e for e in analysis.pareto(revenues, store.settings.key_threshold)}
-    placed = {
-        e.id: e
-        for e in analysis.quadrants(
-            [
-                analysis.IOFigures(
-                    r.id, r.revenue, r.profit, r.influence, r.input_people, r.input_money, r.input_material
-                )
-                for r in rows
-            ]
-        )
-    }
+    ranked = {e.id: e for e in analysis.pareto([(r.id, r.revenue) for r in rows], store.settings.key_threshold)}
+    placed = analysis.quadrants(
+        [(r.id, r.revenue, r.profit, r.influence, r.input_people, r.input_money, r.input_material) for r in rows]
+    )
+    cadence = store.settings.cadence
     return [
         AccountSummary(
             row,
             ranked[row.id],
-            placed[row.id],
-            analysis.cadence(row.last_contact, cadence_days(store, row.account_class, row.cadence_days), today),
+            quadrant,
+            analysis.cadence(row.last_contact, row.cadence_days or cadence.get(row.account_class, 90), today),
         )
-        for row in rows
+        for row, quadrant in zip(rows, placed, strict=True)
     ]
 
 

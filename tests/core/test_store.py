@@ -298,3 +298,19 @@ def test_bulk_insert_validates_before_writing_anything(store):
     with pytest.raises(ValidationError):
         store.bulk_insert([(m.Account, rows)])
     assert store.account_rows() == []
+
+
+def test_bulk_rows_are_stored_exactly_like_rows_saved_one_by_one(store):
+    one = make_account(store, name="One by one")
+    bulk_id = m.new_id()
+    store.bulk_insert([(m.Account, [{"id": bulk_id, "name": "In bulk"}])])
+    with store.db.engine.connect() as connection:
+        stored = dict(connection.exec_driver_sql("SELECT name, created_at FROM account").all())
+        logged = connection.exec_driver_sql("SELECT row_id, at FROM changelog").all()
+    assert len(stored["In bulk"]) == len(stored["One by one"])
+    assert {len(at) for _, at in logged} == {len(stored["One by one"])}
+    row = store.get(m.Account, bulk_id)
+    assert (row.region, row.account_class, row.influence, row.version) == ("", "C", 3, 1)
+    assert row.created_at.tzinfo is not None
+    assert row.created_at >= store.get(m.Account, one.id).created_at
+    assert [e.action for e in store.history(m.Account, bulk_id)] == ["insert"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 07:21:52.872628
+Create Date: 2026-11-27 07:45:12.509198
 """
 
 from collections.abc import Sequence
@@ -32,7 +32,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('changelog', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_changelog_row_id'), ['row_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_changelog_table_name'), ['table_name'], unique=False)
 
     op.create_table('competitor',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -46,7 +45,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('competitor', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_competitor_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_competitor_name'), ['name'], unique=False)
 
     op.create_table('industry',
@@ -63,7 +61,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('industry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_industry_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_industry_name_en'), ['name_en'], unique=False)
 
     op.create_table('account',
@@ -93,7 +90,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('account', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_account_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_account_industry_id'), ['industry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_account_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_account_owner'), ['owner'], unique=False)
@@ -122,7 +118,6 @@ def upgrade() -> None:
     with op.batch_alter_table('competitorposition', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_competitorposition_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_competitorposition_competitor_id'), ['competitor_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_competitorposition_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('goal',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -141,7 +136,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('goal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goal_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_goal_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('orgunit',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -160,7 +154,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('orgunit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_orgunit_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_orgunit_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('planreview',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -177,7 +170,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('planreview', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_planreview_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_planreview_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('project',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -200,7 +192,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_project_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('purchase',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -218,7 +209,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('purchase', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_purchase_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_purchase_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('swotitem',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -235,7 +225,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('swotitem', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_swotitem_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_swotitem_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('visit',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -261,9 +250,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visit_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visit_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_visit_visited_on'), ['visited_on'], unique=False)
+        batch_op.create_index('ix_visit_last', ['account_id', 'visited_on', 'deleted_at'], unique=False)
 
     op.create_table('person',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -293,8 +280,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_person_name'), ['name'], unique=False)
+        batch_op.create_index('ix_person_search', ['name', 'title', 'deleted_at', 'layer', 'stance', 'account_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('action',
@@ -322,7 +308,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_action_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_action_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('visitattendee',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -338,7 +323,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('visitattendee', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_visitattendee_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitattendee_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visitattendee_visit_id'), ['visit_id'], unique=False)
 
@@ -350,59 +334,47 @@ def downgrade() -> None:
     with op.batch_alter_table('visitattendee', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visitattendee_visit_id'))
         batch_op.drop_index(batch_op.f('ix_visitattendee_person_id'))
-        batch_op.drop_index(batch_op.f('ix_visitattendee_deleted_at'))
 
     op.drop_table('visitattendee')
     with op.batch_alter_table('action', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_action_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_action_account_id'))
 
     op.drop_table('action')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_person_name'))
-        batch_op.drop_index(batch_op.f('ix_person_deleted_at'))
+        batch_op.drop_index('ix_person_search')
         batch_op.drop_index(batch_op.f('ix_person_account_id'))
 
     op.drop_table('person')
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_visit_visited_on'))
-        batch_op.drop_index(batch_op.f('ix_visit_deleted_at'))
-        batch_op.drop_index(batch_op.f('ix_visit_account_id'))
+        batch_op.drop_index('ix_visit_last')
 
     op.drop_table('visit')
     with op.batch_alter_table('swotitem', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_swotitem_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_swotitem_account_id'))
 
     op.drop_table('swotitem')
     with op.batch_alter_table('purchase', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_purchase_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_purchase_account_id'))
 
     op.drop_table('purchase')
     with op.batch_alter_table('project', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_project_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_project_account_id'))
 
     op.drop_table('project')
     with op.batch_alter_table('planreview', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_planreview_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_planreview_account_id'))
 
     op.drop_table('planreview')
     with op.batch_alter_table('orgunit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_orgunit_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_orgunit_account_id'))
 
     op.drop_table('orgunit')
     with op.batch_alter_table('goal', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_goal_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_goal_account_id'))
 
     op.drop_table('goal')
     with op.batch_alter_table('competitorposition', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_competitorposition_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_competitorposition_competitor_id'))
         batch_op.drop_index(batch_op.f('ix_competitorposition_account_id'))
 
@@ -411,21 +383,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_account_owner'))
         batch_op.drop_index(batch_op.f('ix_account_name'))
         batch_op.drop_index(batch_op.f('ix_account_industry_id'))
-        batch_op.drop_index(batch_op.f('ix_account_deleted_at'))
 
     op.drop_table('account')
     with op.batch_alter_table('industry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_industry_name_en'))
-        batch_op.drop_index(batch_op.f('ix_industry_deleted_at'))
 
     op.drop_table('industry')
     with op.batch_alter_table('competitor', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_competitor_name'))
-        batch_op.drop_index(batch_op.f('ix_competitor_deleted_at'))
 
     op.drop_table('competitor')
     with op.batch_alter_table('changelog', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_changelog_table_name'))
         batch_op.drop_index(batch_op.f('ix_changelog_row_id'))
 
     op.drop_table('changelog')
