@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
@@ -35,11 +37,9 @@ def demo_database() -> str:
     return str(folder / "demo.db")
 
 
-def reference_data() -> Path:
+def reference_data() -> Traversable:
     """The bundled `data/` folder: beside the package in a checkout, `planner.data` once installed."""
     checkout = Path(__file__).resolve().parent.parent / "data"
     if (checkout / "industries.json").is_file():
         return checkout
-    from importlib.resources import files
-
-    return Path(str(files("planner.data")))
+    return files("planner.data")

@@ -33,7 +33,7 @@ def industry_id(key: str) -> str:
 
 
 def _load(name: str) -> Any:
-    return json.loads((locations.reference_data() / name).read_text(encoding="utf-8"))
+    return json.loads(locations.reference_data().joinpath(name).read_text(encoding="utf-8"))
 
 
 def industries(store: Store) -> int:
