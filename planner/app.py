@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from planner.screens.customer_list import CustomerListScreen
 from planner.store import Store
@@ -12,16 +17,48 @@ from planner.store import Store
 class PlannerApp(App):
     TITLE = "planner"
     CSS_PATH = "planner.tcss"
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit", tooltip="Leave the planner")]
+    BINDINGS = [
+        Binding("question_mark", "toggle_help", "Help", id="help", tooltip="Show or hide the keys of this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the planner", priority=True),
+    ]
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, today: date | None = None):
         super().__init__()
         self.store = store
+        self._today = today
+
+    def today(self) -> date:
+        """The day every figure is computed for (fixed in tests and snapshots)."""
+        return self._today or date.today()
 
     def on_mount(self) -> None:
         self.sub_title = self.store.db.url.rsplit("/", 1)[-1]
+        if self.store.settings.keymap:
+            self.set_keymap(self.store.settings.keymap)
         self.push_screen(CustomerListScreen())
 
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
-def make_app(store: Store) -> PlannerApp:
-    return PlannerApp(store)
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a command in the palette."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                binding.tooltip or binding.description,
+                partial(self.run_action, binding.action, active.node),
+            )
+
+
+def make_app(store: Store, today: date | None = None) -> PlannerApp:
+    return PlannerApp(store, today)

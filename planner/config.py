@@ -15,11 +15,13 @@ DEFAULT_CADENCE = {"A": 14, "B": 30, "C": 90}
 class Settings:
     """`key_threshold`: revenue share the key accounts must cover (0.8 = the 80/20 rule).
     `cadence`: days between contacts per class before an account counts as stale.
-    `high_threat`: the competitor threat level (1-5) that demands a counter-action."""
+    `high_threat`: the competitor threat level (1-5) that demands a counter-action.
+    `keymap`: binding id to keys (e.g. `new = "insert"`), applied over the defaults."""
 
     key_threshold: float = 0.8
     cadence: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
     high_threat: int = 4
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 class ConfigError(PlannerError):
@@ -45,4 +47,7 @@ def load(path: Path) -> Settings:
     threat = data.get("high_threat", 4)
     if isinstance(threat, bool) or not isinstance(threat, int) or not 1 <= threat <= 5:
         raise ConfigError(f"{path}: high_threat must be a whole number from 1 to 5.")
-    return Settings(key_threshold=float(threshold), cadence=cadence, high_threat=threat)
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) and v for v in keymap.values()):
+        raise ConfigError(f'{path}: keymap maps a binding id to keys, like new = "insert".')
+    return Settings(key_threshold=float(threshold), cadence=cadence, high_threat=threat, keymap=keymap)

@@ -7,8 +7,10 @@ per account), so the figures stay quick on a 10k-account portfolio.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -59,23 +61,6 @@ def funnel(store: Store) -> analysis.Funnel:
         accounts = session.execute(select(a.account_class, a.revenue).where(col(a.deleted_at).is_(None))).all()
         projects = session.execute(select(p.stage, p.amount, p.probability).where(col(p.deleted_at).is_(None))).all()
     return analysis.funnel(accounts, projects, m.PROJECT_STAGES)
-
-
-def forecast(store: Store, account_id: str, year: int) -> analysis.Forecast | None:
-    p = m.Purchase
-    with store.db.read() as session:
-        rows = session.execute(
-            select(p.purchased_on, p.amount).where(p.account_id == account_id, col(p.deleted_at).is_(None))
-        ).all()
-    return analysis.forecast(rows, year)
-
-
-def yearly_purchases(store: Store, account_id: str) -> list[tuple[int, float]]:
-    """Purchase totals per calendar year, oldest first."""
-    totals: dict[int, float] = defaultdict(float)
-    for purchase in store.list(m.Purchase, account_id=account_id):
-        totals[purchase.purchased_on.year] += purchase.amount
-    return sorted(totals.items())
 
 
 def _last_visits(account_id: str | None):
@@ -180,3 +165,114 @@ def agenda(store: Store, today: date, horizon_days: int = 7) -> list[analysis.Ag
             due = summary.cadence.due_on(today)
             items.append(analysis.AgendaItem("stale", row.id, row.name, row.account_class, title, due, row.id))
     return analysis.agenda_order(items, today)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the customer list shows: typed text plus the quick filters."""
+
+    text: str = ""
+    classes: frozenset[str] = frozenset()
+    key_only: bool = False
+    stale_only: bool = False
+    owner: str | None = None
+
+
+def _days(summary: AccountSummary) -> float:
+    since = summary.cadence.days_since
+    return float("inf") if since is None else since
+
+
+# Sort keys per customer-list column; each sorts ascending, the caller may reverse.
+SORT_KEYS: dict[str, Callable[[AccountSummary, int], Any]] = {
+    "name": lambda s, _f: s.row.name.casefold(),
+    "industry": lambda s, _f: (s.row.industry.casefold(), s.row.name.casefold()),
+    "class": lambda s, _f: (s.row.account_class, -s.row.revenue),
+    "revenue": lambda s, _f: s.row.revenue,
+    "share": lambda s, _f: s.pareto.share,
+    "cumulative": lambda s, _f: s.pareto.cumulative,
+    "key": lambda s, _f: (s.pareto.key, s.row.revenue),
+    "quadrant": lambda s, _f: (s.quadrant.quadrant, -s.quadrant.output),
+    "days": lambda s, _f: _days(s),
+    "owner": lambda s, _f: (s.row.owner.casefold(), s.row.name.casefold()),
+    "flags": lambda s, flags: (flags, s.row.revenue),
+}
+
+
+def select_accounts(
+    summaries: list[AccountSummary],
+    flags: dict[str, int],
+    wanted: ListFilter,
+    sort: str = "revenue",
+    descending: bool = True,
+) -> list[AccountSummary]:
+    """Filter and sort the customer list in memory: text matches name, industry (in
+    English or Chinese) or owner, ignoring case."""
+    needle = wanted.text.strip().casefold()
+    chosen = [
+        s
+        for s in summaries
+        if (not wanted.classes or s.row.account_class in wanted.classes)
+        and (not wanted.key_only or s.pareto.key)
+        and (not wanted.stale_only or s.cadence.stale)
+        and (wanted.owner is None or s.row.owner == wanted.owner)
+        and (
+            not needle
+            or needle in s.row.name.casefold()
+            or needle in s.row.industry.casefold()
+            or needle in s.row.industry_zh
+            or needle in s.row.owner.casefold()
+        )
+    ]
+    key = SORT_KEYS[sort]
+    chosen.sort(key=lambda s: key(s, flags.get(s.row.id, 0)), reverse=descending)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the account overview shows, read in one go."""
+
+    account: m.Account
+    industry: m.Industry | None
+    summary: AccountSummary
+    flags: list[analysis.RedFlag]
+    projects: list[m.Project]
+    purchases: list[m.Purchase]
+    yearly: list[tuple[int, float]]
+    forecast: analysis.Forecast | None
+    visits: list[m.Visit]
+    met: dict[str, list[tuple[str, str]]]
+    people: list[m.Person]
+
+
+def overview(store: Store, account_id: str, today: date) -> Overview:
+    """Raises NotFound when the account is gone (deleted by someone else)."""
+    account = store.get(m.Account, account_id)
+    industry = store.get(m.Industry, account.industry_id) if account.industry_id else None
+    summary = next(s for s in portfolio(store, today) if s.row.id == account_id)
+    purchases = store.list(m.Purchase, account_id=account_id)
+    totals: dict[int, float] = defaultdict(float)
+    for purchase in purchases:
+        totals[purchase.purchased_on.year] += purchase.amount
+    return Overview(
+        account=account,
+        industry=industry,
+        summary=summary,
+        flags=red_flags(store, today, account_id).get(account_id, []),
+        projects=store.list(m.Project, account_id=account_id),
+        purchases=purchases,
+        yearly=sorted(totals.items()),
+        forecast=analysis.forecast([(p.purchased_on, p.amount) for p in purchases], today.year),
+        visits=store.list(m.Visit, account_id=account_id),
+        met=store.attendees(account_id),
+        people=store.list(m.Person, account_id=account_id),
+    )
+
+
+def project_stages(projects: list[m.Project]) -> list[tuple[str, int, float]]:
+    """(stage, count, amount) for every stage, in the funnel's order."""
+    return [
+        (stage, sum(1 for p in projects if p.stage == stage), sum(p.amount for p in projects if p.stage == stage))
+        for stage in m.PROJECT_STAGES
+    ]

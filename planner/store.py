@@ -131,6 +131,12 @@ class ChangeEntry:
     changes: str
 
 
+def _validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) -> None:
+    errors = fields.validate(model, values, creating=creating)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _escape_like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -184,32 +190,64 @@ class Store:
     # --- generic writes ------------------------------------------------------------
 
     def create(self, model: type[T], **values: Any) -> T:
-        errors = fields.validate(model, values, creating=True)
-        if errors:
-            raise ValidationError(errors)
+        _validate(model, values, creating=True)
         with self.db.write() as session:
-            row = model(**values)
-            self._check_links(session, row, values)
-            self._fill_defaults(session, row, values)
-            session.add(row)
-        return row
+            return self._create_in(session, model, values)
 
     def update(self, model: type[T], row_id: str, version: int, **changes: Any) -> T:
         """Apply `changes` if the row is still at `version`, else raise `Conflict`."""
-        errors = fields.validate(model, changes, creating=False)
-        if errors:
-            raise ValidationError(errors)
+        _validate(model, changes, creating=False)
         try:
             with self.db.write() as session:
-                row = self._current(session, model, row_id, version)
-                before = {name: getattr(row, name) for name in changes}
-                for name, value in changes.items():
-                    setattr(row, name, value)
-                self._check_links(session, row, changes)
-                self._follow_changes(session, row, before)
+                return self._update_in(session, model, row_id, version, changes)
         except StaleDataError:
             raise self._conflict(model, row_id) from None
+
+    def save_visit(
+        self, visit_id: str | None, version: int | None, people: Sequence[str] | None, **values: Any
+    ) -> m.Visit:
+        """Create (no `visit_id`) or update a visit and set who was met, in one transaction.
+        `people` None leaves the attendees as they are."""
+        _validate(m.Visit, values, creating=visit_id is None)
+        try:
+            with self.db.write() as session:
+                if visit_id is None:
+                    visit = self._create_in(session, m.Visit, values)
+                else:
+                    visit = self._update_in(session, m.Visit, visit_id, version or 0, values)
+                if people is not None:
+                    self._set_attendees(session, visit, set(people))
+                return visit
+        except StaleDataError:
+            raise self._conflict(m.Visit, visit_id or "") from None
+
+    def _create_in(self, session: Session, model: type[T], values: dict[str, Any]) -> T:
+        row = model(**values)
+        self._check_links(session, row, values)
+        self._fill_defaults(session, row, values)
+        session.add(row)
         return row
+
+    def _update_in(self, session: Session, model: type[T], row_id: str, version: int, changes: dict[str, Any]) -> T:
+        row = self._current(session, model, row_id, version)
+        before = {name: getattr(row, name) for name in changes}
+        for name, value in changes.items():
+            setattr(row, name, value)
+        self._check_links(session, row, changes)
+        self._follow_changes(session, row, before)
+        return row
+
+    def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:
+        va = m.VisitAttendee
+        current = {a.person_id: a for a in session.exec(select(va).where(va.visit_id == visit.id, _live(va)))}
+        for person_id in wanted - current.keys():
+            person = session.get(m.Person, person_id)
+            if person is None or person.deleted_at is not None or person.account_id != visit.account_id:
+                raise ValidationError({"people": "Only people of this account can be recorded as met."})
+            session.add(va(visit_id=visit.id, person_id=person_id))
+        now = m.utcnow()
+        for person_id in current.keys() - wanted:
+            current[person_id].deleted_at = now
 
     def delete(self, model: type[m.Record], row_id: str, version: int) -> None:
         """Tombstone the row and everything that belongs to it."""
@@ -390,6 +428,22 @@ class Store:
                 tuple(UnitNode(*row) for row in session.execute(units)),
                 tuple(PersonNode(*row) for row in session.execute(people)),
             )
+
+    def attendees(self, account_id: str) -> dict[str, list[tuple[str, str]]]:
+        """(person id, name) of everyone met, per visit of one account."""
+        va, v, p = m.VisitAttendee, m.Visit, m.Person
+        query = (
+            select(va.visit_id, p.id, p.name)
+            .join(v, col(va.visit_id) == v.id)
+            .join(p, col(va.person_id) == p.id)
+            .where(v.account_id == account_id, _live(va), _live(v))
+            .order_by(p.name)
+        )
+        met: dict[str, list[tuple[str, str]]] = {}
+        with self.db.read() as session:
+            for visit_id, person_id, name in session.execute(query):
+                met.setdefault(visit_id, []).append((person_id, name))
+        return met
 
     def visit_people(self, visit_id: str) -> list[m.Person]:
         query = (

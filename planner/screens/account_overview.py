@@ -1,0 +1,254 @@
+"""One account: its profile and derived figures, projects, purchases with the
+forecast, and the visit log. Opened with Enter from the customer list or agenda."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from planner import models as m
+from planner import reports
+from planner.errors import NotFound, PlannerError
+from planner.formatting import industry_choices, money
+from planner.screens.customer_list import ACCOUNT_FIELDS, NEXT_CLASS
+from planner.screens.visit_form import VisitForm
+from planner.widgets.account_profile import AccountProfile
+from planner.widgets.confirm import Confirm
+from planner.widgets.record_form import RecordForm
+from planner.widgets.record_table import RecordTable
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+@dataclass(frozen=True)
+class ListTab:
+    """A tab listing one kind of the account's records."""
+
+    model: type[m.Record]
+    noun: str
+    fields: tuple[str, ...]
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
+TABS = {
+    "projects": ListTab(
+        m.Project, "project",
+        ("name", "description", "amount", "funding_source", "procurement_method", "expected_date", "stage",
+         "probability"),
+        (("stage", "potential"), ("probability", 0)),
+    ),
+    "purchases": ListTab(m.Purchase, "purchase", ("purchased_on", "amount", "description")),
+    "visits": ListTab(m.Visit, "visit", ()),
+}  # fmt: skip
+
+
+class AccountOverviewScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("e", "edit_account", "Edit account", id="edit-account", tooltip="Edit the account's profile"),
+        Binding("n", "new", "New", id="new-item", tooltip="Add to the open tab (a visit from the profile)"),
+        Binding("d", "delete", "Delete", id="delete-item", tooltip="Delete the highlighted project/purchase/visit"),
+        Binding("right_square_bracket", "stage(1)", "Stage →", id="stage-next", tooltip="Move project on"),
+        Binding("left_square_bracket", "stage(-1)", "← Stage", id="stage-back", tooltip="Move project back"),
+        Binding("c", "cycle_class", "Class", id="account-class", tooltip="Change class: A → B → C → A"),
+        Binding("1", "tab('profile')", "Profile", id="tab-profile", show=False, tooltip="Show the profile"),
+        Binding("2", "tab('projects')", "Projects", id="tab-projects", show=False, tooltip="Show the projects"),
+        Binding("3", "tab('purchases')", "Purchases", id="tab-purchases", show=False, tooltip="Show purchases"),
+        Binding("4", "tab('visits')", "Visits", id="tab-visits", show=False, tooltip="Show the visit log"),
+    ]
+
+    def __init__(self, account_id: str):
+        super().__init__()
+        self.account_id = account_id
+        self.data: reports.Overview | None = None
+        self.industries: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane("1 Profile", id="profile"), VerticalScroll():
+                yield AccountProfile("Loading…", id="profile-text")
+            with TabPane("2 Projects", id="projects"):
+                yield Static("", id="stage-values", markup=False)
+                yield RecordTable(
+                    ("Project", "Stage", "Amount", "Prob.", "Expected", "Funding"),
+                    self._project_cells,
+                    id="projects-table",
+                )
+            with TabPane("3 Purchases", id="purchases"):
+                yield Static("", id="forecast", markup=False)
+                yield RecordTable(
+                    ("Date", "Amount", "Product / description"), self._purchase_cells, id="purchases-table"
+                )
+            with TabPane("4 Visits", id="visits"):
+                yield RecordTable(
+                    ("Date", "Purpose", "Met", "Commitment", "Next step", "By"), self._visit_cells, id="visits-table"
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        try:
+            data = reports.overview(self.app.store, self.account_id, self.app.today())
+        except NotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+            return
+        industries = industry_choices(self.app.store.list(m.Industry))
+        self.app.call_from_thread(self._loaded, data, industries)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    def _loaded(self, data: reports.Overview, industries: list[tuple[str, str]]) -> None:
+        self.data = data
+        self.industries = industries
+        self.sub_title = f"{data.account.name} · class {data.account.account_class}"
+        self.query_one(AccountProfile).show(data)
+        stages = reports.project_stages(data.projects)
+        self.query_one("#stage-values", Static).update(
+            "  ".join(f"{stage} {count} · {money(amount)}" for stage, count, amount in stages)
+        )
+        self.query_one("#forecast", Static).update(self._forecast_text(data))
+        self._table("projects").show(data.projects)
+        self._table("purchases").show(data.purchases)
+        self._table("visits").show(data.visits)
+
+    @staticmethod
+    def _forecast_text(data: reports.Overview) -> str:
+        years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or "no purchases yet"
+        forecast = data.forecast
+        if forecast is None:
+            outlook = "Forecast: no forecast (no purchase history before this year)"
+        else:
+            outlook = f"Forecast {forecast.year}: {money(forecast.amount)} ({forecast.method})"
+        return f"By year — {years}\n{outlook}"
+
+    def _table(self, tab: str) -> RecordTable:
+        return self.query_one(f"#{tab}-table", RecordTable)
+
+    @staticmethod
+    def _project_cells(p: m.Project) -> list[str]:
+        return [p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date), p.funding_source]
+
+    @staticmethod
+    def _purchase_cells(p: m.Purchase) -> list[str]:
+        return [_day(p.purchased_on), money(p.amount), p.description]
+
+    def _visit_cells(self, v: m.Visit) -> list[str]:
+        met = ", ".join(name for _, name in (self.data.met.get(v.id, []) if self.data else []))
+        commitment = v.commitment or "⚑ none"
+        return [_day(v.visited_on), v.purpose[:40], met[:30], commitment[:40], v.next_step[:30], _day(v.next_step_date)]
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit_account(self) -> None:
+        if self.data:
+            a = self.data.account
+            store = self.app.store
+            form = RecordForm(
+                f"Edit {a.name}", m.Account, ACCOUNT_FIELDS, a.model_dump(),
+                lambda values: store.update(m.Account, a.id, a.version, **values),
+                choices={"industry_id": self.industries},
+            )  # fmt: skip
+            self.app.push_screen(form, self._saved)
+
+    def action_new(self) -> None:
+        tab = self.active_tab if self.active_tab in TABS else "visits"
+        self._open(tab, None)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        table = event.data_table
+        if isinstance(table, RecordTable) and table.current is not None:
+            self._open(table.id.removesuffix("-table"), table.current)
+
+    def _open(self, tab: str, record: Any | None) -> None:
+        if self.data is None:
+            return
+        spec, store, account_id = TABS[tab], self.app.store, self.account_id
+        noun = spec.noun
+        title = f"Edit {noun}" if record else f"New {noun} for {self.data.account.name}"
+        if spec.model is m.Visit:
+            met = [person_id for person_id, _ in self.data.met.get(record.id, [])] if record else []
+            initial = record.model_dump() if record else {"visited_on": self.app.today()}
+            form = VisitForm(
+                title, initial, self.data.people, met,
+                lambda values: store.save_visit(
+                    record.id if record else None, record.version if record else None,
+                    values.pop("people", None), **values, **({} if record else {"account_id": account_id}),
+                ),
+            )  # fmt: skip
+        elif record:
+            form = RecordForm(
+                title, spec.model, spec.fields, record.model_dump(),
+                lambda values: store.update(spec.model, record.id, record.version, **values),
+            )  # fmt: skip
+        else:
+            defaults = dict(spec.defaults)
+            form = RecordForm(
+                title, spec.model, spec.fields, defaults,
+                lambda values: store.create(spec.model, account_id=account_id, **{**defaults, **values}),
+            )  # fmt: skip
+        self.app.push_screen(form, self._saved)
+
+    def _saved(self, result: Any | None) -> None:
+        if result is not None:
+            self.notify("Saved.")
+            self.load()
+
+    def action_delete(self) -> None:
+        tab = self.active_tab
+        if tab not in TABS or self._table(tab).current is None:
+            self.notify("Open the projects, purchases or visits tab and highlight what to delete.")
+            return
+        record, spec = self._table(tab).current, TABS[tab]
+        self.app.push_screen(
+            Confirm(f"Delete this {spec.noun}? It can be restored from the history.", yes="Delete"),
+            lambda yes: yes and self._write(lambda store: store.delete(spec.model, record.id, record.version)),
+        )
+
+    def action_stage(self, step: int) -> None:
+        project = self._table("projects").current if self.active_tab == "projects" else None
+        if project is None:
+            self.notify("Highlight a project on the projects tab to move its stage.")
+            return
+        stages = m.PROJECT_STAGES
+        stage = stages[max(0, min(len(stages) - 1, stages.index(project.stage) + step))]
+        if stage != project.stage:
+            self._write(lambda store: store.update(m.Project, project.id, project.version, stage=stage))
+
+    def action_cycle_class(self) -> None:
+        if self.data:
+            a = self.data.account
+            self._write(
+                lambda store: store.update(m.Account, a.id, a.version, account_class=NEXT_CLASS[a.account_class])
+            )
+
+    @work(thread=True, group="write")
+    def _write(self, change) -> None:
+        try:
+            change(self.app.store)
+        except PlannerError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.app.call_from_thread(self.load)

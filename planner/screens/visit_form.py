@@ -1,0 +1,54 @@
+"""The visit form: the record's fields plus who was met, and a nudge for a commitment.
+
+"Every visit ends with the customer committing to something": saving a visit with
+no commitment asks first, and the missing commitment becomes a red flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Label, SelectionList
+
+from planner import models as m
+from planner.widgets.record_form import RecordForm
+
+VISIT_FIELDS = (
+    "visited_on", "purpose", "appointment_made", "brought_cards", "brought_notebook",
+    "brought_address_book", "brought_material", "brought_quotation", "outcome", "commitment",
+    "next_step", "next_step_date",
+)  # fmt: skip
+NO_COMMITMENT = (
+    "This visit ends without a commitment from the customer. Every visit should end with one "
+    "(每次拜访结束时要让客户做出某种承诺). Save it anyway? It will show as a red flag."
+)
+
+
+def ask_for_commitment(values: dict[str, Any]) -> str | None:
+    return None if str(values.get("commitment") or "").strip() else NO_COMMITMENT
+
+
+class VisitForm(RecordForm):
+    def __init__(
+        self,
+        title: str,
+        initial: dict[str, Any],
+        people: Sequence[m.Person],
+        met: Sequence[str],
+        save: Callable[[dict[str, Any]], Any],
+    ):
+        super().__init__(title, m.Visit, VISIT_FIELDS, initial, save, question=ask_for_commitment)
+        self.people = people
+        self.met = set(met)
+
+    def compose_extra(self) -> ComposeResult:
+        yield Label("People met (space to tick)", classes="field-label")
+        yield SelectionList[str](
+            *[(f"{p.name} — {p.title or p.layer}", p.id, p.id in self.met) for p in self.people], id="people"
+        )
+
+    def extra_values(self) -> dict[str, Any]:
+        chosen = set(self.query_one("#people", SelectionList).selected)
+        return {"people": sorted(chosen)} if chosen != self.met else {}

@@ -1,0 +1,252 @@
+"""One modal form for any record, driven by the core's field specs.
+
+Every field is checked where it is typed (on leaving it, and again on save) with the
+same rules the store applies; a message appears under the field and the text stays
+as typed. Saving runs the caller's `save` in a worker; if the store still refuses
+(a rule that needs the database, another rep's newer version, a busy database), the
+form stays open with the message and nothing the rep typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from planner import fields
+from planner.errors import Conflict, PlannerError, ValidationError
+from planner.formatting import number_input
+from planner.models import Record
+from planner.widgets.confirm import Confirm
+
+Choices = Sequence[tuple[str, str]]
+
+
+def _shown(field: fields.FieldSpec, value: Any) -> str:
+    if value is None:
+        return ""
+    if field.kind in ("money", "amount"):
+        return number_input(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class RecordForm(ModalScreen[Any]):
+    """Edit `names` of `model` starting from `initial`; `save(changes)` returns what
+    the form is dismissed with. `question(values)` may ask before saving."""
+
+    DEFAULT_CSS = """
+    RecordForm { align: center middle; }
+    RecordForm > Vertical {
+        width: 90; max-width: 100%; height: 90%; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    RecordForm #title { text-style: bold; padding: 0 1; width: 100%; }
+    RecordForm #problem { color: $text-error; text-style: bold; padding: 0 1; }
+    RecordForm .field-label { margin-top: 1; padding: 0 1; color: $text-muted; }
+    RecordForm .field-error { color: $text-error; padding: 0 1; }
+    RecordForm TextArea { height: 5; }
+    RecordForm #buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+    RecordForm #buttons Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form-save", tooltip="Check every field and save"),
+        Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        model: type[Record],
+        names: Sequence[str],
+        initial: dict[str, Any],
+        save: Callable[[dict[str, Any]], Any],
+        *,
+        choices: dict[str, Choices] | None = None,
+        question: Callable[[dict[str, Any]], str | None] | None = None,
+    ):
+        super().__init__()
+        self.form_title = title
+        self.model = model
+        self.specs = [fields.spec(model, name) for name in names]
+        self.initial = initial
+        self.save_changes = save
+        self.choices = choices or {}
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.form_title, id="title", markup=False)
+            yield Static("", id="problem", markup=False)
+            with VerticalScroll(id="fields"):
+                for field in self.specs:
+                    yield Label(field.label + (" *" if field.required else ""), classes="field-label")
+                    yield self._editor(field)
+                    yield Static("", id=f"error-{field.name}", classes="field-error", markup=False)
+                yield from self.compose_extra()
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets a subclass adds below the fields (e.g. a visit's people)."""
+        yield from ()
+
+    def extra_values(self) -> dict[str, Any]:
+        """Changed values of the extra widgets, merged into what is saved."""
+        return {}
+
+    def _editor(self, field: fields.FieldSpec) -> Widget:
+        value = self.initial.get(field.name)
+        name = f"field-{field.name}"
+        if field.kind == "flag":
+            return Checkbox(field.label, bool(value), id=name)
+        if field.kind == "long":
+            return TextArea(value or "", id=name, soft_wrap=True, show_line_numbers=False)
+        if field.kind in ("choice", "ref"):
+            options = self.choices.get(field.name) or [(choice, choice) for choice in field.choices]
+            return Select(
+                options, value=value if value is not None else Select.NULL, allow_blank=not field.required, id=name
+            )
+        placeholder = "YYYY-MM-DD" if field.kind == "date" else ""
+        return Input(_shown(field, value), placeholder=placeholder, id=name)
+
+    def on_mount(self) -> None:
+        self.query_one("#problem", Static).display = False
+        if self.specs:
+            self.query_one(f"#field-{self.specs[0].name}").focus()
+
+    def _raw(self, field: fields.FieldSpec) -> Any:
+        widget = self.query_one(f"#field-{field.name}")
+        if isinstance(widget, Checkbox):
+            return widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        return widget.value
+
+    def _read(self, field: fields.FieldSpec) -> tuple[Any, str | None]:
+        """The typed value of one field and the message for it (None when fine)."""
+        raw = self._raw(field)
+        if not isinstance(raw, str) or field.kind in ("choice", "ref"):
+            value = raw
+        else:
+            try:
+                value = fields.parse(field, raw)
+            except ValueError as error:
+                return None, str(error)
+        return value, fields.check(field, value)
+
+    def _show_error(self, name: str, message: str | None) -> None:
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(message or "")
+        error.display = bool(message)
+
+    @on(Input.Blurred)
+    def _check_one(self, event: Input.Blurred) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        field = next((f for f in self.specs if f.name == name), None)
+        if field:
+            self._show_error(name, self._read(field)[1])
+
+    def collect(self) -> dict[str, Any] | None:
+        """The changed values, or None after marking every field that is wrong."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for field in self.specs:
+            value, message = self._read(field)
+            if message:
+                errors[field.name] = message
+            elif value != self.initial.get(field.name) or field.name not in self.initial:
+                values[field.name] = value
+        self._show_errors(errors)
+        return None if errors else {**values, **self.extra_values()}
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.specs:
+            self._show_error(field.name, errors.get(field.name))
+        if errors:
+            first = next(f for f in self.specs if f.name in errors)
+            self.query_one(f"#field-{first.name}").focus()
+            self._problem(f"Please correct {len(errors)} field{'s' if len(errors) > 1 else ''}.")
+        else:
+            self._problem(None)
+
+    def _problem(self, message: str | None) -> None:
+        problem = self.query_one("#problem", Static)
+        problem.update(message or "")
+        problem.display = bool(message)
+
+    def action_save(self) -> None:
+        values = self.collect()
+        if values is None:
+            return
+        question = self.question({**self.initial, **values}) if self.question else None
+        if question:
+            self.app.push_screen(Confirm(question, yes="Save anyway", no="Go back"), self._answered(values))
+        else:
+            self._save(values)
+
+    def _answered(self, values: dict[str, Any]) -> Callable[[bool | None], None]:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(values)
+
+        return answered
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, values: dict[str, Any]) -> None:
+        try:
+            result = self.save_changes(values)
+        except ValidationError as error:
+            self.app.call_from_thread(self._refused, error.errors, None)
+        except Conflict as error:
+            message = f"{error} Your text is kept: copy what you need, close the form and reopen it."
+            self.app.call_from_thread(self._refused, {}, message)
+        except PlannerError as error:
+            self.app.call_from_thread(self._refused, {}, str(error))
+        else:
+            self.app.call_from_thread(self.dismiss, result)
+
+    def _refused(self, errors: dict[str, str], message: str | None) -> None:
+        shown = {name: text for name, text in errors.items() if any(f.name == name for f in self.specs)}
+        self._show_errors(shown)
+        other = [text for name, text in errors.items() if name not in shown]
+        if message or other:
+            self._problem(" ".join(filter(None, [message, *other])))
+
+    def action_cancel(self) -> None:
+        """Close; if anything was typed, ask first so it is never lost by a slip."""
+        if any(self._raw(f) != self._initial_raw(f) for f in self.specs):
+            self.app.push_screen(
+                Confirm("Discard what you typed in this form?", yes="Discard", no="Keep editing"),
+                lambda yes: self.dismiss(None) if yes else None,
+            )
+        else:
+            self.dismiss(None)
+
+    def _initial_raw(self, field: fields.FieldSpec) -> Any:
+        value = self.initial.get(field.name)
+        if field.kind == "flag":
+            return bool(value)
+        if field.kind in ("choice", "ref"):
+            return value
+        return value or "" if field.kind == "long" else _shown(field, value)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

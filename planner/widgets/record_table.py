@@ -1,0 +1,40 @@
+"""A short list of records (an account's projects, purchases, visits) as a table.
+
+These lists hold tens of rows, so Textual's DataTable is the right tool; this keeps
+the records beside their rows so the screen can ask which one is highlighted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.widgets import DataTable
+
+
+class RecordTable(DataTable):
+    def __init__(self, columns: Sequence[str], cells: Callable[[Any], Sequence[Any]], *, id: str | None = None):
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._titles = columns
+        self._cells = cells
+        self.records: list[Any] = []
+
+    def on_mount(self) -> None:
+        self.add_columns(*self._titles)
+
+    def show(self, records: Sequence[Any], keep: str | None = None) -> None:
+        """Replace the rows, keeping the cursor on the record with id `keep`."""
+        keep = keep or (self.current.id if self.current else None)
+        self.records = list(records)
+        self.clear()
+        for record in self.records:
+            self.add_row(*self._cells(record), key=record.id)
+        ids = [record.id for record in self.records]
+        if keep in ids:
+            self.move_cursor(row=ids.index(keep))
+
+    @property
+    def current(self) -> Any | None:
+        if not self.records or self.cursor_row >= len(self.records):
+            return None
+        return self.records[self.cursor_row]

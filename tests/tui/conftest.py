@@ -1,0 +1,28 @@
+"""Pilot fixtures: the real app on a real demo database, with the day pinned."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from planner import seed
+from planner.startup import open_store
+
+FIXED_DAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo_store(tmp_path):
+    store = open_store(str(tmp_path / "demo.db"), user="rep-a")
+    seed.demo(store, FIXED_DAY)
+    yield store
+    store.db.close()
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their results reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
