@@ -192,13 +192,13 @@ class AccountOverviewScreen(Screen):
         if spec.model is m.Visit:
             met = [person_id for person_id, _ in self.data.met.get(record.id, [])] if record else []
             initial = record.model_dump() if record else {"visited_on": self.app.today()}
-            form = VisitForm(
-                title, initial, self.data.people, met,
-                lambda values: store.save_visit(
-                    record.id if record else None, record.version if record else None,
-                    values.pop("people", None), **values, **({} if record else {"account_id": account_id}),
-                ),
-            )  # fmt: skip
+            def save(values: dict[str, Any]) -> m.Visit:
+                people = values.pop("people", None)
+                if record:
+                    return store.save_visit(record.id, record.version, people, **values)
+                return store.save_visit(None, None, people, account_id=account_id, **{**initial, **values})
+
+            form = VisitForm(title, initial, self.data.people, met, save)
         elif record:
             form = RecordForm(
                 title, spec.model, spec.fields, record.model_dump(),

@@ -1,0 +1,179 @@
+"""The account overview: profile, projects, purchases and visits, driven by keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import FIXED_DAY, settle
+from rich.console import Console
+from textual.widgets import Input, SelectionList, Static, TabbedContent
+
+from planner import models as m
+from planner import reports
+from planner.app import make_app
+from planner.screens.account_overview import AccountOverviewScreen
+from planner.screens.visit_form import VisitForm
+from planner.widgets.account_profile import AccountProfile
+from planner.widgets.confirm import Confirm
+from planner.widgets.record_form import RecordForm
+from planner.widgets.record_table import RecordTable
+
+
+def university(store) -> m.Account:
+    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
+
+
+async def open_overview(pilot, account_id: str) -> AccountOverviewScreen:
+    await settle(pilot)
+    await pilot.app.push_screen(AccountOverviewScreen(account_id))
+    await settle(pilot)
+    return pilot.app.screen
+
+
+def profile_text(screen) -> str:
+    console = Console(width=100, record=True)
+    console.print(screen.query_one(AccountProfile).content)
+    return console.export_text()
+
+
+async def test_profile_shows_fields_industry_pattern_service_tier_and_flags(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        text = profile_text(screen)
+        assert account.region in text
+        assert "KEY ACCOUNT" in text
+        assert "special pricing, close care, value-added service" in text
+        assert "How Education buys" in text
+        for flag in reports.red_flags(demo_store, FIXED_DAY, account.id)[account.id]:
+            assert flag.message.split(":")[0] in text
+
+
+async def test_projects_add_validate_move_stage_and_delete(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        await pilot.press("2")
+        assert screen.query_one(TabbedContent).active == "projects"
+        table = screen.query_one("#projects-table", RecordTable)
+        assert table.row_count == len(demo_store.list(m.Project, account_id=account.id))
+
+        await pilot.press("n", *"Campus Wi-Fi 6")
+        form = app.screen
+        form.query_one("#field-amount", Input).value = "80万"
+        form.query_one("#field-expected_date", Input).value = "2027-02-30"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "real date" in str(form.query_one("#error-expected_date", Static).render())
+        form.query_one("#field-expected_date", Input).value = "2027-03-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        project = next(p for p in demo_store.list(m.Project, account_id=account.id) if p.name == "Campus Wi-Fi 6")
+        assert (project.amount, project.expected_date, project.stage) == (800_000, date(2027, 3, 1), "potential")
+
+        table = screen.query_one("#projects-table", RecordTable)
+        table.focus()
+        table.move_cursor(row=[r.id for r in table.records].index(project.id))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert demo_store.get(m.Project, project.id).stage == "incubating"
+        await pilot.press("d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert project.id not in [p.id for p in demo_store.list(m.Project, account_id=account.id)]
+
+
+async def test_purchases_show_history_by_year_and_the_forecast_method(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        await pilot.press("3")
+        text = str(screen.query_one("#forecast", Static).render())
+        data = reports.overview(demo_store, account.id, FIXED_DAY)
+        assert f"Forecast {FIXED_DAY.year}" in text
+        assert data.forecast.method in text
+        assert str(data.yearly[0][0]) in text
+
+        await pilot.press("n")
+        form = app.screen
+        form.query_one("#field-purchased_on", Input).value = "2026-11-20"
+        form.query_one("#field-amount", Input).value = "-5"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "cannot be negative" in str(form.query_one("#error-amount", Static).render())
+        form.query_one("#field-amount", Input).value = "5000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(demo_store.list(m.Purchase, account_id=account.id)) == len(data.purchases) + 1
+
+
+async def test_a_visit_without_commitment_asks_first_and_becomes_a_red_flag(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        await pilot.press("4", "n")
+        form = app.screen
+        assert isinstance(form, VisitForm)
+        assert form.query_one("#field-visited_on", Input).value == FIXED_DAY.isoformat()
+        people = form.query_one("#people", SelectionList)
+        first = demo_store.list(m.Person, account_id=account.id)[0]
+        people.select(first.id)
+        form.query_one("#field-purpose").load_text("Review the HPC tender timeline")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+    visit = demo_store.list(m.Visit, account_id=account.id)[0]
+    assert visit.visited_on == FIXED_DAY and visit.purpose == "Review the HPC tender timeline"
+    assert [p.id for p in demo_store.visit_people(visit.id)] == [first.id]
+    codes = [f.code for f in reports.red_flags(demo_store, FIXED_DAY, account.id)[account.id]]
+    assert "no-commitment" in codes
+
+
+async def test_a_visit_with_a_commitment_saves_without_asking(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_overview(pilot, account.id)
+        await pilot.press("4", "n")
+        form = app.screen
+        form.query_one("#field-commitment").load_text("Director signs the pilot order by Friday")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, (Confirm, RecordForm))
+    assert demo_store.list(m.Visit, account_id=account.id)[0].commitment.startswith("Director signs")
+
+
+async def test_edit_account_and_change_class_from_the_overview(demo_store):
+    account = university(demo_store)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_overview(pilot, account.id)
+        await pilot.press("e")
+        form = app.screen
+        assert form.query_one("#field-name", Input).value == account.name
+        form.query_one("#field-profit", Input).value = "1.2m"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+    changed = demo_store.get(m.Account, account.id)
+    assert (changed.profit, changed.account_class) == (1_200_000, "B")
+
+
+async def test_an_account_deleted_by_someone_else_closes_with_a_message(demo_store):
+    account = university(demo_store)
+    demo_store.delete(m.Account, account.id, account.version)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(AccountOverviewScreen(account.id))
+        await settle(pilot)
+        assert not isinstance(app.screen, AccountOverviewScreen)
