@@ -150,7 +150,7 @@ class AccountOverviewScreen(Screen):
     def _visit_cells(self, v: m.Visit) -> list[str]:
         met = ", ".join(name for _, name in (self.data.met.get(v.id, []) if self.data else []))
         commitment = v.commitment or "⚑ none"
-        return [_day(v.visited_on), v.purpose[:40], met[:30], commitment[:40], v.next_step[:30], _day(v.next_step_date)]
+        return [_day(v.visited_on), v.purpose[:28], met[:20], commitment[:28], v.next_step[:24], _day(v.next_step_date)]
 
     @property
     def active_tab(self) -> str:

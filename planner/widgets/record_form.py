@@ -52,7 +52,8 @@ class RecordForm(ModalScreen[Any]):
     }
     RecordForm #title { text-style: bold; padding: 0 1; width: 100%; }
     RecordForm #problem { color: $text-error; text-style: bold; padding: 0 1; }
-    RecordForm .field-label { margin-top: 1; padding: 0 1; color: $text-muted; }
+    RecordForm .field-label { padding: 0 1; color: $text-muted; }
+    RecordForm Checkbox { border: none; padding: 0 1; }
     RecordForm .field-error { color: $text-error; padding: 0 1; }
     RecordForm TextArea { height: 5; }
     RecordForm #buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
@@ -89,7 +90,8 @@ class RecordForm(ModalScreen[Any]):
             yield Static("", id="problem", markup=False)
             with VerticalScroll(id="fields"):
                 for field in self.specs:
-                    yield Label(field.label + (" *" if field.required else ""), classes="field-label")
+                    if field.kind != "flag":
+                        yield Label(field.label + (" *" if field.required else ""), classes="field-label")
                     yield self._editor(field)
                     yield Static("", id=f"error-{field.name}", classes="field-error", markup=False)
                 yield from self.compose_extra()
