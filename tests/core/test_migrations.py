@@ -115,3 +115,19 @@ def test_foreign_keys_are_back_on_after_an_upgrade(tmp_path, db_path, store):
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.close()
+
+
+def test_the_head_constant_matches_the_shipped_scripts():
+    assert migrate.head_revision() == migrate.HEAD
+
+
+def test_a_current_database_opens_without_loading_alembic(db_path, store):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from planner.startup import open_store; "
+        f"open_store({str(db_path)!r}); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
