@@ -221,6 +221,44 @@ class Store:
         except StaleDataError:
             raise self._conflict(m.Visit, visit_id or "") from None
 
+    def move_action(self, action_id: str, version: int, status: str, index: int) -> m.Action:
+        """Put an action at `index` (0 = top) of the `status` column and renumber the
+        column, so the board's order survives reloads and other reps' moves."""
+        _validate(m.Action, {"status": status}, creating=False)
+        act = m.Action
+        try:
+            with self.db.write() as session:
+                moving = self._current(session, act, action_id, version)
+                column = list(
+                    session.exec(
+                        select(act)
+                        .where(
+                            act.account_id == moving.account_id, act.status == status, _live(act), act.id != action_id
+                        )
+                        .order_by(act.position, act.created_at)
+                    )
+                )
+                column.insert(max(0, min(index, len(column))), moving)
+                moving.status = status
+                for position, row in enumerate(column):
+                    if row.position != position:
+                        row.position = position
+                return moving
+        except StaleDataError:
+            raise self._conflict(act, action_id) from None
+
+    def last_met(self, account_id: str) -> dict[str, date]:
+        """The last visit date at which each of the account's people was met."""
+        va, v = m.VisitAttendee, m.Visit
+        query = (
+            select(va.person_id, sa.func.max(v.visited_on))
+            .join(v, col(va.visit_id) == v.id)
+            .where(v.account_id == account_id, _live(va), _live(v))
+            .group_by(va.person_id)
+        )
+        with self.db.read() as session:
+            return dict(session.execute(query).all())
+
     def _create_in(self, session: Session, model: type[T], values: dict[str, Any]) -> T:
         row = model(**values)
         self._check_links(session, row, values)

@@ -314,3 +314,25 @@ def test_bulk_rows_are_stored_exactly_like_rows_saved_one_by_one(store):
     assert row.created_at.tzinfo is not None
     assert row.created_at >= store.get(m.Account, one.id).created_at
     assert [e.action for e in store.history(m.Account, bulk_id)] == ["insert"]
+
+
+def test_move_action_reorders_its_column_and_persists(store):
+    account = make_account(store)
+    one, two, three = (store.create(m.Action, account_id=account.id, title=t) for t in ("One", "Two", "Three"))
+    store.move_action(three.id, three.version, "todo", 0)
+    todo = [a.title for a in store.list(m.Action, account_id=account.id, status="todo")]
+    assert todo == ["Three", "One", "Two"]
+    two = store.get(m.Action, two.id)
+    store.move_action(two.id, two.version, "doing", 5)
+    assert [a.title for a in store.list(m.Action, account_id=account.id, status="todo")] == ["Three", "One"]
+    assert [(a.title, a.position) for a in store.list(m.Action, account_id=account.id, status="doing")] == [("Two", 0)]
+    with pytest.raises(Conflict):  # renumbering the column moved "One" on: the version read is stale
+        store.move_action(one.id, one.version, "done", 0)
+
+
+def test_last_met_per_person(store):
+    account = make_account(store)
+    boss = store.create(m.Person, account_id=account.id, name="Boss")
+    store.save_visit(None, None, [boss.id], account_id=account.id, visited_on=date(2026, 10, 1))
+    store.save_visit(None, None, [boss.id], account_id=account.id, visited_on=date(2026, 11, 5))
+    assert store.last_met(account.id) == {boss.id: date(2026, 11, 5)}
