@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from planner import __version__, locations
-from planner.errors import PlannerError
+from planner.errors import NotFound, PlannerError
 
 EXIT_FLAGS = 1
 EXIT_UNUSABLE = 3
@@ -51,7 +51,31 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="check as of this day (default: today)",
     )
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write an account's whole plan as Markdown",
+        description="Write the account plan (profile, org chart, people by layer, projects, competitors, SWOT, "
+        "goals, actions, visits) as Markdown; stable output, so plans can be diffed in git.",
+    )
+    export.add_argument("account", help="account name, a unique part of it, or its id")
+    export.add_argument("--format", choices=["md"], default="md", help="output format (default: md)")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     return parser
+
+
+def _export(args: argparse.Namespace) -> int:
+    from planner import export
+
+    store = _open(args.db)
+    account = export.find_account(store, args.account)
+    text = export.account_plan_markdown(store, account.id)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _open(db: str | None):
@@ -121,9 +145,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "export":
+            return _export(args)
         return _run_tui(_open(args.db))
+    except NotFound as error:
+        print(f"planner: {error}", file=sys.stderr)
+        return EXIT_FLAGS
     except PlannerError as error:
         print(f"planner: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as error:
+        print(f"planner: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130

@@ -269,10 +269,11 @@ class Store:
     def _update_in(self, session: Session, model: type[T], row_id: str, version: int, changes: dict[str, Any]) -> T:
         row = self._current(session, model, row_id, version)
         before = {name: getattr(row, name) for name in changes}
-        for name, value in changes.items():
-            setattr(row, name, value)
-        self._check_links(session, row, changes)
-        self._follow_changes(session, row, before)
+        with session.no_autoflush:  # one flush at commit: one version step, one log entry
+            for name, value in changes.items():
+                setattr(row, name, value)
+            self._check_links(session, row, changes)
+            self._follow_changes(session, row, before)
         return row
 
     def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:

@@ -14,6 +14,7 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("PLANNER_DB", raising=False)
     monkeypatch.delenv("PLANNER_CONFIG", raising=False)
+    monkeypatch.setenv("PLANNER_EXPORTS", str(tmp_path / "exports"))
 
 
 @pytest.fixture

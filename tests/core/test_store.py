@@ -336,3 +336,11 @@ def test_last_met_per_person(store):
     store.save_visit(None, None, [boss.id], account_id=account.id, visited_on=date(2026, 10, 1))
     store.save_visit(None, None, [boss.id], account_id=account.id, visited_on=date(2026, 11, 5))
     assert store.last_met(account.id) == {boss.id: date(2026, 11, 5)}
+
+
+def test_one_update_is_one_version_step_and_one_log_entry(store):
+    account = make_account(store)
+    action = store.create(m.Action, account_id=account.id, title="Call")
+    moved = store.update(m.Action, action.id, action.version, status="done")
+    assert moved.version == action.version + 1
+    assert [e.action for e in store.history(m.Action, action.id)] == ["insert", "update"]
