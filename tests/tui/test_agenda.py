@@ -1,0 +1,214 @@
+"""The agenda screen, driven through Pilot on the demo data at a fixed date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from planner import reports, seed
+from planner.analysis import AgendaItem
+from planner.app import make_app
+from planner.models import Action
+from planner.screens.agenda import OVERDUE, THIS_WEEK, TODAY, AgendaScreen, option_id, sections
+from planner.startup import open_store
+
+FIXED = date(2026, 11, 27)
+
+
+@pytest.fixture
+def agenda_store(tmp_path):
+    store = open_store(str(tmp_path / "demo.db"), user="rep-a")
+    seed.demo(store, FIXED)
+    yield store
+    store.db.close()
+
+
+async def settle(pilot) -> None:
+    """Wait until no worker runs: marking done starts a reload from its own thread."""
+    while pilot.app.workers:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.pause()
+
+
+async def open_agenda(pilot) -> AgendaScreen:
+    screen = AgendaScreen()
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+def shown(screen: AgendaScreen) -> list[str]:
+    """Option ids of the agenda lines, top to bottom, headings left out."""
+    return [o.id for o in screen.query_one(OptionList).options if not o.disabled and o.id]
+
+
+def highlight(screen: AgendaScreen, item: AgendaItem) -> None:
+    listing = screen.query_one(OptionList)
+    listing.highlighted = listing.get_option_index(option_id(item))
+
+
+def messages(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+# --- the pure grouping --------------------------------------------------------------------
+
+
+def item(cls: str, due: date, kind: str = "action", ref: str = "r") -> AgendaItem:
+    return AgendaItem(kind, f"acc-{cls}", f"Account {cls}", cls, f"{kind} {ref}", due, ref)
+
+
+def test_sections_split_the_core_order_into_runs_without_reordering():
+    today = date(2026, 11, 27)
+    items = [
+        item("A", date(2026, 11, 20), ref="1"),
+        item("A", date(2026, 11, 25), "stale", ref="2"),
+        item("A", today, ref="3"),
+        item("A", date(2026, 12, 1), "follow-up", ref="4"),
+        item("B", date(2026, 11, 1), ref="5"),
+        item("B", date(2026, 12, 3), ref="6"),
+        item("C", today, "stale", ref="7"),
+    ]
+    found = sections(items, today)
+    assert [(s.account_class, s.band, len(s.items)) for s in found] == [
+        ("A", OVERDUE, 2),
+        ("A", TODAY, 1),
+        ("A", THIS_WEEK, 1),
+        ("B", OVERDUE, 1),
+        ("B", THIS_WEEK, 1),
+        ("C", TODAY, 1),
+    ]
+    assert [i for s in found for i in s.items] == items
+    assert found[0].heading == "A · producing — Overdue (2)"
+    assert sections([], today) == []
+
+
+# --- the screen ---------------------------------------------------------------------------
+
+
+async def test_the_agenda_shows_the_core_order_a_before_b_before_c(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        expected = reports.agenda(agenda_store, FIXED)
+        assert expected, "the demo must have something due"
+        assert shown(screen) == [option_id(i) for i in expected]
+        classes = [screen.items[i].account_class for i in shown(screen)]
+        assert classes == sorted(classes)
+        assert {"A", "B", "C"} <= set(classes)
+        first = screen.query_one(OptionList).options[1].prompt.line(90).plain
+        top = expected[0]
+        assert first.startswith(f" {top.account_class} ")
+        assert top.kind in first and f"! {top.due.isoformat()}" in first
+        assert screen.query_one(OptionList).options[0].disabled  # a heading, never a cursor stop
+        assert screen.query_one(OptionList).highlighted == 1
+        assert "A first" in str(screen.query_one("#agenda-status", Static).render())
+
+
+async def test_x_marks_an_action_done_and_it_leaves_the_agenda(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        highlight(screen, action)
+        await pilot.press("x")
+        await settle(pilot)
+        assert agenda_store.get(Action, action.ref_id).status == "done"
+        assert option_id(action) not in shown(screen)
+        assert option_id(action) not in [option_id(i) for i in reports.agenda(agenda_store, FIXED)]
+        assert f"Done: {action.title}" in messages(app)
+
+
+async def test_x_on_a_stale_account_changes_nothing_and_says_why(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        before = reports.agenda(agenda_store, FIXED)
+        actions = [(a.id, a.version, a.status) for a in agenda_store.list(Action)]
+        highlight(screen, next(i for i in before if i.kind == "stale"))
+        await pilot.press("x")
+        await settle(pilot)
+        assert [(a.id, a.version, a.status) for a in agenda_store.list(Action)] == actions
+        assert reports.agenda(agenda_store, FIXED) == before
+        assert any("Only actions can be marked done" in m for m in messages(app))
+
+
+async def test_an_action_deleted_behind_the_screen_is_a_notification_not_a_crash(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        highlight(screen, action)
+        current = agenda_store.get(Action, action.ref_id)
+        agenda_store.delete(Action, current.id, current.version)  # another rep, meanwhile
+        await pilot.press("x")
+        await settle(pilot)
+        assert any("no longer exists" in m for m in messages(app))
+        assert option_id(action) not in shown(screen)  # the reload shows the truth
+        assert app.screen is screen
+
+
+async def test_an_action_already_done_elsewhere_is_reported_not_rewritten(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        highlight(screen, action)
+        current = agenda_store.get(Action, action.ref_id)
+        done = agenda_store.update(Action, current.id, current.version, status="done")
+        await pilot.press("x")
+        await settle(pilot)
+        assert agenda_store.get(Action, action.ref_id).version == done.version
+        assert any("already marked done" in m for m in messages(app))
+
+
+async def test_enter_opens_the_account_of_the_line(agenda_store):
+    pytest.importorskip("planner.screens.account_overview")
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        chosen = reports.agenda(agenda_store, FIXED)[2]
+        highlight(screen, chosen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AccountOverviewScreen"
+        assert app.screen.account_id == chosen.account_id
+
+
+async def test_escape_goes_back_and_r_reloads(agenda_store):
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        previous = app.screen
+        screen = await open_agenda(pilot)
+        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        current = agenda_store.get(Action, action.ref_id)
+        agenda_store.update(Action, current.id, current.version, status="done")
+        await pilot.press("r")
+        await settle(pilot)
+        assert option_id(action) not in shown(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is previous
+
+
+async def test_an_empty_week_says_so(store):
+    app = make_app(store, today=FIXED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_agenda(pilot)
+        assert shown(screen) == []
+        empty = screen.query_one("#agenda-empty", Static)
+        assert empty.display and "Nothing due this week" in str(empty.render())
+        assert not screen.query_one(OptionList).display
+        await pilot.press("x")
+        await pilot.pause()
+        assert "Nothing to mark done." in messages(app)
+
+
+def test_agenda_snapshot(agenda_store, snap_compare):
+    async def run_before(pilot) -> None:
+        await open_agenda(pilot)
+
+    assert snap_compare(make_app(agenda_store, today=FIXED), terminal_size=(100, 30), run_before=run_before)
