@@ -53,17 +53,19 @@ TABS = {
 
 class AccountOverviewScreen(Screen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
-        Binding("e", "edit_account", "Edit account", id="edit-account", tooltip="Edit the account's profile"),
-        Binding("n", "new", "New", id="new-item", tooltip="Add to the open tab (a visit from the profile)"),
-        Binding("d", "delete", "Delete", id="delete-item", tooltip="Delete the highlighted project/purchase/visit"),
-        Binding("right_square_bracket", "stage(1)", "Stage →", id="stage-next", tooltip="Move project on"),
-        Binding("left_square_bracket", "stage(-1)", "← Stage", id="stage-back", tooltip="Move project back"),
+        Binding("escape", "back", "Back", id="account-back", tooltip="Back to the previous screen"),
+        Binding("e", "edit_account", "Edit account", id="account-edit-account", tooltip="Edit the account's profile"),
+        Binding("n", "new", "New", id="account-new-item", tooltip="Add to the open tab (a visit from the profile)"),
+        Binding(
+            "d", "delete", "Delete", id="account-delete-item", tooltip="Delete the highlighted project/purchase/visit"
+        ),
+        Binding("right_square_bracket", "stage(1)", "Stage →", id="account-stage-next", tooltip="Move project on"),
+        Binding("left_square_bracket", "stage(-1)", "← Stage", id="account-stage-back", tooltip="Move project back"),
         Binding("c", "cycle_class", "Class", id="account-class", tooltip="Change class: A → B → C → A"),
-        Binding("1", "tab('profile')", "Profile", id="tab-profile", show=False, tooltip="Show the profile"),
-        Binding("2", "tab('projects')", "Projects", id="tab-projects", show=False, tooltip="Show the projects"),
-        Binding("3", "tab('purchases')", "Purchases", id="tab-purchases", show=False, tooltip="Show purchases"),
-        Binding("4", "tab('visits')", "Visits", id="tab-visits", show=False, tooltip="Show the visit log"),
+        Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
+        Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
+        Binding("3", "tab('purchases')", "Purchases", id="account-tab-purchases", show=False, tooltip="Show purchases"),
+        Binding("4", "tab('visits')", "Visits", id="account-tab-visits", show=False, tooltip="Show the visit log"),
     ]
 
     def __init__(self, account_id: str):
@@ -192,6 +194,7 @@ class AccountOverviewScreen(Screen):
         if spec.model is m.Visit:
             met = [person_id for person_id, _ in self.data.met.get(record.id, [])] if record else []
             initial = record.model_dump() if record else {"visited_on": self.app.today()}
+
             def save(values: dict[str, Any]) -> m.Visit:
                 people = values.pop("people", None)
                 if record:
