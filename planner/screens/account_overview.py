@@ -115,6 +115,8 @@ class AccountOverviewScreen(Screen):
         self.dismiss(None)
 
     def _loaded(self, data: reports.Overview, industries: list[tuple[str, str]]) -> None:
+        if not self.is_mounted:  # the screen closed while the worker ran
+            return
         self.data = data
         self.industries = industries
         self.sub_title = f"{data.account.name} · class {data.account.account_class}"

@@ -87,6 +87,8 @@ class CustomerListScreen(Screen):
         self.app.call_from_thread(self._loaded, summaries, flags, industries, keep)
 
     def _loaded(self, summaries, flags, industries, keep: str | None) -> None:
+        if not self.is_mounted:  # the screen closed while the worker ran
+            return
         self.summaries = summaries
         self.table.flags = flags
         self.industries = industries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 
 import pytest
@@ -25,8 +26,6 @@ async def settle(pilot) -> None:
     """Let workers finish and their results reach the screen (a worker whose screen
     closed meanwhile is cancelled; that is not an error here)."""
     for _ in range(2):
-        try:
+        with suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
         await pilot.pause()
