@@ -383,37 +383,8 @@ class Store:
             fetched = connection.execute(accounts).all()
         unknown = ("", "", "other")
         rows = [
-            AccountRow(
-                id,
-                name,
-                *industry.get(industry_id, unknown),
-                cls,
-                owner,
-                revenue,
-                profit,
-                influence,
-                people,
-                money,
-                material,
-                cadence,
-                last.get(id),
-                version,
-            )
-            for (
-                id,
-                name,
-                industry_id,
-                cls,
-                owner,
-                revenue,
-                profit,
-                influence,
-                people,
-                money,
-                material,
-                cadence,
-                version,
-            ) in fetched
+            AccountRow(*row[:2], *industry.get(row[2], unknown), *row[3:12], last.get(row[0]), row[12])
+            for row in fetched
         ]
         rows.sort(key=itemgetter(1))
         needle = search.strip().casefold()
