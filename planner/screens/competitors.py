@@ -1,0 +1,242 @@
+"""Competitors at one account (method section 3.4): who they are, how they stand with
+the customer, and whether each high threat is being answered.
+
+Brands are shared: a position picks an existing brand or adds one, and editing the
+brand (b) changes it at every account. A high threat without a counter-action is a
+red flag, so the list marks it and `a` adds the action that answers it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from planner import competition
+from planner import models as m
+from planner.competition import POSITION_FIELDS, PositionRow
+from planner.errors import NotFound, PlannerError
+from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
+from planner.widgets.confirm import Confirm
+from planner.widgets.position_detail import PositionDetail
+from planner.widgets.record_form import RecordForm
+from planner.widgets.record_table import RecordTable
+
+BRAND_FIELDS = ("name", "notes")
+COUNTER_FIELDS = ("title", "owner", "due_date")
+EMPTY = "No competitors recorded at this account yet. Press n to add one."
+
+
+def cell(text: str, width: int) -> Text:
+    """A table cell cut to `width` columns with an ellipsis; plain text, never markup."""
+    shown = Text(text.replace("\n", " "), no_wrap=True, end="")
+    shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
+class CompetitorsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("n", "new", "New", id="new", tooltip="Add a competitor here: pick its brand or add a new one"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the highlighted competitor's position (or Enter)"),
+        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the highlighted position (asks first)"),
+        Binding("a", "counter", "Counter", id="counter-action", tooltip="Add an action countering this competitor"),
+        Binding("b", "edit_brand", "Brand", id="edit-brand", tooltip="Edit the brand's name and notes (all accounts)"),
+        Binding("w", "map", "Map", id="competitor-map", tooltip="Where every competitor is present"),
+        Binding("r", "reload", "Reload", id="reload", show=False, tooltip="Read the database again"),
+    ]
+
+    def __init__(self, account_id: str):
+        super().__init__()
+        self.account_id = account_id
+        self.account: m.Account | None = None
+        self.rows: list[PositionRow] = []
+        self.brands: list[m.Competitor] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading competitors…", id="competitors-status", markup=False)
+        yield RecordTable(("Brand", "Partner", "Threat", "Counter-action"), self._cells, id="positions")
+        yield PositionDetail(id="position-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.load()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#positions", RecordTable)
+
+    @property
+    def high_threat(self) -> int:
+        return self.app.store.settings.high_threat
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, keep: str | None = None) -> None:
+        store = self.app.store
+        try:
+            account = store.get(m.Account, self.account_id)
+        except NotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+            return
+        rows = competition.positions(store, self.account_id)
+        brands = store.list(m.Competitor)
+        self.app.call_from_thread(self._loaded, account, rows, brands, keep)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    def _loaded(
+        self, account: m.Account, rows: list[PositionRow], brands: list[m.Competitor], keep: str | None
+    ) -> None:
+        self.account, self.rows, self.brands = account, rows, brands
+        self.sub_title = f"{account.name} · competitors"
+        self.table.show(rows, keep)
+        flagged = sum(competition.unanswered(r.threat, r.countered, self.high_threat) for r in rows)
+        status = f"{len(rows)} competitor{'' if len(rows) == 1 else 's'}"
+        if flagged:
+            status += f" · {flagged} high threat{'' if flagged == 1 else 's'} without a counter-action ⚑"
+        self.query_one("#competitors-status", Static).update(status + " · Enter edits · ? keys")
+        self._show_detail()
+
+    def _cells(self, row: PositionRow) -> list[Text]:
+        return [
+            cell(row.brand, 22),
+            cell(row.partner or "—", 20),
+            cell(competition.threat_bar(row.threat), 9),
+            cell(competition.counter_status(row.threat, row.countered, self.high_threat), 19),
+        ]
+
+    @on(DataTable.RowHighlighted, "#positions")
+    def _show_detail(self) -> None:
+        self.query_one(PositionDetail).show(self.table.current, self.high_threat, EMPTY)
+
+    @on(DataTable.RowSelected, "#positions")
+    def _row_chosen(self) -> None:
+        self.action_edit()
+
+    def _highlighted(self, doing: str) -> PositionRow | None:
+        row = self.table.current
+        if row is None:
+            self.notify(f"Highlight a competitor to {doing} (n adds one).")
+        return row
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_new(self) -> None:
+        if self.account is None:
+            return
+        present = {row.competitor_id for row in self.rows}
+        self.app.push_screen(BrandPicker(self.brands, present, self.account.name), self._brand_picked)
+
+    def _brand_picked(self, choice: str | None) -> None:
+        if choice == NEW_BRAND:
+            store = self.app.store
+            form = RecordForm(
+                "New competitor brand (shared by every account)", m.Competitor, BRAND_FIELDS, {},
+                lambda values: store.create(m.Competitor, **values),
+                question=self._duplicate_brand,
+            )  # fmt: skip
+            self.app.push_screen(form, self._brand_added)
+        elif choice is not None:
+            brand = next(b for b in self.brands if b.id == choice)
+            self._new_position(brand.id, brand.name)
+
+    def _duplicate_brand(self, values: dict[str, Any]) -> str | None:
+        name = values.get("name", "").strip().casefold()
+        if any(b.name.strip().casefold() == name for b in self.brands):
+            return f"A brand named {values['name']!r} already exists; pick it from the list to reuse it. Add anyway?"
+        return None
+
+    def _brand_added(self, brand: m.Competitor | None) -> None:
+        if brand is not None:
+            self.load()
+            self._new_position(brand.id, brand.name)
+
+    def _new_position(self, competitor_id: str, brand: str) -> None:
+        store, account_id = self.app.store, self.account_id
+        initial = {"threat": 3}
+        form = RecordForm(
+            f"{brand} at {self.account.name if self.account else 'this account'}",
+            m.CompetitorPosition, POSITION_FIELDS, initial,
+            lambda values: store.create(
+                m.CompetitorPosition, account_id=account_id, competitor_id=competitor_id, **{**initial, **values}
+            ),
+        )  # fmt: skip
+        self.app.push_screen(form, self._saved)
+
+    def action_edit(self) -> None:
+        row = self._highlighted("edit")
+        if row is not None:
+            store = self.app.store
+            form = RecordForm(
+                f"{row.brand} at {self.account.name if self.account else 'this account'}",
+                m.CompetitorPosition, POSITION_FIELDS, row._asdict(),
+                lambda values: store.update(m.CompetitorPosition, row.id, row.version, **values),
+            )  # fmt: skip
+            self.app.push_screen(form, self._saved)
+
+    def action_edit_brand(self) -> None:
+        row = self._highlighted("edit its brand")
+        if row is not None:
+            store = self.app.store
+            form = RecordForm(
+                f"Brand {row.brand} (changes it at every account)", m.Competitor, BRAND_FIELDS,
+                {"name": row.brand, "notes": row.brand_notes},
+                lambda values: store.update(m.Competitor, row.competitor_id, row.brand_version, **values),
+            )  # fmt: skip
+            self.app.push_screen(form, self._saved)
+
+    def action_counter(self) -> None:
+        row = self._highlighted("counter")
+        if row is not None:
+            store, account_id = self.app.store, self.account_id
+            initial = {"owner": store.db.user}
+            form = RecordForm(
+                f"Counter-action against {row.brand}", m.Action, COUNTER_FIELDS, initial,
+                lambda values: store.create(
+                    m.Action, account_id=account_id, competitor_position_id=row.id, **{**initial, **values}
+                ),
+            )  # fmt: skip
+            self.app.push_screen(form, self._saved)
+
+    def _saved(self, result: Any | None) -> None:
+        if result is not None:
+            self.notify("Saved.")
+            self.load(result.id if isinstance(result, m.CompetitorPosition) else None)
+
+    def action_delete(self) -> None:
+        row = self._highlighted("delete")
+        if row is not None:
+            question = (
+                f"Delete {row.brand} at this account? The brand stays for other accounts and its "
+                "counter-actions stay on the board; it can be restored from the history."
+            )
+            self.app.push_screen(
+                Confirm(question, yes="Delete"),
+                lambda yes: yes and self._write(lambda s: s.delete(m.CompetitorPosition, row.id, row.version)),
+            )
+
+    def action_map(self) -> None:
+        from planner.screens.competitor_map import CompetitorMapScreen
+
+        self.app.push_screen(CompetitorMapScreen(), lambda _: self.load())
+
+    @work(thread=True, group="write")
+    def _write(self, change) -> None:
+        try:
+            change(self.app.store)
+        except PlannerError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.app.call_from_thread(self.load)

@@ -1,0 +1,55 @@
+"""Everything the method asks about one competitor at one account, in its order, with
+the brand's shared notes and the actions countering it."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from planner import fields
+from planner import models as m
+from planner.competition import POSITION_FIELDS, PositionRow, threat_bar, unanswered
+
+
+def detail_renderable(row: PositionRow) -> Group:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", max_width=22)
+    grid.add_column(overflow="fold")
+    grid.add_row("Brand", Text(row.brand))
+    grid.add_row("About the brand", Text(row.brand_notes or "—"))
+    for name in POSITION_FIELDS:
+        label = fields.spec(m.CompetitorPosition, name).label
+        value = threat_bar(row.threat) if name == "threat" else getattr(row, name)
+        grid.add_row(label, Text(value or "—"))
+    counters = [
+        f"• {c.title} ({c.status}{', due ' + c.due_date.isoformat() if c.due_date else ''}"
+        f"{', ' + c.owner if c.owner else ''})"
+        for c in row.counters
+    ]
+    grid.add_row("Counter-actions", Text("\n".join(counters) or "none yet — press a to add one"))
+    return Group(grid)
+
+
+class PositionDetail(VerticalScroll):
+    """The highlighted position; an unanswered high threat leads with its red flag."""
+
+    DEFAULT_CSS = """
+    PositionDetail { height: 1fr; padding: 0 1; }
+    PositionDetail #position-flag { color: $text-error; text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="position-flag", markup=False)
+        yield Static("", id="position-fields")
+
+    def show(self, row: PositionRow | None, high_threat: int, empty: str) -> None:
+        flag = self.query_one("#position-flag", Static)
+        body = self.query_one("#position-fields", Static)
+        flagged = row is not None and unanswered(row.threat, row.countered, high_threat)
+        flag.update(f"⚑ High threat ({row.threat}/5) with no counter-action" if flagged else "")
+        flag.display = flagged
+        body.update(detail_renderable(row) if row else Text(empty))
