@@ -1,0 +1,309 @@
+"""One account's organisation chart: units with their responsibilities and the people
+in each, edited and rearranged from the keyboard. Reports-to lines are shown in the
+detail panel, since a person sits in the tree under a unit, not under a boss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from planner import models as m
+from planner import org
+from planner.errors import NotFound, PlannerError, ValidationError
+from planner.org import NO_UNIT, PERSON, UNIT, Chart, Ref
+from planner.store import Store
+from planner.widgets.confirm import Confirm
+from planner.widgets.org_detail import OrgDetail
+from planner.widgets.org_tree import OrgChartTree
+from planner.widgets.record_form import RecordForm
+from planner.widgets.unit_picker import UnitPicker
+
+UNIT_FIELDS = ("name", "responsibilities")
+PERSON_FIELDS = ("name", "title", "layer", "stance", "influence", "closeness", "characteristics", "reports_to_id")
+PERSON_DEFAULTS = {"layer": "usage", "stance": "unknown", "influence": 3, "closeness": 1}
+
+
+def _message(error: PlannerError) -> str:
+    """A store error as one sentence, without the field names it is keyed by."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.errors.values())
+    return str(error)
+
+
+def _filled(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop emptied fields that cannot be empty (a cleared score or choice keeps its
+    old value); only the reports-to link may be set to nobody."""
+    return {name: value for name, value in values.items() if value is not None or name == "reports_to_id"}
+
+
+class OrgChartScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
+        Binding("n", "new_unit", "New unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
+        Binding("p", "new_person", "New person", id="org-new-person", tooltip="Add a person to the highlighted unit"),
+        Binding("e", "edit", "Edit", id="org-edit", tooltip="Edit the highlighted unit or person"),
+        Binding("d", "delete", "Delete", id="org-delete", tooltip="Delete the highlighted unit or person"),
+        Binding("x", "cut", "Cut", id="org-cut", tooltip="Cut the highlighted unit or person to paste elsewhere"),
+        Binding("v", "paste", "Paste", id="org-paste", tooltip="Paste what was cut under the highlighted unit"),
+        Binding("m", "move", "Move to…", id="org-move", tooltip="Move the highlighted unit or person: pick a unit"),
+        Binding("plus", "expand_all", "Expand all", id="org-expand-all", show=False, tooltip="Open every unit"),
+        Binding("minus", "collapse_all", "Collapse all", id="org-collapse-all", show=False, tooltip="Close every unit"),
+        Binding("r", "reload", "Reload", id="org-reload", show=False, tooltip="Read the chart again from the database"),
+    ]
+
+    def __init__(self, account_id: str):
+        super().__init__()
+        self.account_id = account_id
+        self.chart: Chart | None = None
+        self.cut: Ref | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="org-body"):
+            yield OrgChartTree(id="org-tree")
+            with VerticalScroll(id="org-detail-scroll"):
+                yield OrgDetail("Loading…", id="org-detail")
+        yield Static("", id="org-status", markup=False)
+        yield Footer()
+
+    @property
+    def org_tree(self) -> OrgChartTree:
+        return self.query_one(OrgChartTree)
+
+    def on_mount(self) -> None:
+        self.org_tree.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, keep: Ref | None = None) -> None:
+        try:
+            chart = org.load(self.app.store, self.account_id)
+        except NotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+        except PlannerError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        else:
+            self.app.call_from_thread(self._loaded, chart, keep)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    def _loaded(self, chart: Chart, keep: Ref | None) -> None:
+        first = self.chart is None
+        self.chart = chart
+        self.sub_title = f"{chart.account_name} · organisation"
+        tree = self.org_tree
+        if self.cut and not self._exists(self.cut):
+            self.cut = None
+        tree.cut = self.cut
+        tree.show(chart, keep or tree.current, None if first else tree.expanded())
+        self.call_after_refresh(self._show_current)
+        self._status()
+
+    def _exists(self, ref: Ref) -> bool:
+        if self.chart is None:
+            return False
+        return ref.id in (self.chart.units if ref.kind == UNIT else self.chart.people)
+
+    def _status(self) -> None:
+        chart = self.chart
+        if chart is None:
+            return
+        text = f"{len(chart.units)} units · {len(chart.people)} people"
+        if self.cut:
+            text += f" · ✂ {self._title_of(self.cut)}: v pastes it into the highlighted unit, x cancels"
+        self.query_one("#org-status", Static).update(text)
+
+    def _title_of(self, ref: Ref) -> str:
+        assert self.chart is not None
+        if ref.kind == UNIT:
+            return self.chart.units[ref.id].name
+        if ref.kind == PERSON:
+            return self.chart.people[ref.id].name
+        return "No unit"
+
+    @on(Tree.NodeHighlighted)
+    def _show_current(self) -> None:
+        self.query_one(OrgDetail).show(self.chart, self.org_tree.current)
+
+    def _selected(self) -> Ref | None:
+        ref = self.org_tree.current
+        if self.chart is None or ref is None:
+            self.notify("Nothing is highlighted yet.")
+            return None
+        return ref
+
+    def _unit_at(self, ref: Ref | None) -> str | None:
+        """The unit a new or pasted record goes into: the highlighted unit, or the
+        unit of the highlighted person; None at the top level / no unit."""
+        if ref is None or self.chart is None:
+            return None
+        if ref.kind == PERSON:
+            return self.chart.people[ref.id].unit_id
+        return ref.id if ref.kind == UNIT else None
+
+    # --- forms --------------------------------------------------------------------
+
+    def action_new_unit(self) -> None:
+        parent = self._unit_at(self.org_tree.current)
+        account_id = self.account_id
+        where = f" under {self.chart.units[parent].name}" if parent and self.chart else " at the top level"
+        form = RecordForm(
+            f"New unit{where}", m.OrgUnit, UNIT_FIELDS, {},
+            lambda values: self.app.store.create(m.OrgUnit, account_id=account_id, parent_id=parent, **values),
+        )  # fmt: skip
+        self._form(form, UNIT)
+
+    def action_new_person(self) -> None:
+        unit = self._unit_at(self.org_tree.current)
+        account_id = self.account_id
+        where = f" in {self.chart.units[unit].name}" if unit and self.chart else " (no unit)"
+
+        def save(values: dict[str, Any]) -> m.Person:
+            fresh = _filled({**PERSON_DEFAULTS, **values})
+            return self.app.store.create(m.Person, account_id=account_id, unit_id=unit, **fresh)
+
+        form = RecordForm(
+            f"New person{where}", m.Person, PERSON_FIELDS, dict(PERSON_DEFAULTS), save,
+            choices={"reports_to_id": self._people_choices(None)},
+        )  # fmt: skip
+        self._form(form, PERSON)
+
+    def action_edit(self) -> None:
+        ref = self._selected()
+        if ref is None or self.chart is None:
+            return
+        store: Store = self.app.store
+        if ref.kind == UNIT:
+            unit = self.chart.units[ref.id]
+            form = RecordForm(
+                f"Edit unit {unit.name}", m.OrgUnit, UNIT_FIELDS, unit._asdict(),
+                lambda values: store.update(m.OrgUnit, unit.id, unit.version, **values),
+            )  # fmt: skip
+        elif ref.kind == PERSON:
+            person = self.chart.people[ref.id]
+            notes = self.chart.notes.get(person.id)
+            initial = {**person._asdict(), "characteristics": notes.characteristics if notes else ""}
+            form = RecordForm(
+                f"Edit {person.name}", m.Person, PERSON_FIELDS, initial,
+                lambda values: store.update(m.Person, person.id, person.version, **_filled(values)),
+                choices={"reports_to_id": self._people_choices(person.id)},
+            )  # fmt: skip
+        else:
+            self.notify("Highlight a unit or a person to edit.")
+            return
+        self._form(form, ref.kind)
+
+    def _people_choices(self, exclude: str | None) -> list[tuple[str, str]]:
+        people = self.chart.people.values() if self.chart else ()
+        return [(f"{p.name} · {p.title}" if p.title else p.name, p.id) for p in people if p.id != exclude]
+
+    def _form(self, form: RecordForm, kind: str) -> None:
+        def saved(result: m.Record | None) -> None:
+            if result is not None:
+                self.notify("Saved.")
+                self.load(Ref(kind, result.id))
+
+        self.app.push_screen(form, saved)
+
+    # --- delete and moves ---------------------------------------------------------
+
+    def action_delete(self) -> None:
+        ref = self._selected()
+        if ref is None or self.chart is None:
+            return
+        if ref.kind == NO_UNIT:
+            self.notify("“No unit” is not a unit: move or delete the people in it.")
+            return
+        name, chart = self._title_of(ref), self.chart
+        if ref.kind == UNIT and (chart.sub_units.get(ref.id) or chart.members.get(ref.id)):
+            here, _ = chart.head_count(ref.id)
+            subs = len(chart.sub_units.get(ref.id, ()))
+            question = f"{name} has {here} people and {subs} sub-units. Where should they go before it is deleted?"
+            picker = UnitPicker(question, chart.move_targets(ref, "Top level (sub-units) / no unit (people)"))
+            self.app.push_screen(picker, lambda target: target is not None and self._confirm_delete(ref, name, target))
+        else:
+            self._confirm_delete(ref, name, org.TOP)
+
+    def _confirm_delete(self, ref: Ref, name: str, target: str) -> None:
+        chart = self.chart
+        assert chart is not None
+        # Afterwards the cursor goes where the members went, else to the parent unit.
+        home = chart.people[ref.id].unit_id if ref.kind == PERSON else target or chart.units[ref.id].parent_id
+        after = Ref(UNIT, home) if home else None
+        self.app.push_screen(
+            Confirm(f"Delete {name}? It can be restored from the history.", yes="Delete"),
+            lambda yes: yes and self._write(lambda store: org.delete(store, chart, ref, target), after),
+        )
+
+    def action_cut(self) -> None:
+        ref = self._selected()
+        if ref is None:
+            return
+        if ref.kind == NO_UNIT:
+            self.notify("Cut a unit or a person; “No unit” only groups people.")
+            return
+        self.cut = None if self.cut == ref else ref
+        self.org_tree.mark_cut(self.cut)
+        self._status()
+
+    def action_paste(self) -> None:
+        if self.cut is None or self.chart is None:
+            self.notify("Cut a unit or a person first with x.")
+            return
+        ref, chart = self.cut, self.chart
+        target = self._unit_at(self.org_tree.current) or org.TOP
+        self.cut = None
+        self.org_tree.mark_cut(None)
+        self._write(lambda store: org.move(store, chart, ref, target), ref)
+
+    def action_move(self) -> None:
+        ref = self._selected()
+        if ref is None or self.chart is None:
+            return
+        if ref.kind == NO_UNIT:
+            self.notify("Highlight a unit or a person to move it.")
+            return
+        chart = self.chart
+        top = "Top level" if ref.kind == UNIT else "No unit"
+        picker = UnitPicker(f"Move {self._title_of(ref)} to…", chart.move_targets(ref, top, mark_current=True))
+
+        def chosen(target: str | None) -> None:
+            if target is not None:
+                self._write(lambda store: org.move(store, chart, ref, target), ref)
+
+        self.app.push_screen(picker, chosen)
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[Store], Any], keep: Ref | None) -> None:
+        """Run a change; a refusal (a loop, another rep's newer version) is shown and
+        the chart read again, so what is on screen is what is stored."""
+        try:
+            change(self.app.store)
+        except PlannerError as error:
+            self.app.call_from_thread(self.notify, _message(error), severity="error", timeout=8)
+            keep = None
+        self.app.call_from_thread(self.load, keep)
+
+    # --- view ---------------------------------------------------------------------
+
+    def action_expand_all(self) -> None:
+        self.org_tree.root.expand_all()
+
+    def action_collapse_all(self) -> None:
+        self.org_tree.root.collapse_all()
+        self.org_tree.root.expand()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
