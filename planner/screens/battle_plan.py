@@ -1,0 +1,347 @@
+"""The battle plan (作战计划) of one account: the action board, SWOT, phased goals and
+the dated TAT reviews, one tab each (keys 1-4) so each stays legible at 80x24.
+
+Data comes from `planner.battle_plan.load` in a worker; every write (a form, a move,
+a delete) runs in a worker too and is followed by a reload that keeps the rep on the
+same card or item. A move refused because someone changed the card meanwhile is
+reported and the board reloads to show where things now stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
+
+from planner import battle_plan
+from planner import models as m
+from planner.battle_plan import SWOT_TITLES, TAT, Plan
+from planner.errors import Conflict, NotFound, PlannerError
+from planner.store import Store
+from planner.widgets.confirm import Confirm
+from planner.widgets.kanban import Kanban
+from planner.widgets.record_form import RecordForm
+from planner.widgets.record_table import RecordTable
+from planner.widgets.swot import SwotBoard
+
+MOVE = Binding.Group("Move", compact=True)
+STATUS_MARK = {"todo": "☐", "doing": "◐", "done": "✓"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What n/e/d work on in one tab."""
+
+    model: type[m.Record]
+    noun: str
+    fields: tuple[str, ...]
+
+
+TABS = {
+    "board": Kind(
+        m.Action, "action", ("title", "owner", "due_date", "goal_id", "person_id", "competitor_position_id", "notes")
+    ),
+    "swot": Kind(m.SwotItem, "SWOT item", ("kind", "text")),
+    "goals": Kind(m.Goal, "goal", ("phase", "text", "due_date", "owner")),
+    "reviews": Kind(m.PlanReview, "TAT review", ("reviewed_on", "text")),
+}
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+def clip(text: str, width: int) -> str:
+    """One line of at most `width` characters, an ellipsis showing what was cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class BattlePlanScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="plan-back", tooltip="Back to the previous screen"),
+        Binding("n", "new", "New", id="plan-new",
+                tooltip="Add an action, a SWOT item (to the picked quadrant), a goal or a review"),
+        Binding("e,enter", "edit", "Edit", id="plan-edit", tooltip="Edit the picked card, SWOT item, goal or review"),
+        Binding("d", "delete", "Delete", id="plan-delete", tooltip="Delete the picked card, SWOT item, goal or review"),
+        Binding("shift+left", "move(-1, 0)", "Card to previous column", id="plan-move-left", group=MOVE,
+                key_display="⇧←", tooltip="Move the card to the end of the previous column"),
+        Binding("shift+right", "move(1, 0)", "Card to next column", id="plan-move-right", group=MOVE,
+                key_display="⇧→", tooltip="Move the card to the end of the next column"),
+        Binding("shift+up", "move(0, -1)", "Card up", id="plan-move-up", group=MOVE,
+                key_display="⇧↑", tooltip="Move the card one place up in its column"),
+        Binding("shift+down", "move(0, 1)", "Card down", id="plan-move-down", group=MOVE,
+                key_display="⇧↓", tooltip="Move the card one place down in its column"),
+        Binding("E", "export", "Export", id="plan-export", tooltip="Write the whole account plan to a Markdown file"),
+        Binding("r", "reload", "Reload", id="plan-reload", tooltip="Read the plan again from the database"),
+        Binding("1", "tab('board')", "Board", id="plan-tab-board", show=False, tooltip="Show the action board"),
+        Binding("2", "tab('swot')", "SWOT", id="plan-tab-swot", show=False, tooltip="Show the SWOT"),
+        Binding("3", "tab('goals')", "Goals", id="plan-tab-goals", show=False, tooltip="Show the phased goals"),
+        Binding("4", "tab('reviews')", "Reviews", id="plan-tab-reviews", show=False, tooltip="Show the TAT reviews"),
+    ]  # fmt: skip
+
+    def __init__(self, account_id: str):
+        super().__init__()
+        self.account_id = account_id
+        self.plan: Plan | None = None
+        self._moving = False
+        self._queued: list[tuple[int, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="plan-tabs"):
+            with TabPane("1 Board", id="board"):
+                yield Kanban(id="kanban")
+            with TabPane("2 SWOT", id="swot"):
+                yield SwotBoard(id="swot-board")
+            with TabPane("3 Goals", id="goals"):
+                yield RecordTable(("Phase", "Goal", "Due", "Owner"), self._goal_cells, id="goals-table")
+                with Vertical(classes="plan-detail"):
+                    yield Static("", id="goal-detail", markup=False)
+            with TabPane("4 Reviews", id="reviews"):
+                yield Static(TAT, id="tat-hint", markup=False)
+                yield RecordTable(("Date", "Review"), self._review_cells, id="reviews-table")
+                with Vertical(classes="plan-detail"):
+                    yield Static("", id="review-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False
+        self.load()
+
+    # --- loading -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, keep: str | None = None) -> None:
+        try:
+            plan = battle_plan.load(self.app.store, self.account_id, self.app.today())
+        except NotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+            return
+        self.app.call_from_thread(self._loaded, plan, keep)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    async def _loaded(self, plan: Plan, keep: str | None) -> None:
+        self.plan = plan
+        self.sub_title = f"{plan.account.name} · battle plan"
+        await self.query_one(Kanban).show(plan.board, keep)
+        await self.query_one(SwotBoard).show(plan.swot, keep)
+        self._table("goals").show(plan.goals, keep)
+        self._table("reviews").show(plan.reviews, keep)
+        self._show_goal()
+        self._show_review()
+        if self.is_current:
+            self._focus_tab()
+        self._moving = False
+        if self._queued:
+            self.action_move(*self._queued.pop(0))
+
+    def _table(self, tab: str) -> RecordTable:
+        return self.query_one(f"#{tab}-table", RecordTable)
+
+    @staticmethod
+    def _goal_cells(goal: m.Goal) -> list[str]:
+        return [clip(goal.phase, 22), clip(goal.text, 30), _day(goal.due_date), clip(goal.owner, 12)]
+
+    @staticmethod
+    def _review_cells(review: m.PlanReview) -> list[str]:
+        return [_day(review.reviewed_on), clip(review.text, 60)]
+
+    @on(DataTable.RowHighlighted, "#goals-table")
+    def _show_goal(self) -> None:
+        goal = self._table("goals").current
+        text = "No goals yet: n adds one (phase, goal, due date, owner)."
+        if goal and self.plan:
+            linked = [
+                card.action for cards in self.plan.board.values() for card in cards if card.action.goal_id == goal.id
+            ]
+            actions = "\n".join(f"  {STATUS_MARK[a.status]} {a.title} ({a.status})" for a in linked) or "  none yet"
+            text = (
+                f"{goal.phase or 'No phase'} · due {_day(goal.due_date)} · owner {goal.owner or '—'}\n"
+                f"{goal.text}\n\nActions for this goal:\n{actions}"
+            )
+        self.query_one("#goal-detail", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#reviews-table")
+    def _show_review(self) -> None:
+        review = self._table("reviews").current
+        text = "No reviews yet: after acting, n records what you learnt and what changes."
+        if review:
+            text = f"{_day(review.reviewed_on)}\n{review.text}"
+        self.query_one("#review-detail", Static).update(text)
+
+    # --- tabs and focus ------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+        self.call_after_refresh(self._focus_tab)
+
+    def _focus_tab(self) -> None:
+        tab = self.active_tab
+        if tab == "board":
+            self.query_one(Kanban).focus_current()
+        elif tab == "swot":
+            self.query_one(SwotBoard).focus()
+        else:
+            self._table(tab).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Card moves only make sense, and only show, on the board."""
+        return self.active_tab == "board" if action == "move" else True
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # --- forms -----------------------------------------------------------------------
+
+    def _current(self) -> Any | None:
+        tab = self.active_tab
+        if tab == "board":
+            card = self.query_one(Kanban).current
+            return card.action if card else None
+        if tab == "swot":
+            return self.query_one(SwotBoard).current
+        return self._table(tab).current
+
+    def _choices(self, tab: str, record: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+        """Pickers for the tab's choice fields; a link to a deleted row is dropped so
+        the picker opens (saving then clears it, as the card already shows it unlinked)."""
+        plan = self.plan
+        assert plan is not None
+        every = {
+            "goal_id": [(clip(f"{g.phase}: {g.text}" if g.phase else g.text, 70), g.id) for g in plan.goals],
+            "person_id": [(clip(f"{p.name} · {p.title} ({p.layer})", 70), p.id) for p in plan.people],
+            "competitor_position_id": plan.positions,
+            "kind": [(f"{kind} · {title}", kind) for kind, title in SWOT_TITLES.items()],
+        }
+        choices = {name: options for name, options in every.items() if name in TABS[tab].fields}
+        for name, options in choices.items():
+            if record.get(name) not in {value for _, value in options}:
+                record[name] = None
+        return choices
+
+    def action_new(self) -> None:
+        if self.plan is None:
+            return
+        tab, user, today = self.active_tab, self.app.store.db.user, self.app.today()
+        initial: dict[str, Any] = {
+            "board": {"owner": user},
+            "swot": {"kind": self.query_one(SwotBoard).kind},
+            "goals": {"owner": user},
+            "reviews": {"reviewed_on": today},
+        }[tab]
+        self._open(tab, None, initial)
+
+    def action_edit(self) -> None:
+        record = self._current() if self.plan else None
+        if record is None:
+            self.notify(f"Pick a {TABS[self.active_tab].noun} to edit first.")
+            return
+        self._open(self.active_tab, record, record.model_dump())
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_edit()
+
+    def _open(self, tab: str, record: Any | None, initial: dict[str, Any]) -> None:
+        kind, store, account_id = TABS[tab], self.app.store, self.account_id
+        choices = self._choices(tab, initial)
+        if record is None:
+            title = f"New {kind.noun} for {self.plan.account.name}"
+
+            def save(values: dict[str, Any]) -> m.Record:
+                return store.create(kind.model, account_id=account_id, **{**initial, **values})
+        else:
+            title = f"Edit {kind.noun}"
+
+            def save(values: dict[str, Any]) -> m.Record:
+                return store.update(kind.model, record.id, record.version, **values)
+
+        self.app.push_screen(RecordForm(title, kind.model, kind.fields, initial, save, choices=choices), self._saved)
+
+    def _saved(self, result: m.Record | None) -> None:
+        if result is not None:
+            self.notify("Saved.")
+            self.load(result.id)
+
+    def action_delete(self) -> None:
+        record = self._current() if self.plan else None
+        if record is None:
+            self.notify(f"Pick a {TABS[self.active_tab].noun} to delete first.")
+            return
+        kind = TABS[self.active_tab]
+        label = getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+        self.app.push_screen(
+            Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"),
+            lambda yes: yes and self._write(lambda store: store.delete(kind.model, record.id, record.version)),
+        )
+
+    # --- moves, export and writes ------------------------------------------------------
+
+    def action_move(self, across: int, down: int) -> None:
+        """Move the focused card; a key pressed while the last move is still being
+        saved waits for it, so fast repeated moves all land in order."""
+        card = self.query_one(Kanban).current
+        if self.plan is None or card is None:
+            return
+        if self._moving:
+            self._queued.append((across, down))
+            return
+        ids = {status: [c.action.id for c in cards] for status, cards in self.plan.board.items()}
+        target = battle_plan.move_target(ids, card.action.id, across, down)
+        if target is None:
+            self.app.bell()
+            return
+        action = card.action
+        self._moving = True
+        self._write(lambda store: store.move_action(action.id, action.version, *target), keep=action.id)
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, group="export")
+    def _export(self) -> None:
+        from planner.export import write_plan
+
+        try:
+            path = write_plan(self.app.store, self.account_id)
+        except (PlannerError, OSError) as error:
+            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
+        else:
+            self.app.call_from_thread(self.notify, f"Account plan written to {path}")
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[Store], Any], keep: str | None = None) -> None:
+        try:
+            change(self.app.store)
+        except Conflict as error:
+            message = f"{error} Nothing was changed; the plan now shows the latest."
+            self.app.call_from_thread(self._refused, message)
+        except PlannerError as error:
+            self.app.call_from_thread(self._refused, str(error))
+        self.app.call_from_thread(self.load, keep)
+
+    def _refused(self, message: str) -> None:
+        self._queued.clear()
+        self.notify(message, severity="error", timeout=8)
