@@ -1,0 +1,357 @@
+"""The key people of one account: a card per person in the four layers of the method,
+an influence × closeness grid, and the account's red flags at the top.
+
+The rep walks the cards with the arrow keys and changes a person with one key each
+(influence, closeness, stance). Key changes are queued and written one at a time,
+each with the version the screen last read, then the screen reloads; so pressing a
+key twice quickly never trips the optimistic lock over the rep's own first change,
+while another rep's change in between is reported as a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from planner import models as m
+from planner.errors import Conflict, NotFound, PlannerError
+from planner.fields import FIELDS
+from planner.stakeholders import LAYER_TITLES, Board, Stakeholder, board, by_layer, neighbour, next_stance, stepped
+from planner.store import Store
+from planner.widgets.confirm import Confirm
+from planner.widgets.influence_grid import InfluenceGrid
+from planner.widgets.record_form import RecordForm
+from planner.widgets.stakeholder_card import StakeholderCard
+
+PERSON_FIELDS = tuple(field.name for field in FIELDS[m.Person] if field.name != "account_id")
+NEW_PERSON = {"influence": 3, "closeness": 1, "stance": "unknown"}
+CARD_WIDTH = 36  # the narrowest card (border and padding included) that shows both score bars whole
+SCORE_LABELS = {"influence": "Influence", "closeness": "Closeness"}
+INFLUENCE = Binding.Group("Influence", compact=True)
+CLOSENESS = Binding.Group("Closeness", compact=True)
+
+
+class CardScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
+    """The cards' scroll area: it fits as many card columns as its width allows and
+    has no arrow keys of its own (they move between cards)."""
+
+    columns = 2
+
+    def on_resize(self) -> None:
+        gutter = 1
+        self.columns = max(1, (self.scrollable_content_region.width + gutter) // (CARD_WIDTH + gutter))
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        for cards in self.query(".layer-cards"):
+            cards.styles.grid_size_columns = self.columns
+
+
+def heading(layer: str, people: list[Stakeholder]) -> Content:
+    supporters = sum(s.person.stance == "supporter" for s in people)
+    return Content.assemble(
+        (LAYER_TITLES[layer], "bold"),
+        ("  values: ", "$text-muted"),
+        m.LAYER_VALUES[layer],
+        (f"  · {len(people)} people, {supporters} supporter{'' if supporters == 1 else 's'}", "$text-muted"),
+    )
+
+
+class StakeholdersScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "edit", "Edit", id="stakeholders-edit", tooltip="Edit the selected person"),
+        Binding(
+            "s", "stance", "Stance", id="stakeholders-stance",
+            tooltip="Cycle stance: supporter → neutral → opponent → unknown → supporter",
+        ),
+        Binding(
+            "i", "score('influence', 1)", "Raise influence", id="stakeholders-influence-up", group=INFLUENCE,
+            tooltip="Raise the selected person's influence (1-5)",
+        ),
+        Binding(
+            "I", "score('influence', -1)", "Lower influence", id="stakeholders-influence-down", group=INFLUENCE,
+            tooltip="Lower the selected person's influence (1-5)",
+        ),
+        Binding(
+            "c", "score('closeness', 1)", "Raise closeness", id="stakeholders-closeness-up", group=CLOSENESS,
+            tooltip="Raise how close we are to the selected person (1-5)",
+        ),
+        Binding(
+            "C", "score('closeness', -1)", "Lower closeness", id="stakeholders-closeness-down", group=CLOSENESS,
+            tooltip="Lower how close we are to the selected person (1-5)",
+        ),
+        Binding("g", "toggle_grid", "Grid", id="stakeholders-grid", tooltip="Cards or influence × closeness grid"),
+        Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
+        Binding("d", "delete", "Delete", id="stakeholders-delete", tooltip="Delete the selected person (asks first)"),
+        Binding("escape", "back", "Back", id="stakeholders-back", tooltip="Back to the previous screen"),
+        Binding("r", "reload", "Reload", id="stakeholders-reload", show=False, tooltip="Read the database again"),
+        Binding("up", "move('up')", "Card above", id="stakeholders-up", show=False, tooltip="Select the card above"),
+        Binding("down", "move('down')", "Card below", id="stakeholders-down", show=False, tooltip="Select card below"),
+        Binding(
+            "left", "move('left')", "Previous card", id="stakeholders-left", show=False,
+            tooltip="Select the previous person (into the layer above at its start)",
+        ),
+        Binding(
+            "right", "move('right')", "Next card", id="stakeholders-right", show=False,
+            tooltip="Select the next person (into the layer below at its end)",
+        ),
+    ]  # fmt: skip
+
+    def __init__(self, account_id: str):
+        super().__init__()
+        self.account_id = account_id
+        self.board: Board | None = None
+        self.selected: str | None = None
+        self.card_order: list[list[str]] = []
+        self._pending: list[tuple[str, str, int]] = []
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="stakeholder-flags", markup=False)
+        with ContentSwitcher(initial="stakeholder-cards", id="stakeholder-views"):
+            yield CardScroll(id="stakeholder-cards")
+            yield InfluenceGrid(id="stakeholder-grid")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        try:
+            data = board(self.app.store, self.account_id, self.app.today())
+        except NotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, data)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    async def _loaded(self, data: Board) -> None:
+        self.board = data
+        self.sub_title = f"{data.account.name} · key people"
+        self._show_flags(data)
+        layers = by_layer(data.people)
+        layout = [[s.id for s in people] for people in layers.values()]
+        if data.find(self.selected) is None:
+            self.selected = next((card for layer in layout for card in layer), None)
+        if layout == self.card_order:
+            for person in data.people:
+                self._card(person.id).stakeholder = person
+            for layer, people in layers.items():
+                self.query_one(f"#heading-{layer}", Static).update(heading(layer, people))
+        else:
+            await self._build(layers)
+            self.card_order = layout
+        grid = self.query_one(InfluenceGrid)
+        grid.people, grid.selected = data.people, self.selected
+        self._select(self.selected)
+        self._busy = False
+        self._next_change()
+
+    def _show_flags(self, data: Board) -> None:
+        flags = self.query_one("#stakeholder-flags", Static)
+        lines = [f"⚑ {flag.message}" for flag in data.flags] or ["✓ No red flags on this account."]
+        flags.update("\n".join(lines))
+        flags.set_class(not data.flags, "-clear")
+
+    async def _build(self, layers: dict[str, list[Stakeholder]]) -> None:
+        """Lay the cards out again (when people came, went or changed layer)."""
+        scroll = self.query_one(CardScroll)
+        await scroll.remove_children()
+        widgets: list[Widget] = []
+        for layer, people in layers.items():
+            widgets.append(Static(heading(layer, people), id=f"heading-{layer}", classes="layer-heading"))
+            if people:
+                widgets.append(
+                    Container(*(StakeholderCard(s, id=f"card-{s.id}") for s in people), classes="layer-cards")
+                )
+            else:
+                widgets.append(Static("Nobody recorded in this layer yet (n adds a person).", classes="layer-empty"))
+        await scroll.mount_all(widgets)
+        scroll.fit_columns()
+
+    def _card(self, person_id: str) -> StakeholderCard:
+        return self.query_one(f"#card-{person_id}", StakeholderCard)
+
+    @property
+    def columns(self) -> int:
+        return self.query_one(CardScroll).columns
+
+    @property
+    def showing_grid(self) -> bool:
+        return self.query_one(ContentSwitcher).current == "stakeholder-grid"
+
+    @property
+    def current(self) -> Stakeholder | None:
+        return self.board.find(self.selected) if self.board else None
+
+    def _select(self, person_id: str | None) -> None:
+        self.selected = person_id
+        self.query_one(InfluenceGrid).selected = person_id
+        if person_id and not self.showing_grid:
+            self._card(person_id).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, StakeholderCard):
+            self.selected = event.widget.person_id
+            self.query_one(InfluenceGrid).selected = self.selected
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Up and down mean rows of cards, so they rest while the grid is shown."""
+        if action == "move" and parameters and parameters[0] in ("up", "down"):
+            return not self.showing_grid
+        return True
+
+    def action_move(self, direction: str) -> None:
+        if self.selected:
+            self._select(neighbour(self.card_order, self.selected, direction, self.columns))
+
+    def action_toggle_grid(self) -> None:
+        self.query_one(ContentSwitcher).current = "stakeholder-cards" if self.showing_grid else "stakeholder-grid"
+        self._select(self.selected)
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        """A key change in flight reloads by itself when written."""
+        if not self._busy:
+            self.load()
+
+    # --- one-key changes ------------------------------------------------------------
+
+    def action_score(self, field: str, step: int) -> None:
+        self._queue_change(field, step)
+
+    def action_stance(self) -> None:
+        self._queue_change("stance", 0)
+
+    def _queue_change(self, field: str, step: int) -> None:
+        if self.selected is None:
+            self.notify("Add a person first (n).")
+            return
+        self._pending.append((self.selected, field, step))
+        if not self._busy:
+            self._next_change()
+
+    def _next_change(self) -> None:
+        """Write the oldest queued key change against the version last read."""
+        while self._pending and self.board:
+            person_id, field, step = self._pending.pop(0)
+            found = self.board.find(person_id)
+            if found is None:
+                continue
+            person = found.person
+            value = next_stance(person.stance) if field == "stance" else stepped(getattr(person, field), step)
+            if value is None:
+                limit = "highest" if step > 0 else "lowest"
+                self.notify(f"{SCORE_LABELS[field]} of {person.name} is already {getattr(person, field)}, the {limit}.")
+                continue
+            self._busy = True
+            self._write(partial(_update, person, {field: value}))
+            return
+
+    @work(thread=True, group="write")
+    def _write(self, change: Callable[[Store], Any], then: str | None = None) -> None:
+        """Run one change; afterwards reload (and select `then` if it worked)."""
+        try:
+            change(self.app.store)
+        except Conflict as error:
+            message = f"{error} The cards now show the latest; press the key again if it still applies."
+            self.app.call_from_thread(self._refused, message)
+        except PlannerError as error:
+            self.app.call_from_thread(self._refused, str(error))
+        else:
+            self.app.call_from_thread(self._written, then)
+
+    def _written(self, then: str | None) -> None:
+        if then:
+            self.selected = then
+        self.load()
+
+    def _refused(self, message: str) -> None:
+        """Drop the queued key changes (they were meant for what the rep saw) and reload."""
+        self._pending.clear()
+        self.notify(message, severity="error", timeout=8)
+        self.load()
+
+    # --- forms and delete -----------------------------------------------------------
+
+    def _choices(self, data: Board, person_id: str | None) -> dict[str, list[tuple[str, str]]]:
+        return {
+            "unit_id": [(unit.name, unit.id) for unit in data.units],
+            "reports_to_id": [(f"{s.person.name} · {s.person.title}", s.id) for s in data.people if s.id != person_id],
+        }
+
+    def action_edit(self) -> None:
+        found, data, store = self.current, self.board, self.app.store
+        if found is None or data is None:
+            self.notify("Add a person first (n).")
+            return
+        p = found.person
+        form = RecordForm(
+            f"Edit {p.name}", m.Person, PERSON_FIELDS, p.model_dump(),
+            lambda values: store.update(m.Person, p.id, p.version, **values),
+            choices=self._choices(data, p.id),
+        )  # fmt: skip
+        self.app.push_screen(form, self._saved)
+
+    def action_new(self) -> None:
+        data, store, account_id = self.board, self.app.store, self.account_id
+        if data is None:
+            return
+        found = self.current
+        initial = {**NEW_PERSON, "layer": found.person.layer if found else "usage"}
+
+        def save(values: dict[str, Any]) -> m.Person:
+            changes = {**initial, **values}
+            if not changes.get("value_orientation"):
+                changes.pop("value_orientation", None)  # the store fills in the layer's values
+            return store.create(m.Person, account_id=account_id, **changes)
+
+        form = RecordForm(
+            f"New person at {data.account.name}", m.Person, PERSON_FIELDS, initial, save,
+            choices=self._choices(data, None),
+        )  # fmt: skip
+        self.app.push_screen(form, self._saved)
+
+    def _saved(self, person: m.Person | None) -> None:
+        if person is not None:
+            self.notify("Saved.")
+            self.selected = person.id
+            self.load()
+
+    def action_delete(self) -> None:
+        found = self.current
+        if found is None:
+            self.notify("There is nobody to delete.")
+            return
+        p = found.person
+        after = neighbour(self.card_order, p.id, "right", self.columns)
+        if after == p.id:
+            after = neighbour(self.card_order, p.id, "left", self.columns)
+        self.app.push_screen(
+            Confirm(f"Delete {p.name} ({p.title or p.layer})? It can be restored from the history.", yes="Delete"),
+            lambda yes: yes and self._write(lambda store: store.delete(m.Person, p.id, p.version), after),
+        )
+
+
+def _update(person: m.Person, changes: dict[str, Any], store: Store) -> None:
+    store.update(m.Person, person.id, person.version, **changes)

@@ -1,0 +1,97 @@
+"""One person of an account on a card: who they are, where they sit, what they value,
+how much they weigh and how close we are, where they stand and when we last met.
+
+The card is focusable so the arrow keys can walk the cards; focus is shown by a
+heavy border and an influential person we are not close to carries a ⚠ label, so
+both read without colour. The card holds plain data and is updated in place when
+the screen reloads, which keeps the focus where the rep left it.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from planner.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder
+
+STANCE_STYLES = {"supporter": "$text-success bold", "opponent": "$text-error bold", "unknown": "$text-muted"}
+NOT_CLOSE = "⚠ influential, not close"
+
+
+def dots(score: int) -> str:
+    """A 1..5 score as filled and empty dots, readable at a glance and without colour."""
+    filled = max(0, min(HIGHEST, score))
+    return "●" * filled + "○" * (HIGHEST - filled)
+
+
+def stance_text(stance: str) -> Content:
+    return Content.styled(f"{STANCE_MARKS.get(stance, '?')} {stance}", STANCE_STYLES.get(stance, ""))
+
+
+def card_content(stakeholder: Stakeholder) -> Content:
+    """The card's six lines; each is cut with an ellipsis by the card's width."""
+    p = stakeholder.person
+    met = stakeholder.last_met.isoformat() if stakeholder.last_met else "never"
+    lines = [
+        Content.styled(p.title or "(no title)", "bold"),
+        Content.styled(stakeholder.unit or "(no unit)", "$text-muted"),
+        Content.assemble(("Values ", "$text-muted"), p.value_orientation or "—"),
+        Content.assemble(
+            ("Influence ", "$text-muted"), dots(p.influence), ("  Closeness ", "$text-muted"), dots(p.closeness)
+        ),
+        Content.assemble(stance_text(p.stance), ("   Last met ", "$text-muted"), met),
+        Content.styled(p.characteristics.replace("\n", " ") or "(no characteristics noted)", "italic"),
+    ]
+    return Content("\n").join(lines)
+
+
+class StakeholderCard(Widget, can_focus=True):
+    """Set `stakeholder` to show another version of the person."""
+
+    DEFAULT_CSS = """
+    StakeholderCard {
+        height: 8;
+        padding: 0 1;
+        border: round $foreground 30%;
+        border-title-color: $text;
+        border-title-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    StakeholderCard:focus {
+        border: heavy $primary;
+        background: $boost;
+    }
+    StakeholderCard.-not-close {
+        border: round $warning;
+        border-subtitle-color: $text-warning;
+    }
+    StakeholderCard.-not-close:focus {
+        border: heavy $warning;
+    }
+    """
+
+    stakeholder: reactive[Stakeholder | None] = reactive(None)
+
+    def __init__(self, stakeholder: Stakeholder, *, id: str | None = None):
+        super().__init__(id=id)
+        self.set_reactive(StakeholderCard.stakeholder, stakeholder)
+        self._dress(stakeholder)
+
+    @property
+    def person_id(self) -> str:
+        assert self.stakeholder is not None
+        return self.stakeholder.id
+
+    def watch_stakeholder(self, stakeholder: Stakeholder | None) -> None:
+        if stakeholder is not None:
+            self._dress(stakeholder)
+
+    def _dress(self, stakeholder: Stakeholder) -> None:
+        self.border_title = Content(stakeholder.person.name)
+        self.border_subtitle = Content(NOT_CLOSE) if stakeholder.not_close else None
+        self.set_class(stakeholder.not_close, "-not-close")
+
+    def render(self) -> Content:
+        return card_content(self.stakeholder) if self.stakeholder else Content("")
