@@ -4,6 +4,7 @@ forecast, and the visit log. Opened with Enter from the customer list or agenda.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from textual import on, work
@@ -62,6 +63,10 @@ class AccountOverviewScreen(Screen):
         Binding("right_square_bracket", "stage(1)", "Stage →", id="account-stage-next", tooltip="Move project on"),
         Binding("left_square_bracket", "stage(-1)", "← Stage", id="account-stage-back", tooltip="Move project back"),
         Binding("c", "cycle_class", "Class", id="account-class", tooltip="Change class: A → B → C → A"),
+        Binding("o", "analysis('org_chart')", "Org chart", id="account-org-chart", tooltip="Units and people"),
+        Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
+        Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
+        Binding("b", "analysis('battle_plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
         Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
         Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
         Binding("3", "tab('purchases')", "Purchases", id="account-tab-purchases", show=False, tooltip="Show purchases"),
@@ -165,6 +170,19 @@ class AccountOverviewScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_analysis(self, name: str) -> None:
+        """Open one of the account's analyses (imported on first use, which keeps
+        start-up quick); coming back refreshes the overview."""
+        screens = {
+            "org_chart": ("planner.screens.org_chart", "OrgChartScreen"),
+            "stakeholders": ("planner.screens.stakeholders", "StakeholdersScreen"),
+            "competitors": ("planner.screens.competitors", "CompetitorsScreen"),
+            "battle_plan": ("planner.screens.battle_plan", "BattlePlanScreen"),
+        }
+        module, cls = screens[name]
+        screen = getattr(import_module(module), cls)(self.account_id)
+        self.app.push_screen(screen, lambda _: self.load())
 
     def action_edit_account(self) -> None:
         if self.data:

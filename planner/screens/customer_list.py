@@ -51,6 +51,7 @@ class CustomerListScreen(Screen):
         Binding("0", "clear_filters", "All", id="list-clear-filters", show=False, tooltip="Clear every filter"),
         Binding("p", "portfolio", "Portfolio", id="list-portfolio", tooltip="Pareto curve, quadrant and funnel"),
         Binding("a", "agenda", "Agenda", id="list-agenda", tooltip="What to do today and this week"),
+        Binding("w", "competitor_map", "Competitors", id="list-competitors", tooltip="Where each competitor is"),
         Binding("r", "reload", "Reload", id="list-reload", show=False, tooltip="Read the database again"),
     ]
 
@@ -184,6 +185,11 @@ class CustomerListScreen(Screen):
         from planner.screens.portfolio import PortfolioScreen
 
         self.app.push_screen(PortfolioScreen())
+
+    def action_competitor_map(self) -> None:
+        from planner.screens.competitor_map import CompetitorMapScreen
+
+        self.app.push_screen(CompetitorMapScreen(), lambda _: self.load())
 
     def action_agenda(self) -> None:
         from planner.screens.agenda import AgendaScreen
