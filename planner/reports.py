@@ -87,12 +87,17 @@ def red_flags(store: Store, today: date, account_id: str | None = None) -> dict[
     a, p, va, v = m.Account, m.Person, m.VisitAttendee, m.Visit
     cp, c, act = m.CompetitorPosition, m.Competitor, m.Action
     accounts = select(a.id, a.account_class, a.cadence_days).where(col(a.deleted_at).is_(None))
+    met = (
+        select(va.person_id, sa.func.max(v.visited_on).label("last"))
+        .join(v, col(va.visit_id) == v.id)
+        .where(col(va.deleted_at).is_(None), col(v.deleted_at).is_(None))
+        .group_by(va.person_id)
+        .subquery()
+    )
     people = (
-        select(p.account_id, p.name, p.stance, sa.func.max(v.visited_on))
-        .outerjoin(va, sa.and_(va.person_id == p.id, col(va.deleted_at).is_(None)))
-        .outerjoin(v, sa.and_(v.id == va.visit_id, col(v.deleted_at).is_(None)))
+        select(p.account_id, p.name, p.stance, met.c.last)
+        .outerjoin(met, met.c.person_id == p.id)
         .where(p.layer == "decision", col(p.deleted_at).is_(None))
-        .group_by(p.id, p.account_id, p.name, p.stance)
         .order_by(p.name)
     )
     countered = select(act.id).where(act.competitor_position_id == cp.id, col(act.deleted_at).is_(None)).exists()
@@ -199,16 +204,27 @@ SORT_KEYS: dict[str, Callable[[AccountSummary, int], Any]] = {
 }
 
 
+def search_index(summaries: list[AccountSummary]) -> dict[str, str]:
+    """What the filter searches per account (name, industry in both languages, owner),
+    folded once per load rather than on every keystroke."""
+    return {
+        s.row.id: "\n".join((s.row.name, s.row.industry, s.row.industry_zh, s.row.owner)).casefold() for s in summaries
+    }
+
+
 def select_accounts(
     summaries: list[AccountSummary],
     flags: dict[str, int],
     wanted: ListFilter,
     sort: str = "revenue",
     descending: bool = True,
+    haystacks: dict[str, str] | None = None,
 ) -> list[AccountSummary]:
     """Filter and sort the customer list in memory: text matches name, industry (in
-    English or Chinese) or owner, ignoring case."""
+    English or Chinese) or owner, ignoring case. `haystacks` is `search_index(summaries)`."""
     needle = wanted.text.strip().casefold()
+    if needle and haystacks is None:
+        haystacks = search_index(summaries)
     chosen = [
         s
         for s in summaries
@@ -216,13 +232,7 @@ def select_accounts(
         and (not wanted.key_only or s.pareto.key)
         and (not wanted.stale_only or s.cadence.stale)
         and (wanted.owner is None or s.row.owner == wanted.owner)
-        and (
-            not needle
-            or needle in s.row.name.casefold()
-            or needle in s.row.industry.casefold()
-            or needle in s.row.industry_zh
-            or needle in s.row.owner.casefold()
-        )
+        and (not needle or needle in haystacks[s.row.id])
     ]
     key = SORT_KEYS[sort]
     chosen.sort(key=lambda s: key(s, flags.get(s.row.id, 0)), reverse=descending)

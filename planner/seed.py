@@ -37,7 +37,10 @@ def _load(name: str) -> Any:
 
 
 def industries(store: Store) -> int:
-    """Seed the industry table once, in a fresh database; returns rows added."""
+    """Seed the industry table once, in a fresh database; returns rows added.
+    A plain read answers the usual case (already seeded) without taking the write lock."""
+    if store.has_any(m.Industry):
+        return 0
     rows = [
         {
             "id": industry_id(item["key"]),

@@ -178,6 +178,11 @@ class Store:
         with self.db.read() as session:
             return list(session.exec(query).all())
 
+    def has_any(self, model: type[m.Record]) -> bool:
+        """Whether the table holds any row at all, deleted ones included."""
+        with self.db.read() as session:
+            return session.exec(select(model.id).limit(1)).first() is not None
+
     def history(self, model: type[m.Record], row_id: str) -> list[ChangeEntry]:
         query = (
             select(m.ChangeLog)

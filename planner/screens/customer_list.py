@@ -58,6 +58,7 @@ class CustomerListScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[reports.AccountSummary] = []
+        self.haystacks: dict[str, str] = {}
         self.wanted = reports.ListFilter()
         self.sort_index = next(i for i, (name, _, _) in enumerate(COLUMNS) if name == "revenue")
         self.descending = True
@@ -81,24 +82,38 @@ class CustomerListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self, keep: str | None = None) -> None:
+        """The list first, the red-flag counts after: at 10k accounts the flags take
+        longer than everything else, and the rep can start working meanwhile."""
         store, today = self.app.store, self.app.today()
         summaries = reports.portfolio(store, today)
-        flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
         industries = industry_choices(store.list(m.Industry))
-        self.app.call_from_thread(self._loaded, summaries, flags, industries, keep)
+        self.app.call_from_thread(self._loaded, summaries, industries, keep)
+        flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
+        self.app.call_from_thread(self._flagged, flags)
 
-    def _loaded(self, summaries, flags, industries, keep: str | None) -> None:
+    def _loaded(self, summaries, industries, keep: str | None) -> None:
         if not self.is_mounted:  # the screen closed while the worker ran
             return
         self.summaries = summaries
-        self.table.flags = flags
+        self.haystacks = reports.search_index(summaries)
         self.industries = industries
         current = self.table.current
         self._show(keep or (current.row.id if current else None))
 
+    def _flagged(self, flags: dict[str, int]) -> None:
+        if not self.is_mounted:
+            return
+        self.table.flags = flags
+        if COLUMNS[self.sort_index][0] == "flags":
+            self._show(self._current_id())
+        else:
+            self.table.refresh()
+
     def _show(self, keep: str | None = None) -> None:
         name = COLUMNS[self.sort_index][0]
-        rows = reports.select_accounts(self.summaries, self.table.flags, self.wanted, name, self.descending)
+        rows = reports.select_accounts(
+            self.summaries, self.table.flags, self.wanted, name, self.descending, self.haystacks
+        )
         self.table.set_rows(rows, keep=keep)
         key_count = sum(s.pareto.key for s in self.summaries)
         threshold = self.app.store.settings.key_threshold

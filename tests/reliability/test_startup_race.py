@@ -1,0 +1,131 @@
+"""Eight apps starting at once on a database that needs a migration upgrade it exactly once.
+
+The database is built at the shipped head with data; the scripts folder adds one
+revision that rebuilds the `account` table (the dangerous kind: a batch rebuild of a
+parent table). Eight processes wait on a barrier, then all call `migrate.upgrade`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import shutil
+import sqlite3
+import textwrap
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from planner import migrate
+from planner import models as m
+from planner.db import Database, to_url
+from planner.startup import open_store
+
+APPS = 8
+TIMEOUT = 180
+PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
+
+
+def _scripts_with_a_rebuild(tmp_path: Path) -> str:
+    """The shipped migrations plus revision 9000, which rebuilds `account`."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_rebuild_account.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "9000"
+            down_revision = {migrate.head_revision()!r}
+            branch_labels = None
+            depends_on = None
+
+
+            def upgrade():
+                with op.batch_alter_table("account", recreate="always") as batch:
+                    batch.add_column(sa.Column("website", sa.String(), nullable=True))
+
+
+            def downgrade():
+                pass
+            """
+        )
+    )
+    return str(scripts)
+
+
+def _start_app(path: str, scripts: str, app: int, barrier, results) -> None:
+    try:
+        database = Database(to_url(path), user=f"app{app}")
+        barrier.wait(timeout=60)
+        try:
+            result = migrate.upgrade(database, scripts=scripts)
+        finally:
+            database.close()
+        results.put(("ok", app, result))
+    except BaseException:
+        results.put(("error", app, traceback.format_exc()))
+
+
+def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
+    """One Upgrade, seven None, every row kept, one backup, alembic_version at the new head."""
+    store = open_store(str(db_path), user="setup")
+    accounts = [store.create(m.Account, name=f"Account {i}", notes="kept ✓") for i in range(20)]
+    for account in accounts:
+        for name in ("Zhang", "Li"):
+            store.create(m.Person, account_id=account.id, name=name)
+    store.db.close()
+    with sqlite3.connect(db_path) as con:
+        before = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)}
+    scripts = _scripts_with_a_rebuild(tmp_path)
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(APPS)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_start_app, args=(str(db_path), scripts, i, barrier, results)) for i in range(APPS)]
+    for proc in procs:
+        proc.start()
+    reports = []
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        for _ in procs:
+            reports.append(results.get(timeout=max(1, deadline - time.monotonic())))
+    except queue.Empty:
+        pytest.fail(f"apps did not finish within {TIMEOUT}s; got {len(reports)} reports")
+    finally:
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+    errors = [r[2] for r in reports if r[0] == "error"]
+    assert not errors, "an app failed to start:\n" + "\n".join(errors)
+    upgrades = [r[2] for r in reports if r[2] is not None]
+    assert len(upgrades) == 1, upgrades
+    assert sum(r[2] is None for r in reports) == APPS - 1
+    (upgrade,) = upgrades
+    assert (upgrade.from_revision, upgrade.to_revision) == (migrate.head_revision(), "9000")
+
+    backups = list(tmp_path.glob("*.bak"))
+    assert backups == [upgrade.backup]
+    with sqlite3.connect(upgrade.backup) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
+        assert {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)} == before
+
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("9000",)]
+        assert {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)} == before
+        assert "website" in [row[1] for row in con.execute("PRAGMA table_info(account)")]
+        assert con.execute("SELECT count(*) FROM account WHERE notes = 'kept ✓'").fetchone()[0] == 20
+        assert not [name for name in _tables(con) if name.startswith("_alembic_tmp")]
+
+
+def _tables(con: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
