@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from planner.errors import PlannerError
 from planner.screens.customer_list import CustomerListScreen
 from planner.store import Store
+
+POLL_SECONDS = 0.5
 
 
 class PlannerApp(App):
@@ -26,6 +30,8 @@ class PlannerApp(App):
         super().__init__()
         self.store = store
         self._today = today
+        self._seen_change: int | None = None
+        self._behind = False
 
     def today(self) -> date:
         """The day every figure is computed for (fixed in tests and snapshots)."""
@@ -36,6 +42,27 @@ class PlannerApp(App):
         if self.store.settings.keymap:
             self.set_keymap(self.store.settings.keymap)
         self.push_screen(CustomerListScreen())
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def check_for_changes(self) -> None:
+        """Other reps' saves appear without a restart: when the change log moved on,
+        the screen on top reloads (keeping its cursor); a form on top waits its turn."""
+        try:
+            latest = self.store.latest_change()
+        except PlannerError:
+            return
+        if self._seen_change is not None and latest != self._seen_change:
+            self._behind = True
+        self._seen_change = latest
+        if self._behind:
+            self.call_from_thread(self._refresh_top)
+
+    def _refresh_top(self) -> None:
+        reload = getattr(self.screen, "action_reload", None)
+        if reload is not None:
+            self._behind = False
+            reload()
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

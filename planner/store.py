@@ -178,6 +178,11 @@ class Store:
         with self.db.read() as session:
             return list(session.exec(query).all())
 
+    def latest_change(self) -> int:
+        """The newest change-log entry: a cheap, portable "did anyone write?" check."""
+        with self.db.read() as session:
+            return session.exec(select(sa.func.max(m.ChangeLog.id))).one() or 0
+
     def has_any(self, model: type[m.Record]) -> bool:
         """Whether the table holds any row at all, deleted ones included."""
         with self.db.read() as session:

@@ -67,6 +67,7 @@ class AccountOverviewScreen(Screen):
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
         Binding("b", "analysis('battle_plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
+        Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
         Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
         Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
         Binding("3", "tab('purchases')", "Purchases", id="account-tab-purchases", show=False, tooltip="Show purchases"),
@@ -103,6 +104,9 @@ class AccountOverviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load()
+
+    def action_reload(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, group="load")

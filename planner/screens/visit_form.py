@@ -49,6 +49,10 @@ class VisitForm(RecordForm):
             *[(f"{p.name} — {p.title or p.layer}", p.id, p.id in self.met) for p in self.people], id="people"
         )
 
+    def resave(self, version: int, values: dict[str, Any]) -> m.Visit:
+        people = values.pop("people", None)
+        return self.app.store.save_visit(self.initial["id"], version, people, **values)
+
     def extra_values(self) -> dict[str, Any]:
         chosen = set(self.query_one("#people", SelectionList).selected)
         return {"people": sorted(chosen)} if chosen != self.met else {}

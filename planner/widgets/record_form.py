@@ -22,10 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner import fields
-from planner.errors import Conflict, PlannerError, ValidationError
+from planner.errors import Conflict, DatabaseBusy, PlannerError, ValidationError
 from planner.formatting import number_input
 from planner.models import Record
 from planner.widgets.confirm import Confirm
+from planner.widgets.conflict_dialog import ConflictDialog
 
 Choices = Sequence[tuple[str, str]]
 
@@ -207,18 +208,58 @@ class RecordForm(ModalScreen[Any]):
         return answered
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, values: dict[str, Any]) -> None:
+    def _save(self, values: dict[str, Any], version: int | None = None) -> None:
+        """Save through the caller's function, or (after a conflict was resolved)
+        as an update on top of the `version` now in the database."""
+        app = self.app
         try:
-            result = self.save_changes(values)
+            result = self.save_changes(values) if version is None else self.resave(version, values)
         except ValidationError as error:
-            self.app.call_from_thread(self._refused, error.errors, None)
+            app.call_from_thread(self._refused, error.errors, None)
         except Conflict as error:
-            message = f"{error} Your text is kept: copy what you need, close the form and reopen it."
-            self.app.call_from_thread(self._refused, {}, message)
+            try:
+                current = app.store.get(self.model, self.initial["id"])
+            except PlannerError as gone:
+                app.call_from_thread(self._refused, {}, f"{gone} Your text is kept in the form.")
+                return
+            app.call_from_thread(self._conflicted, error, current, values)
         except PlannerError as error:
-            self.app.call_from_thread(self._refused, {}, str(error))
+            hint = " Press ctrl+s to try again." if isinstance(error, DatabaseBusy) else ""
+            app.call_from_thread(self._refused, {}, f"{error}{hint}")
         else:
-            self.app.call_from_thread(self.dismiss, result)
+            app.call_from_thread(self.dismiss, result)
+
+    def resave(self, version: int, values: dict[str, Any]) -> Any:
+        """Write `values` over the record at `version` (after a conflict)."""
+        return self.app.store.update(self.model, self.initial["id"], version, **values)
+
+    def _conflicted(self, error: Conflict, current: Record, values: dict[str, Any]) -> None:
+        """Show both versions; the rep decides, and nothing typed is lost."""
+        specs = {f.name: f for f in self.specs}
+        mine = {name: value for name, value in values.items() if name in specs}
+        theirs = {name for name in specs if getattr(current, name) != self.initial.get(name)}
+        rows = [
+            (specs[name].label, _shown(specs[name], self.initial.get(name)),
+             _shown(specs[name], mine.get(name, self.initial.get(name))), _shown(specs[name], getattr(current, name)))
+            for name in specs
+            if name in mine or name in theirs
+        ]  # fmt: skip
+        extras = {name: value for name, value in values.items() if name not in specs}
+
+        def resolve(choice: str | None) -> None:
+            if choice == "merge":
+                self._save({**mine, **extras}, current.version)
+            elif choice == "mine":
+                form = {**{name: self.initial.get(name) for name in specs}, **mine}
+                changed = {name: value for name, value in form.items() if value != getattr(current, name)}
+                self._save({**changed, **extras}, current.version)
+            elif choice == "theirs":
+                typed = "\n".join(f"{label}: {yours}" for label, _, yours, _ in rows)
+                self.app.copy_to_clipboard(typed)
+                self.app.notify("Kept their version. What you typed is on the clipboard.", timeout=8)
+                self.dismiss(current)
+
+        self.app.push_screen(ConflictDialog(error.who, error.when, rows, not (mine.keys() & theirs)), resolve)
 
     def _refused(self, errors: dict[str, str], message: str | None) -> None:
         shown = {name: text for name, text in errors.items() if any(f.name == name for f in self.specs)}
