@@ -15,11 +15,10 @@ from planner.errors import PlannerError
 from planner.screens.customer_list import CustomerListScreen
 from planner.store import Store
 
-POLL_SECONDS = 0.5
-
 
 class PlannerApp(App):
     TITLE = "planner"
+    poll_seconds = 0.5  # how often to look for other reps' saves
     CSS_PATH = "planner.tcss"
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", id="help", tooltip="Show or hide the keys of this screen"),
@@ -42,7 +41,8 @@ class PlannerApp(App):
         if self.store.settings.keymap:
             self.set_keymap(self.store.settings.keymap)
         self.push_screen(CustomerListScreen())
-        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        if self.poll_seconds:
+            self.set_interval(self.poll_seconds, self.check_for_changes)
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -60,7 +60,7 @@ class PlannerApp(App):
 
     def _refresh_top(self) -> None:
         reload = getattr(self.screen, "action_reload", None)
-        if reload is not None:
+        if reload is not None and self.screen.is_mounted:
             self._behind = False
             reload()
 

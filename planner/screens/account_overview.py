@@ -67,6 +67,8 @@ class AccountOverviewScreen(Screen):
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
         Binding("b", "analysis('battle_plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
+        Binding("h", "history", "History", id="account-history", tooltip="Change log of the account"),
+        Binding("u", "deleted", "Deleted", id="account-deleted", tooltip="Deleted records of the account, to restore"),
         Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
         Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
         Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
@@ -187,6 +189,17 @@ class AccountOverviewScreen(Screen):
         module, cls = screens[name]
         screen = getattr(import_module(module), cls)(self.account_id)
         self.app.push_screen(screen, lambda _: self.load())
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        name = self.data.account.name if self.data else "the account"
+        self.app.push_screen(HistoryScreen(m.Account, self.account_id, f"History of {name}"))
+
+    def action_deleted(self) -> None:
+        from planner.screens.history import DeletedScreen
+
+        self.app.push_screen(DeletedScreen(self.account_id), lambda _: self.load())
 
     def action_edit_account(self) -> None:
         if self.data:

@@ -52,6 +52,8 @@ class CustomerListScreen(Screen):
         Binding("p", "portfolio", "Portfolio", id="list-portfolio", tooltip="Pareto curve, quadrant and funnel"),
         Binding("a", "agenda", "Agenda", id="list-agenda", tooltip="What to do today and this week"),
         Binding("w", "competitor_map", "Competitors", id="list-competitors", tooltip="Where each competitor is"),
+        Binding("h", "history", "History", id="list-history", tooltip="Change log of the highlighted account"),
+        Binding("u", "deleted", "Deleted", id="list-deleted", tooltip="Deleted accounts, to restore"),
         Binding("r", "reload", "Reload", id="list-reload", show=False, tooltip="Read the database again"),
     ]
 
@@ -210,6 +212,18 @@ class CustomerListScreen(Screen):
         from planner.screens.agenda import AgendaScreen
 
         self.app.push_screen(AgendaScreen(), lambda _: self.load())
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        if self.table.current:
+            row = self.table.current.row
+            self.app.push_screen(HistoryScreen(m.Account, row.id, f"History of {row.name}"))
+
+    def action_deleted(self) -> None:
+        from planner.screens.history import DeletedScreen
+
+        self.app.push_screen(DeletedScreen(None), lambda _: self.load())
 
     def action_new(self) -> None:
         store = self.app.store

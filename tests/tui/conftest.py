@@ -9,9 +9,17 @@ import pytest
 from textual.worker import WorkerCancelled
 
 from planner import seed
+from planner.app import PlannerApp
 from planner.startup import open_store
 
 FIXED_DAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def no_background_polling(monkeypatch):
+    """Tests call `app.check_for_changes()` themselves: a timer firing mid-test would
+    reload screens at random moments."""
+    monkeypatch.setattr(PlannerApp, "poll_seconds", 0)
 
 
 @pytest.fixture

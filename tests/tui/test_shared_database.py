@@ -10,7 +10,7 @@ from conftest import FIXED_DAY, settle
 from textual.widgets import Input, Static
 
 from planner import models as m
-from planner.app import make_app
+from planner.app import PlannerApp, make_app
 from planner.db import Database
 from planner.startup import open_store
 from planner.store import Store
@@ -142,3 +142,13 @@ async def test_a_busy_database_keeps_the_form_and_says_try_again(demo_store):
         await settle(pilot)
     impatient.db.close()
     assert "Locked Out Ltd" in [r.name for r in demo_store.account_rows()]
+
+
+async def test_the_app_polls_for_changes_on_a_timer(demo_store, monkeypatch):
+    monkeypatch.setattr(PlannerApp, "poll_seconds", 0.05)
+    calls = []
+    monkeypatch.setattr(PlannerApp, "check_for_changes", lambda self: calls.append(1))
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+    assert len(calls) >= 2
