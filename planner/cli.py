@@ -61,7 +61,44 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("account", help="account name, a unique part of it, or its id")
     export.add_argument("--format", choices=["md"], default="md", help="output format (default: md)")
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    _add_team_commands(commands, common)
     return parser
+
+
+def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
+    init_team = commands.add_parser(
+        "init-team",
+        help="create a database a team of reps shares on one server",
+        description="Create a team database at PATH: its folder setgid 2770 in GROUP, the file 0660, migrated "
+        "and ready. Refuses an existing database, a folder open to everyone, and network filesystems.",
+    )
+    init_team.add_argument("path", metavar="PATH", help="the new database file, e.g. /srv/planner/team.db")
+    init_team.add_argument("--group", required=True, help="the Unix group of the reps who share it")
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database safely, even while reps are using it",
+        description="Copy a live database with SQLite's backup API, check the copy's integrity and print its path.",
+    )
+    backup.add_argument(
+        "dest", nargs="?", metavar="DEST", help="file or folder for the copy (default: <db>.backup-STAMP.db beside it)"
+    )
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (nobody may have it open)",
+        description="Replace the database with BACKUP after checking it; the replaced database is kept as "
+        "<db>.replaced-STAMP.db. Refuses while any planner has the database open.",
+    )
+    restore.add_argument("backup", metavar="BACKUP", help="a file made by `planner backup`")
+    history = commands.add_parser(
+        "history",
+        parents=[common],
+        help="show who changed an account and its records, newest first",
+        description="Print the change log of an account and of everything that belongs to it, deleted records "
+        "included, newest first.",
+    )
+    history.add_argument("account", help="account name, a unique part of it, or its id")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -75,6 +112,40 @@ def _export(args: argparse.Namespace) -> int:
         print(f"Wrote {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _init_team(args: argparse.Namespace) -> int:
+    from planner import team
+
+    made = team.init_team(args.path, args.group)
+    print(f"Team database ready: {made.path} (group {made.group}). Each rep runs: planner --db {made.path}")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from planner import backup
+
+    print(backup.backup(backup.database_file(args.db or locations.default_database()), args.dest and Path(args.dest)))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from planner import backup
+
+    done = backup.restore(Path(args.backup), backup.database_file(args.db or locations.default_database()))
+    kept = f"; the replaced database is kept as {done.replaced}" if done.replaced else ""
+    print(f"Restored {done.database} from {args.backup}{kept}.")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from planner import history
+
+    store = _open(args.db)
+    account = history.find_account(store, args.account)
+    for line in history.account_history(store, account.id):
+        print(history.format_line(line))
     return 0
 
 
@@ -137,6 +208,9 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+TEAM_COMMANDS = {"init-team": _init_team, "backup": _backup, "restore": _restore, "history": _history}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.db = getattr(args, "db", None)
@@ -147,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "export":
             return _export(args)
+        if args.command in TEAM_COMMANDS:
+            return TEAM_COMMANDS[args.command](args)
         return _run_tui(_open(args.db))
     except NotFound as error:
         print(f"planner: {error}", file=sys.stderr)

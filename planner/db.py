@@ -28,6 +28,7 @@ from planner.errors import DatabaseBusy, DatabaseUnavailable, PlannerError
 from planner.identity import current_user
 
 BUSY_TIMEOUT_MS = 5000
+BEGIN_ATTEMPTS = 3
 SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITE = "planner_write"
 
@@ -108,7 +109,17 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         immediate = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                connection.exec_driver_sql(statement)
+                return
+            except exc.OperationalError as error:
+                # SQLite's lock wait is not fair: under load a writer can wait out the
+                # busy timeout. Nothing has run in this transaction yet, so trying the
+                # BEGIN again is safe (RELIABILITY.md); a busy error later is not retried.
+                if attempt == BEGIN_ATTEMPTS - 1 or not isinstance(translate(error), DatabaseBusy):
+                    raise
 
     return engine
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from planner import models as m
@@ -32,6 +32,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     target: type[m.Record] | None = None
     required: bool = False
+    nullable: bool = True  # may be left empty (None); set from the table below
 
 
 def _f(name: str, label: str, kind: str = "text", **extra: Any) -> FieldSpec:
@@ -170,7 +171,12 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
 }
 
 
+FIELDS = {
+    model: tuple(replace(f, nullable=model.__table__.c[f.name].nullable) for f in specs)
+    for model, specs in FIELDS.items()
+}
 _NAMES = {model: frozenset(field.name for field in specs) for model, specs in FIELDS.items()}
+TEXT_KINDS = ("name", "text", "long")
 
 
 def spec(model: type[m.Record], name: str) -> FieldSpec:
@@ -189,14 +195,18 @@ _BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 def check(field: FieldSpec, value: Any) -> str | None:
     """The message for a typed value that breaks the field's rules, else None."""
     label = field.label
-    if value is None or value == "":
-        return f"{label} is required." if field.required else None
     kind = field.kind
+    if value is None or (value == "" and kind in TEXT_KINDS):
+        if field.required:
+            return f"{label} is required."
+        return f"{label} cannot be left empty." if value is None and not field.nullable else None
     if kind in ("name", "text", "long", "choice", "ref"):
         if not isinstance(value, str):
             return f"{label} must be text."
         if kind == "name" and not value.strip():
             return f"{label} cannot be blank."
+        if kind == "ref" and not value:
+            return f"{label}: choose one from the list, or leave it empty."
         limit = LONG_MAX if kind == "long" else SHORT_MAX
         if len(value) > limit:
             return f"{label} is too long: {len(value):,} characters, at most {limit:,}."
@@ -223,7 +233,7 @@ def check(field: FieldSpec, value: Any) -> str | None:
             return f"{label} must be between {low} and {high}."
         return None
     if kind == "date":
-        if not isinstance(value, date):
+        if not isinstance(value, date) or isinstance(value, datetime):
             return f"{label} must be a date."
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
             return f"{label} must fall between {FIRST_YEAR} and {LAST_YEAR}."

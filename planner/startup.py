@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import exc
 
-from planner import config, locations, migrate, seed
+from planner import config, locations, migrate, seed, team
 from planner.db import Database, prepare_sqlite_file, sqlite_path, to_url, translate
 from planner.store import Store
 
@@ -15,6 +15,7 @@ def open_store(db: str | None = None, *, settings: config.Settings | None = None
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
+        team.use_team_umask(path)
     database = Database(url, user)
     try:
         migrate.upgrade(database)

@@ -148,6 +148,8 @@ class RecordForm(ModalScreen[Any]):
                 value = fields.parse(field, raw)
             except ValueError as error:
                 return None, str(error)
+        if value is None and not field.nullable and not field.required:
+            value = self.model.model_fields[field.name].default  # a blank number means the usual default
         return value, fields.check(field, value)
 
     def _show_error(self, name: str, message: str | None) -> None:

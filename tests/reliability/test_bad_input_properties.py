@@ -46,10 +46,8 @@ FLOATS = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(
 )
 INTS = st.integers(-(2**70), 2**70) | st.integers(-10, 3700) | st.sampled_from([2**63, -(2**63) - 1, 10**9, 10**9 + 1])
 DATES = st.dates() | st.sampled_from([date(1, 1, 1), date(1899, 12, 31), date(1900, 1, 1), date(2200, 12, 31)])
-# Every type a field might wrongly receive. Inputs that hit known bugs are left to the
-# xfail tests at the end (see their reasons): "" for an optional field that is not
-# text, None for an optional NOT NULL field, and a datetime for a date.
-ANYTHING = st.one_of(TEXT, FLOATS, INTS, DATES, st.booleans())
+# Every type a field might wrongly receive, empty values and datetimes included.
+ANYTHING = st.one_of(TEXT, FLOATS, INTS, DATES, st.booleans(), st.none(), st.just(""), st.datetimes())
 TEXT_KINDS = ("name", "text", "long")
 
 
@@ -219,13 +217,6 @@ def test_create_stores_values_faithfully_or_refuses_them_with_a_message(world, d
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # pydantic complains about the '' it is handed
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: fields.check treats '' as 'empty, allowed' for every optional field, not only text: the store "
-    "then writes '' into INTEGER/choice columns (influence, probability, stage, account_class...), or fails "
-    "with a raw sqlalchemy StatementError (money, date, flag), DatabaseUnavailable (ref: FOREIGN KEY) or "
-    "KeyError (Person.layer) instead of ValidationError",
-)
 def test_an_empty_string_for_a_field_that_is_not_text_is_refused_or_stored_as_empty(world):
     """An empty string for a number, date, flag, choice or link: ValidationError (or a real empty value)."""
     store = world.store
@@ -256,12 +247,6 @@ def test_an_empty_string_for_a_field_that_is_not_text_is_refused_or_stored_as_em
     assert wrong == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: fields.check accepts None for an optional NOT NULL field; Store.update then fails in SQLite "
-    "(DatabaseUnavailable 'NOT NULL constraint failed') and Store.create(Person, layer=None) raises KeyError "
-    "in Store._fill_defaults, instead of ValidationError (or storing the default)",
-)
 def test_none_for_an_optional_field_is_refused_or_stored_never_a_crash(world):
     """Clearing e.g. Revenue in a form gives None (fields.parse): create/update must not crash on it."""
     store = world.store
@@ -288,11 +273,6 @@ def test_none_for_an_optional_field_is_refused_or_stored_never_a_crash(world):
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # pydantic complains about the datetime
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): fields.check accepts a datetime for a date field (datetime subclasses date); "
-    "the time is silently dropped, so the value read back differs from the one accepted",
-)
 def test_a_datetime_for_a_date_field_is_refused_or_kept_whole(world):
     """A datetime given for a date is refused, or read back exactly as accepted."""
     store = world.store

@@ -122,7 +122,10 @@ def test_fifty_kill_9s_of_a_writer_lose_no_acknowledged_change(db_path, tmp_path
         )
         assert inserts == dict.fromkeys(names, 1)
 
-    print(f"\n{KILLS} kills: {len(created)} creates and {len(updates)} edits acknowledged, all present")
+    print(
+        f"\n{KILLS} kills: {len(created)} creates and {len(updates)} edits acknowledged, all present; "
+        f"{int(revenue) - len(updates)} edits committed but killed before their acknowledgement"
+    )
     reopened = open_store(str(db_path), user="next-start")
     try:
         counter = reopened.get(m.Account, counter_id)

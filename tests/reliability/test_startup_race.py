@@ -59,13 +59,22 @@ def _scripts_with_a_rebuild(tmp_path: Path) -> str:
 
 def _start_app(path: str, scripts: str, app: int, barrier, results) -> None:
     try:
+        # Note whether this app saw the old revision and went for the lock: that is the race.
+        contended = []
+        locked_upgrade = migrate._upgrade_sqlite
+
+        def spy(*args, **kwargs):
+            contended.append(True)
+            return locked_upgrade(*args, **kwargs)
+
+        migrate._upgrade_sqlite = spy
         database = Database(to_url(path), user=f"app{app}")
         barrier.wait(timeout=60)
         try:
             result = migrate.upgrade(database, scripts=scripts)
         finally:
             database.close()
-        results.put(("ok", app, result))
+        results.put(("ok", app, result, bool(contended)))
     except BaseException:
         results.put(("error", app, traceback.format_exc()))
 
@@ -108,6 +117,9 @@ def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
     assert len(upgrades) == 1, upgrades
     assert sum(r[2] is None for r in reports) == APPS - 1
     (upgrade,) = upgrades
+    contenders = sum(r[3] for r in reports)
+    print(f"\n{contenders} of {APPS} apps saw the old revision and queued for the upgrade lock")
+    assert contenders >= 2, "the apps did not actually race (all but one saw the new revision)"
     assert (upgrade.from_revision, upgrade.to_revision) == (migrate.head_revision(), "9000")
 
     backups = list(tmp_path.glob("*.bak"))
