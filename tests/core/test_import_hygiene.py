@@ -18,9 +18,13 @@ def test_the_core_is_most_of_the_package():
 
 
 def test_core_modules_never_import_textual():
-    code = "import sys\n" + "".join(f"import {name}\n" for name in CORE) + (
-        "loaded = sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.'))\n"
-        "print(','.join(loaded))\n"
+    code = (
+        "import sys\n"
+        + "".join(f"import {name}\n" for name in CORE)
+        + (
+            "loaded = sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.'))\n"
+            "print(','.join(loaded))\n"
+        )
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
