@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -140,10 +141,10 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from planner import history
+    from planner import export, history
 
     store = _open(args.db)
-    account = history.find_account(store, args.account)
+    account = export.find_account(store, args.account, deleted=True)
     for line in history.account_history(store, account.id):
         print(history.format_line(line))
     return 0
@@ -230,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlannerError as error:
         print(f"planner: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        # The reader went away (`planner history X | head`): stop quietly, like any filter.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:
         print(f"planner: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from platformdirs import user_documents_dir
+from sqlmodel import col, or_, select
 
 from planner import models as m
 from planner import reports
@@ -54,12 +55,21 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
     return [*lines, ""]
 
 
-def find_account(store: Store, wanted: str) -> m.Account:
-    """An account by id, exact name, or a name fragment matching exactly one account."""
+def find_account(store: Store, wanted: str, *, deleted: bool = False) -> m.Account:
+    """An account by id, exact name, or a name fragment matching exactly one account.
+    With `deleted`, a deleted account is found by id or exact name too: its history
+    outlives it."""
     rows = store.account_rows()
     for row in rows:
         if wanted in (row.id, row.name):
             return store.get(m.Account, row.id)
+    if deleted:
+        a = m.Account
+        query = select(a).where(or_(a.id == wanted, a.name == wanted), col(a.deleted_at).is_not(None))
+        with store.db.read() as session:
+            found = session.exec(query).all()
+        if len(found) == 1:
+            return found[0]
     matches = [row for row in rows if wanted.casefold() in row.name.casefold()]
     if len(matches) == 1:
         return store.get(m.Account, matches[0].id)

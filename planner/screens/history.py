@@ -3,7 +3,7 @@
 `HistoryScreen` lists who changed what and when, newest first ("Label: old → new").
 `DeletedScreen` lists an account's deleted records (or the deleted accounts) and
 restores the highlighted one, with whatever was deleted alongside it. Both read and
-write through `planner.record_history` and the store in thread workers.
+write through `planner.history` and the store in thread workers.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from planner import history
 from planner import models as m
-from planner import record_history
 from planner.errors import PlannerError
-from planner.record_history import Deleted, Entry
+from planner.history import Deleted, Entry
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_table import RecordTable
 
@@ -42,9 +42,9 @@ class EntryLines(Visual):
     INDENT = 4
 
     def __init__(self, entry: Entry):
-        action = record_history.ACTIONS.get(entry.action, entry.action)
+        action = history.ACTIONS.get(entry.action, entry.action)
         self.heading = Content.assemble(
-            Content.styled(record_history.local_time(entry.when), "bold"),
+            Content.styled(history.local_time(entry.when), "bold"),
             "  ",
             Content.styled(entry.who or "someone", "bold"),
             "  ",
@@ -102,7 +102,7 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, group="history-load")
     def load(self) -> None:
         try:
-            found = record_history.entries(self.app.store, self.model, self.row_id)
+            found = history.entries(self.app.store, self.model, self.row_id)
         except PlannerError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -119,7 +119,7 @@ class HistoryScreen(Screen):
         listing.set_options(options[:-1])
         if found:
             listing.highlighted = 0
-        noun = record_history.NOUNS.get(self.model, "record")
+        noun = history.NOUNS.get(self.model, "record")
         count = f"{len(found)} change{'s' if len(found) != 1 else ''}"
         self.query_one("#status", Static).update(
             f"{count} to this {noun}, newest first · times in local time" if found else "No changes recorded."
@@ -163,16 +163,16 @@ class DeletedScreen(Screen):
 
     @staticmethod
     def _cells(record: Deleted) -> list[str]:
-        return [record_history.local_time(record.deleted_at), record.who or "someone", record.noun, record.label]
+        return [history.local_time(record.deleted_at), record.who or "someone", record.noun, record.label]
 
     @work(thread=True, exclusive=True, group="deleted-load")
     def load(self) -> None:
         store = self.app.store
         try:
             if self.account_id is None:
-                found, title = record_history.deleted_accounts(store), "Deleted accounts"
+                found, title = history.deleted_accounts(store), "Deleted accounts"
             else:
-                found = record_history.deleted_records(store, self.account_id)
+                found = history.deleted_records(store, self.account_id)
                 title = f"Deleted from {store.get(m.Account, self.account_id).name}"
         except PlannerError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
