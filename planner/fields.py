@@ -267,6 +267,8 @@ def parse(field: FieldSpec, raw: str) -> Any:
     if kind in ("score", "percent", "days", "position"):
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"{label} must be a whole number.")
+        if len(text) > 18:  # beyond any range here, and int() refuses thousands of digits
+            raise ValueError(f"{label} is far too large.")
         return int(text)
     if kind == "date":
         try:

@@ -30,6 +30,19 @@ def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
+def _label(record: m.Project | m.Purchase | m.Visit) -> str:
+    """How a history title names a listed record: a project by its name, a purchase
+    or a visit by its day and what it was about (one line of at most 40 characters)."""
+    if isinstance(record, m.Project):
+        return record.name
+    if isinstance(record, m.Purchase):
+        day, about = record.purchased_on, record.description
+    else:
+        day, about = record.visited_on, record.purpose
+    about = " ".join(about.split())
+    return f"{_day(day)} {about if len(about) <= 40 else about[:39] + '…'}".rstrip()
+
+
 @dataclass(frozen=True)
 class ListTab:
     """A tab listing one kind of the account's records."""
@@ -67,7 +80,7 @@ class AccountOverviewScreen(Screen):
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
         Binding("b", "analysis('battle_plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
-        Binding("h", "history", "History", id="account-history", tooltip="Change log of the account"),
+        Binding("h", "history", "History", id="account-history", tooltip="Change log of the highlighted row/account"),
         Binding("u", "deleted", "Deleted", id="account-deleted", tooltip="Deleted records of the account, to restore"),
         Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
         Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
@@ -193,6 +206,12 @@ class AccountOverviewScreen(Screen):
     def action_history(self) -> None:
         from planner.screens.history import HistoryScreen
 
+        tab = self.active_tab
+        record = self._table(tab).current if tab in TABS else None
+        if record is not None:
+            spec = TABS[tab]
+            self.app.push_screen(HistoryScreen(spec.model, record.id, f"History of {spec.noun} {_label(record)}"))
+            return
         name = self.data.account.name if self.data else "the account"
         self.app.push_screen(HistoryScreen(m.Account, self.account_id, f"History of {name}"))
 

@@ -71,6 +71,8 @@ class BattlePlanScreen(Screen):
                 tooltip="Add an action, a SWOT item (to the picked quadrant), a goal or a review"),
         Binding("e,enter", "edit", "Edit", id="plan-edit", tooltip="Edit the picked card, SWOT item, goal or review"),
         Binding("d", "delete", "Delete", id="plan-delete", tooltip="Delete the picked card, SWOT item, goal or review"),
+        Binding("h", "history", "History", id="plan-history",
+                tooltip="Change log of the picked card, SWOT item, goal or review"),
         Binding("shift+left", "move(-1, 0)", "Card to previous column", id="plan-move-left", group=MOVE,
                 key_display="⇧←", tooltip="Move the card to the end of the previous column"),
         Binding("shift+right", "move(1, 0)", "Card to next column", id="plan-move-right", group=MOVE,
@@ -296,6 +298,17 @@ class BattlePlanScreen(Screen):
             Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"),
             lambda yes: yes and self._write(lambda store: store.delete(kind.model, record.id, record.version)),
         )
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        record = self._current() if self.plan else None
+        if record is None:
+            self.notify(f"Pick a {TABS[self.active_tab].noun} to see its history first.")
+            return
+        kind = TABS[self.active_tab]
+        label = getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+        self.app.push_screen(HistoryScreen(kind.model, record.id, f"History of {kind.noun} {label}"))
 
     # --- moves, export and writes ------------------------------------------------------
 

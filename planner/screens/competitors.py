@@ -47,6 +47,7 @@ class CompetitorsScreen(Screen):
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the highlighted position (asks first)"),
         Binding("a", "counter", "Counter", id="counter-action", tooltip="Add an action countering this competitor"),
         Binding("b", "edit_brand", "Brand", id="edit-brand", tooltip="Edit the brand's name and notes (all accounts)"),
+        Binding("h", "history", "History", id="competitor-history", tooltip="Change log of the highlighted position"),
         Binding("w", "map", "Map", id="competitor-map", tooltip="Where every competitor is present"),
         Binding("r", "reload", "Reload", id="reload", show=False, tooltip="Read the database again"),
     ]
@@ -227,6 +228,13 @@ class CompetitorsScreen(Screen):
                 Confirm(question, yes="Delete"),
                 lambda yes: yes and self._write(lambda s: s.delete(m.CompetitorPosition, row.id, row.version)),
             )
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        row = self._highlighted("see its history")
+        if row is not None:
+            self.app.push_screen(HistoryScreen(m.CompetitorPosition, row.id, f"History of competitor {row.brand}"))
 
     def action_map(self) -> None:
         from planner.screens.competitor_map import CompetitorMapScreen

@@ -53,6 +53,7 @@ class OrgChartScreen(Screen):
         Binding("x", "cut", "Cut", id="org-cut", tooltip="Cut the highlighted unit or person to paste elsewhere"),
         Binding("v", "paste", "Paste", id="org-paste", tooltip="Paste what was cut under the highlighted unit"),
         Binding("m", "move", "Move to…", id="org-move", tooltip="Move the highlighted unit or person: pick a unit"),
+        Binding("h", "history", "History", id="org-history", tooltip="Change log of the highlighted unit or person"),
         Binding("plus", "expand_all", "Expand all", id="org-expand-all", show=False, tooltip="Open every unit"),
         Binding("minus", "collapse_all", "Collapse all", id="org-collapse-all", show=False, tooltip="Close every unit"),
         Binding("r", "reload", "Reload", id="org-reload", show=False, tooltip="Read the chart again from the database"),
@@ -292,6 +293,18 @@ class OrgChartScreen(Screen):
             self.app.call_from_thread(self.notify, _message(error), severity="error", timeout=8)
             keep = None
         self.app.call_from_thread(self.load, keep)
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        ref = self._selected()
+        if ref is None:
+            return
+        if ref.kind == NO_UNIT:
+            self.notify("Highlight a unit or a person to see its history.")
+            return
+        model, noun = (m.OrgUnit, "unit") if ref.kind == UNIT else (m.Person, "person")
+        self.app.push_screen(HistoryScreen(model, ref.id, f"History of {noun} {self._title_of(ref)}"))
 
     # --- view ---------------------------------------------------------------------
 

@@ -95,6 +95,7 @@ class StakeholdersScreen(Screen):
         Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
         Binding("d", "delete", "Delete", id="stakeholders-delete", tooltip="Delete the selected person (asks first)"),
         Binding("escape", "back", "Back", id="stakeholders-back", tooltip="Back to the previous screen"),
+        Binding("h", "history", "History", id="stakeholders-history", tooltip="Change log of the selected person"),
         Binding("r", "reload", "Reload", id="stakeholders-reload", show=False, tooltip="Read the database again"),
         Binding("up", "move('up')", "Card above", id="stakeholders-up", show=False, tooltip="Select the card above"),
         Binding("down", "move('down')", "Card below", id="stakeholders-down", show=False, tooltip="Select card below"),
@@ -351,6 +352,16 @@ class StakeholdersScreen(Screen):
             Confirm(f"Delete {p.name} ({p.title or p.layer})? It can be restored from the history.", yes="Delete"),
             lambda yes: yes and self._write(lambda store: store.delete(m.Person, p.id, p.version), after),
         )
+
+    def action_history(self) -> None:
+        from planner.screens.history import HistoryScreen
+
+        found = self.current
+        if found is None:
+            self.notify("Add a person first (n).")
+            return
+        p = found.person
+        self.app.push_screen(HistoryScreen(m.Person, p.id, f"History of person {p.name}"))
 
 
 def _update(person: m.Person, changes: dict[str, Any], store: Store) -> None:

@@ -6,13 +6,15 @@ from datetime import date
 
 from conftest import FIXED_DAY, settle
 from rich.console import Console
-from textual.widgets import Input, SelectionList, Static, TabbedContent
+from textual.widgets import Input, OptionList, SelectionList, Static, TabbedContent
 
 from planner import models as m
 from planner import reports
 from planner.app import make_app
 from planner.screens.account_overview import AccountOverviewScreen
+from planner.screens.history import HistoryScreen
 from planner.screens.visit_form import VisitForm
+from planner.startup import open_store
 from planner.widgets.account_profile import AccountProfile
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_form import RecordForm
@@ -177,3 +179,40 @@ async def test_an_account_deleted_by_someone_else_closes_with_a_message(demo_sto
         await app.push_screen(AccountOverviewScreen(account.id))
         await settle(pilot)
         assert not isinstance(app.screen, AccountOverviewScreen)
+
+
+def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen: HistoryScreen) -> str:
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
+
+
+async def test_h_shows_the_history_of_the_highlighted_row_and_of_the_account_on_the_profile(demo_store):
+    account = university(demo_store)
+    project = demo_store.list(m.Project, account_id=account.id)[-1]
+    edit_as_rep_b(demo_store, m.Project, project.id, name="Campus Wi-Fi 6")
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        await pilot.press("2")
+        table = screen.query_one("#projects-table", RecordTable)
+        table.focus()
+        table.move_cursor(row=[r.id for r in table.records].index(project.id))
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert (history.model, history.row_id) == (m.Project, project.id)
+        assert history.sub_title == "History of project Campus Wi-Fi 6"
+        assert "rep-b" in history_text(history) and f"{project.name} → Campus Wi-Fi 6" in history_text(history)
+
+        await pilot.press("escape", "1", "h")
+        await settle(pilot)
+        assert (app.screen.model, app.screen.row_id) == (m.Account, account.id)

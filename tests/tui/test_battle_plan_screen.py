@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from conftest import FIXED_DAY, settle
-from textual.widgets import Input, Select, Static, TabbedContent
+from textual.widgets import Input, OptionList, Select, Static, TabbedContent
 
 from planner import models as m
 from planner.app import make_app
 from planner.screens.battle_plan import BattlePlanScreen
+from planner.screens.history import HistoryScreen
+from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.kanban import ActionCard, Kanban
 from planner.widgets.record_form import RecordForm
@@ -316,6 +318,46 @@ async def test_moves_only_on_the_board_reload_and_escape(demo_store):
         assert card.action.id == rival.id and not card.overdue
         await pilot.press("escape")
         assert not isinstance(app.screen, BattlePlanScreen)
+
+
+def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen: HistoryScreen) -> str:
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
+
+
+async def test_h_shows_the_history_of_the_picked_card_swot_item_goal_or_review(demo_store):
+    account = university(demo_store)
+    todo = column_ids(demo_store, account.id, "todo")
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_plan(pilot, account.id)
+        await focus_card(pilot, screen, todo[1])
+        picked = {
+            "1": (m.Action, todo[1], "title", "action"),
+            "2": (m.SwotItem, screen.query_one(SwotBoard).current.id, "text", "SWOT item"),
+            "3": (m.Goal, screen.query_one("#goals-table", RecordTable).current.id, "text", "goal"),
+            "4": (m.PlanReview, screen.query_one("#reviews-table", RecordTable).current.id, "text", "TAT review"),
+        }
+        for tab, (model, row_id, field, noun) in picked.items():
+            edit_as_rep_b(demo_store, model, row_id, **{field: f"Changed by rep-b ({noun})"})
+            await pilot.press(tab, "h")
+            await settle(pilot)
+            history = app.screen
+            assert isinstance(history, HistoryScreen), noun
+            assert (history.model, history.row_id) == (model, row_id)
+            assert history.sub_title.startswith(f"History of {noun} ")
+            assert "rep-b" in history_text(history) and f"Changed by rep-b ({noun})" in history_text(history)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen
 
 
 def test_every_key_has_an_id_and_a_tooltip():

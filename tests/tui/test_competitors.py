@@ -10,6 +10,8 @@ from planner import models as m
 from planner.app import make_app
 from planner.screens.competitor_map import CompetitorMapScreen
 from planner.screens.competitors import CompetitorsScreen
+from planner.screens.history import HistoryScreen
+from planner.startup import open_store
 from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_form import RecordForm
@@ -261,6 +263,39 @@ async def test_the_map_lists_each_brand_where_present_filters_and_opens_the_acco
         assert isinstance(app.screen, CompetitorsScreen) and app.screen.account_id == harbour.id
         await pilot.press("escape")
         await settle(pilot)
+        assert app.screen is screen
+
+
+def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen: HistoryScreen) -> str:
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
+
+
+async def test_h_shows_the_history_of_the_highlighted_competitor(demo_store):
+    school = university(demo_store)
+    position = demo_store.list(m.CompetitorPosition, account_id=school.id)[-1]
+    brand = demo_store.get(m.Competitor, position.competitor_id).name
+    edit_as_rep_b(demo_store, m.CompetitorPosition, position.id, partner="Campus Cloud Ltd")
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_competitors(pilot, school.id)
+        await highlight(pilot, screen, position.id)
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert (history.model, history.row_id) == (m.CompetitorPosition, position.id)
+        assert history.sub_title == f"History of competitor {brand}"
+        assert "rep-b" in history_text(history) and "Campus Cloud Ltd" in history_text(history)
+        await pilot.press("escape")
         assert app.screen is screen
 
 

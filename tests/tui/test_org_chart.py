@@ -11,7 +11,9 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from planner import models as m
 from planner.app import make_app
 from planner.org import NO_UNIT, PERSON, UNIT, Ref
+from planner.screens.history import HistoryScreen
 from planner.screens.org_chart import OrgChartScreen
+from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
@@ -301,6 +303,44 @@ async def test_a_move_over_someone_elses_newer_edit_is_a_message_and_a_reload(de
         assert demo_store.get(m.Person, zhang.id).unit_id == zhang.unit_id
         assert any("changed by rep-a" in text for text in notices(app))
         assert "✗ opponent" in labels(screen)[Ref(PERSON, zhang.id)]
+
+
+def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen: HistoryScreen) -> str:
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
+
+
+async def test_h_shows_the_history_of_the_highlighted_unit_or_person(demo_store):
+    account = university(demo_store)
+    library = unit_named(demo_store, account.id, "Library")
+    he = person_named(demo_store, account.id, "何静")
+    edit_as_rep_b(demo_store, m.OrgUnit, library.id, responsibilities="Library and the digital archive")
+    edit_as_rep_b(demo_store, m.Person, he.id, title="Head librarian")
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_chart(pilot, account.id)
+        for ref, model, title, changed in (
+            (Ref(UNIT, library.id), m.OrgUnit, f"History of unit {library.name}", "Library and the digital archive"),
+            (Ref(PERSON, he.id), m.Person, "History of person 何静", "Head librarian"),
+        ):
+            await highlight(pilot, ref)
+            await pilot.press("h")
+            await settle(pilot)
+            history = app.screen
+            assert isinstance(history, HistoryScreen)
+            assert (history.model, history.row_id, history.sub_title) == (model, ref.id, title)
+            assert "rep-b" in history_text(history) and changed in history_text(history)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, OrgChartScreen)
 
 
 def _big_account(store) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from conftest import FIXED_DAY, settle
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 from planner import models as m
 from planner import reports
 from planner.app import make_app
+from planner.screens.history import HistoryScreen
 from planner.screens.stakeholders import CardScroll, StakeholdersScreen
+from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.influence_grid import InfluenceGrid, grid_lines
 from planner.widgets.record_form import RecordForm
@@ -317,6 +319,44 @@ async def test_escape_goes_back_and_a_deleted_account_closes_with_a_message(demo
         await app.push_screen(StakeholdersScreen(account.id))
         await settle(pilot)
         assert not isinstance(app.screen, StakeholdersScreen)
+
+
+def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen: HistoryScreen) -> str:
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
+
+
+async def test_h_shows_the_history_of_the_selected_person_on_the_cards_and_the_grid(demo_store):
+    account = university(demo_store)
+    president = named(demo_store, account, "王建国")
+    edit_as_rep_b(demo_store, m.Person, president.id, notes="Met at the alumni dinner")
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cards(pilot, account.id)
+        await select(pilot, screen, president.id)
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert (history.model, history.row_id) == (m.Person, president.id)
+        assert history.sub_title == "History of person 王建国"
+        assert "rep-b" in history_text(history) and "Met at the alumni dinner" in history_text(history)
+
+        await pilot.press("escape", "g", "right")
+        await settle(pilot)
+        assert screen.showing_grid and screen.selected != president.id
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert (app.screen.model, app.screen.row_id) == (m.Person, screen.selected)
 
 
 def _stakeholders(store, grid: bool):
