@@ -11,13 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from planner import models as m
 from planner import reports
-from planner.errors import NotFound, PlannerError
+from planner.errors import NotFound
 from planner.formatting import industry_choices, money
+from planner.screens.account_screen import AccountScreen
 from planner.screens.customer_list import ACCOUNT_FIELDS, NEXT_CLASS
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
@@ -65,7 +65,7 @@ TABS = {
 }  # fmt: skip
 
 
-class AccountOverviewScreen(Screen):
+class AccountOverviewScreen(AccountScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="account-back", tooltip="Back to the previous screen"),
         Binding("e", "edit_account", "Edit account", id="account-edit-account", tooltip="Edit the account's profile"),
@@ -90,8 +90,7 @@ class AccountOverviewScreen(Screen):
     ]
 
     def __init__(self, account_id: str):
-        super().__init__()
-        self.account_id = account_id
+        super().__init__(account_id)
         self.data: reports.Overview | None = None
         self.industries: list[tuple[str, str]] = []
 
@@ -133,10 +132,6 @@ class AccountOverviewScreen(Screen):
             return
         industries = industry_choices(self.app.store.list(m.Industry))
         self.app.call_from_thread(self._loaded, data, industries)
-
-    def _gone(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.dismiss(None)
 
     def _loaded(self, data: reports.Overview, industries: list[tuple[str, str]]) -> None:
         if not self.is_mounted:  # the screen closed while the worker ran
@@ -303,11 +298,3 @@ class AccountOverviewScreen(Screen):
             self._write(
                 lambda store: store.update(m.Account, a.id, a.version, account_class=NEXT_CLASS[a.account_class])
             )
-
-    @work(thread=True, group="write")
-    def _write(self, change) -> None:
-        try:
-            change(self.app.store)
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-        self.app.call_from_thread(self.load)

@@ -17,13 +17,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
 
 from planner import battle_plan
 from planner import models as m
 from planner.battle_plan import SWOT_TITLES, TAT, Plan
 from planner.errors import Conflict, NotFound, PlannerError
+from planner.screens.account_screen import AccountScreen
 from planner.store import Store
 from planner.widgets.confirm import Confirm
 from planner.widgets.kanban import Kanban
@@ -64,7 +64,7 @@ def clip(text: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class BattlePlanScreen(Screen):
+class BattlePlanScreen(AccountScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="plan-back", tooltip="Back to the previous screen"),
         Binding("n", "new", "New", id="plan-new",
@@ -90,8 +90,7 @@ class BattlePlanScreen(Screen):
     ]  # fmt: skip
 
     def __init__(self, account_id: str):
-        super().__init__()
-        self.account_id = account_id
+        super().__init__(account_id)
         self.plan: Plan | None = None
         self._moving = False
         self._queued: list[tuple[int, int]] = []
@@ -128,10 +127,6 @@ class BattlePlanScreen(Screen):
             self.app.call_from_thread(self._gone, str(error))
             return
         self.app.call_from_thread(self._loaded, plan, keep)
-
-    def _gone(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.dismiss(None)
 
     async def _loaded(self, plan: Plan, keep: str | None) -> None:
         self.plan = plan

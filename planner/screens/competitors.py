@@ -14,13 +14,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from planner import competition
 from planner import models as m
 from planner.competition import POSITION_FIELDS, PositionRow
-from planner.errors import NotFound, PlannerError
+from planner.errors import NotFound
+from planner.screens.account_screen import AccountScreen
 from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
 from planner.widgets.confirm import Confirm
 from planner.widgets.position_detail import PositionDetail
@@ -39,7 +39,7 @@ def cell(text: str, width: int) -> Text:
     return shown
 
 
-class CompetitorsScreen(Screen):
+class CompetitorsScreen(AccountScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("n", "new", "New", id="new", tooltip="Add a competitor here: pick its brand or add a new one"),
@@ -53,8 +53,7 @@ class CompetitorsScreen(Screen):
     ]
 
     def __init__(self, account_id: str):
-        super().__init__()
-        self.account_id = account_id
+        super().__init__(account_id)
         self.account: m.Account | None = None
         self.rows: list[PositionRow] = []
         self.brands: list[m.Competitor] = []
@@ -89,10 +88,6 @@ class CompetitorsScreen(Screen):
         rows = competition.positions(store, self.account_id)
         brands = store.list(m.Competitor)
         self.app.call_from_thread(self._loaded, account, rows, brands, keep)
-
-    def _gone(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.dismiss(None)
 
     def _loaded(
         self, account: m.Account, rows: list[PositionRow], brands: list[m.Competitor], keep: str | None
@@ -240,11 +235,3 @@ class CompetitorsScreen(Screen):
         from planner.screens.competitor_map import CompetitorMapScreen
 
         self.app.push_screen(CompetitorMapScreen(), lambda _: self.load())
-
-    @work(thread=True, group="write")
-    def _write(self, change) -> None:
-        try:
-            change(self.app.store)
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-        self.app.call_from_thread(self.load)

@@ -11,13 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from planner import models as m
 from planner import org
 from planner.errors import NotFound, PlannerError, ValidationError
 from planner.org import NO_UNIT, PERSON, UNIT, Chart, Ref
+from planner.screens.account_screen import AccountScreen
 from planner.store import Store
 from planner.widgets.confirm import Confirm
 from planner.widgets.org_detail import OrgDetail
@@ -43,7 +43,7 @@ def _filled(values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None or name == "reports_to_id"}
 
 
-class OrgChartScreen(Screen):
+class OrgChartScreen(AccountScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("n", "new_unit", "New unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
@@ -60,8 +60,7 @@ class OrgChartScreen(Screen):
     ]
 
     def __init__(self, account_id: str):
-        super().__init__()
-        self.account_id = account_id
+        super().__init__(account_id)
         self.chart: Chart | None = None
         self.cut: Ref | None = None
 
@@ -92,10 +91,6 @@ class OrgChartScreen(Screen):
             self.app.call_from_thread(self.notify, str(error), severity="error")
         else:
             self.app.call_from_thread(self._loaded, chart, keep)
-
-    def _gone(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.dismiss(None)
 
     def _loaded(self, chart: Chart, keep: Ref | None) -> None:
         first = self.chart is None

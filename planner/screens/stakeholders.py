@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 from textual.worker import get_current_worker
@@ -27,6 +26,7 @@ from textual.worker import get_current_worker
 from planner import models as m
 from planner.errors import Conflict, NotFound, PlannerError
 from planner.fields import FIELDS
+from planner.screens.account_screen import AccountScreen
 from planner.stakeholders import LAYER_TITLES, Board, Stakeholder, board, by_layer, neighbour, next_stance, stepped
 from planner.store import Store
 from planner.widgets.confirm import Confirm
@@ -68,7 +68,7 @@ def heading(layer: str, people: list[Stakeholder]) -> Content:
     )
 
 
-class StakeholdersScreen(Screen):
+class StakeholdersScreen(AccountScreen):
     BINDINGS = [
         Binding("enter", "edit", "Edit", id="stakeholders-edit", tooltip="Edit the selected person"),
         Binding(
@@ -110,8 +110,7 @@ class StakeholdersScreen(Screen):
     ]  # fmt: skip
 
     def __init__(self, account_id: str):
-        super().__init__()
-        self.account_id = account_id
+        super().__init__(account_id)
         self.board: Board | None = None
         self.selected: str | None = None
         self.card_order: list[list[str]] = []
@@ -138,10 +137,6 @@ class StakeholdersScreen(Screen):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, data)
-
-    def _gone(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.dismiss(None)
 
     async def _loaded(self, data: Board) -> None:
         self.board = data

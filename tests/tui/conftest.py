@@ -6,10 +6,12 @@ from contextlib import suppress
 from datetime import date
 
 import pytest
+from textual.widgets import OptionList
 from textual.worker import WorkerCancelled
 
 from planner import seed
 from planner.app import PlannerApp
+from planner.models import Record
 from planner.startup import open_store
 
 FIXED_DAY = date(2026, 11, 27)
@@ -37,3 +39,17 @@ async def settle(pilot) -> None:
         with suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def edit_as_rep_b(store, model: type[Record], row_id: str, **changes) -> None:
+    """Another rep changes the record through a store of their own on the same file."""
+    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
+    try:
+        other.update(model, row_id, other.get(model, row_id).version, **changes)
+    finally:
+        other.db.close()
+
+
+def history_text(screen) -> str:
+    """The text of a HistoryScreen's entries."""
+    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)

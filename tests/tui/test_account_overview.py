@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from rich.console import Console
-from textual.widgets import Input, OptionList, SelectionList, Static, TabbedContent
+from textual.widgets import Input, SelectionList, Static, TabbedContent
 
 from planner import models as m
 from planner import reports
@@ -14,7 +14,6 @@ from planner.app import make_app
 from planner.screens.account_overview import AccountOverviewScreen
 from planner.screens.history import HistoryScreen
 from planner.screens.visit_form import VisitForm
-from planner.startup import open_store
 from planner.widgets.account_profile import AccountProfile
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_form import RecordForm
@@ -179,19 +178,6 @@ async def test_an_account_deleted_by_someone_else_closes_with_a_message(demo_sto
         await app.push_screen(AccountOverviewScreen(account.id))
         await settle(pilot)
         assert not isinstance(app.screen, AccountOverviewScreen)
-
-
-def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
-    """Another rep changes the record through a store of their own on the same file."""
-    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
-    try:
-        other.update(model, row_id, other.get(model, row_id).version, **changes)
-    finally:
-        other.db.close()
-
-
-def history_text(screen: HistoryScreen) -> str:
-    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
 
 
 async def test_h_shows_the_history_of_the_highlighted_row_and_of_the_account_on_the_profile(demo_store):

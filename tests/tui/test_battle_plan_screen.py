@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import FIXED_DAY, settle
-from textual.widgets import Input, OptionList, Select, Static, TabbedContent
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from textual.widgets import Input, Select, Static, TabbedContent
 
 from planner import models as m
 from planner.app import make_app
 from planner.screens.battle_plan import BattlePlanScreen
 from planner.screens.history import HistoryScreen
-from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.kanban import ActionCard, Kanban
 from planner.widgets.record_form import RecordForm
@@ -318,19 +317,6 @@ async def test_moves_only_on_the_board_reload_and_escape(demo_store):
         assert card.action.id == rival.id and not card.overdue
         await pilot.press("escape")
         assert not isinstance(app.screen, BattlePlanScreen)
-
-
-def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
-    """Another rep changes the record through a store of their own on the same file."""
-    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
-    try:
-        other.update(model, row_id, other.get(model, row_id).version, **changes)
-    finally:
-        other.db.close()
-
-
-def history_text(screen: HistoryScreen) -> str:
-    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
 
 
 async def test_h_shows_the_history_of_the_picked_card_swot_item_goal_or_review(demo_store):

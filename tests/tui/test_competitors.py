@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
@@ -11,7 +11,6 @@ from planner.app import make_app
 from planner.screens.competitor_map import CompetitorMapScreen
 from planner.screens.competitors import CompetitorsScreen
 from planner.screens.history import HistoryScreen
-from planner.startup import open_store
 from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_form import RecordForm
@@ -264,19 +263,6 @@ async def test_the_map_lists_each_brand_where_present_filters_and_opens_the_acco
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
-
-
-def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
-    """Another rep changes the record through a store of their own on the same file."""
-    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
-    try:
-        other.update(model, row_id, other.get(model, row_id).version, **changes)
-    finally:
-        other.db.close()
-
-
-def history_text(screen: HistoryScreen) -> str:
-    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
 
 
 async def test_h_shows_the_history_of_the_highlighted_competitor(demo_store):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from planner import models as m
@@ -13,7 +13,6 @@ from planner.app import make_app
 from planner.org import NO_UNIT, PERSON, UNIT, Ref
 from planner.screens.history import HistoryScreen
 from planner.screens.org_chart import OrgChartScreen
-from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
@@ -303,19 +302,6 @@ async def test_a_move_over_someone_elses_newer_edit_is_a_message_and_a_reload(de
         assert demo_store.get(m.Person, zhang.id).unit_id == zhang.unit_id
         assert any("changed by rep-a" in text for text in notices(app))
         assert "✗ opponent" in labels(screen)[Ref(PERSON, zhang.id)]
-
-
-def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
-    """Another rep changes the record through a store of their own on the same file."""
-    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
-    try:
-        other.update(model, row_id, other.get(model, row_id).version, **changes)
-    finally:
-        other.db.close()
-
-
-def history_text(screen: HistoryScreen) -> str:
-    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
 
 
 async def test_h_shows_the_history_of_the_highlighted_unit_or_person(demo_store):

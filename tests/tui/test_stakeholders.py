@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import FIXED_DAY, settle
-from textual.widgets import ContentSwitcher, Input, OptionList, Static
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from textual.widgets import ContentSwitcher, Input, Static
 
 from planner import models as m
 from planner import reports
 from planner.app import make_app
 from planner.screens.history import HistoryScreen
 from planner.screens.stakeholders import CardScroll, StakeholdersScreen
-from planner.startup import open_store
 from planner.widgets.confirm import Confirm
 from planner.widgets.influence_grid import InfluenceGrid, grid_lines
 from planner.widgets.record_form import RecordForm
@@ -319,19 +318,6 @@ async def test_escape_goes_back_and_a_deleted_account_closes_with_a_message(demo
         await app.push_screen(StakeholdersScreen(account.id))
         await settle(pilot)
         assert not isinstance(app.screen, StakeholdersScreen)
-
-
-def edit_as_rep_b(store, model: type[m.Record], row_id: str, **changes) -> None:
-    """Another rep changes the record through a store of their own on the same file."""
-    other = open_store(store.db.url.removeprefix("sqlite:///"), user="rep-b")
-    try:
-        other.update(model, row_id, other.get(model, row_id).version, **changes)
-    finally:
-        other.db.close()
-
-
-def history_text(screen: HistoryScreen) -> str:
-    return "\n".join(str(getattr(o.prompt, "plain", o.prompt)) for o in screen.query_one(OptionList).options)
 
 
 async def test_h_shows_the_history_of_the_selected_person_on_the_cards_and_the_grid(demo_store):
