@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import textwrap
 from pathlib import Path
 
 import pytest
 from records import make_account
+from shared_helpers import scripts_with_a_rebuild
 
 from planner import migrate
 from planner import models as m
 from planner.db import Database, prepare_sqlite_file, to_url
 from planner.errors import SchemaTooNew
 from planner.startup import open_store
-
-PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
 
 
 def _revision(path: Path) -> str | None:
@@ -56,35 +53,6 @@ def test_a_database_from_a_newer_planner_is_refused_untouched(db_path, store):
     assert db_path.read_bytes() == before
 
 
-def _scripts_with_a_rebuild(tmp_path: Path) -> str:
-    """The shipped migrations plus one that rebuilds the parent table `account`."""
-    scripts = tmp_path / "scripts"
-    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "9000_rebuild_account.py").write_text(
-        textwrap.dedent(
-            f"""
-            import sqlalchemy as sa
-            from alembic import op
-
-            revision = "9000"
-            down_revision = {migrate.head_revision()!r}
-            branch_labels = None
-            depends_on = None
-
-
-            def upgrade():
-                with op.batch_alter_table("account", recreate="always") as batch:
-                    batch.add_column(sa.Column("website", sa.String(), nullable=True))
-
-
-            def downgrade():
-                pass
-            """
-        )
-    )
-    return str(scripts)
-
-
 def test_a_rebuild_of_a_parent_table_keeps_every_child_row_and_backs_up_first(tmp_path, db_path, store):
     account = make_account(store)
     for name in ("Zhang", "Li", "Wang"):
@@ -92,7 +60,7 @@ def test_a_rebuild_of_a_parent_table_keeps_every_child_row_and_backs_up_first(tm
     store.db.close()
 
     database = Database(to_url(db_path))
-    result = migrate.upgrade(database, scripts=_scripts_with_a_rebuild(tmp_path))
+    result = migrate.upgrade(database, scripts=scripts_with_a_rebuild(tmp_path))
     database.close()
 
     assert result.to_revision == "9000"
@@ -111,7 +79,7 @@ def test_a_rebuild_of_a_parent_table_keeps_every_child_row_and_backs_up_first(tm
 def test_foreign_keys_are_back_on_after_an_upgrade(tmp_path, db_path, store):
     store.db.close()
     database = Database(to_url(db_path))
-    migrate.upgrade(database, scripts=_scripts_with_a_rebuild(tmp_path))
+    migrate.upgrade(database, scripts=scripts_with_a_rebuild(tmp_path))
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     database.close()

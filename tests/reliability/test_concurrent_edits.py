@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import queue
 import sqlite3
-import time
 import traceback
 from collections import defaultdict
 
-import pytest
+from shared_helpers import collect
 
 from planner import models as m
 from planner.errors import Conflict, DatabaseBusy
@@ -73,19 +71,7 @@ def _run(db_path, edits: int) -> None:
     ]
     for proc in procs:
         proc.start()
-    reports = []
-    deadline = time.monotonic() + TIMEOUT
-    try:
-        for _ in procs:
-            reports.append(results.get(timeout=max(1, deadline - time.monotonic())))
-    except queue.Empty:
-        pytest.fail(f"workers did not finish within {TIMEOUT}s; got {len(reports)} reports")
-    finally:
-        for proc in procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+    reports = collect(procs, results, TIMEOUT, "workers")
 
     errors = [r[2] for r in reports if r[0] == "error"]
     assert not errors, "a worker raised something other than Conflict/DatabaseBusy:\n" + "\n".join(errors)

@@ -8,15 +8,10 @@ parent table). Eight processes wait on a barrier, then all call `migrate.upgrade
 from __future__ import annotations
 
 import multiprocessing
-import queue
-import shutil
 import sqlite3
-import textwrap
-import time
 import traceback
-from pathlib import Path
 
-import pytest
+from shared_helpers import collect, scripts_with_a_rebuild
 
 from planner import migrate
 from planner import models as m
@@ -25,36 +20,6 @@ from planner.startup import open_store
 
 APPS = 8
 TIMEOUT = 180
-PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
-
-
-def _scripts_with_a_rebuild(tmp_path: Path) -> str:
-    """The shipped migrations plus revision 9000, which rebuilds `account`."""
-    scripts = tmp_path / "scripts"
-    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "9000_rebuild_account.py").write_text(
-        textwrap.dedent(
-            f"""
-            import sqlalchemy as sa
-            from alembic import op
-
-            revision = "9000"
-            down_revision = {migrate.head_revision()!r}
-            branch_labels = None
-            depends_on = None
-
-
-            def upgrade():
-                with op.batch_alter_table("account", recreate="always") as batch:
-                    batch.add_column(sa.Column("website", sa.String(), nullable=True))
-
-
-            def downgrade():
-                pass
-            """
-        )
-    )
-    return str(scripts)
 
 
 def _start_app(path: str, scripts: str, app: int, barrier, results) -> None:
@@ -89,7 +54,7 @@ def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
     store.db.close()
     with sqlite3.connect(db_path) as con:
         before = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)}
-    scripts = _scripts_with_a_rebuild(tmp_path)
+    scripts = scripts_with_a_rebuild(tmp_path)
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(APPS)
@@ -97,19 +62,7 @@ def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
     procs = [ctx.Process(target=_start_app, args=(str(db_path), scripts, i, barrier, results)) for i in range(APPS)]
     for proc in procs:
         proc.start()
-    reports = []
-    deadline = time.monotonic() + TIMEOUT
-    try:
-        for _ in procs:
-            reports.append(results.get(timeout=max(1, deadline - time.monotonic())))
-    except queue.Empty:
-        pytest.fail(f"apps did not finish within {TIMEOUT}s; got {len(reports)} reports")
-    finally:
-        for proc in procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+    reports = collect(procs, results, TIMEOUT, "apps")
 
     errors = [r[2] for r in reports if r[0] == "error"]
     assert not errors, "an app failed to start:\n" + "\n".join(errors)

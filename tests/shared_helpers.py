@@ -1,0 +1,62 @@
+"""Helpers several test folders share (tests/ is on the import path via its conftest)."""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from planner import migrate
+
+PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
+
+
+def scripts_with_a_rebuild(tmp_path: Path) -> str:
+    """The shipped migrations plus revision 9000, which rebuilds the parent table `account`."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_rebuild_account.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "9000"
+            down_revision = {migrate.head_revision()!r}
+            branch_labels = None
+            depends_on = None
+
+
+            def upgrade():
+                with op.batch_alter_table("account", recreate="always") as batch:
+                    batch.add_column(sa.Column("website", sa.String(), nullable=True))
+
+
+            def downgrade():
+                pass
+            """
+        )
+    )
+    return str(scripts)
+
+
+def collect(procs: list, results, timeout: float, what: str = "processes") -> list:
+    """One report per process from `results` within `timeout`, then join (or kill) them all."""
+    reports = []
+    deadline = time.monotonic() + timeout
+    try:
+        for _ in procs:
+            reports.append(results.get(timeout=max(1, deadline - time.monotonic())))
+    except queue.Empty:
+        pytest.fail(f"{what} did not finish within {timeout}s; got {len(reports)} reports")
+    finally:
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+    return reports
