@@ -16,7 +16,8 @@ from typing import NamedTuple
 from sqlmodel import col, select
 
 from planner import models as m
-from planner.store import OrgTree, PersonNode, Store, UnitNode
+from planner.listings import OrgTree, PersonNode, UnitNode
+from planner.store import Store
 
 UNIT, PERSON, NO_UNIT = "unit", "person", "none"
 TOP = ""

@@ -17,7 +17,8 @@ from sqlmodel import col, select
 
 from planner import analysis
 from planner import models as m
-from planner.store import AccountRow, Store
+from planner.listings import AccountRow
+from planner.store import Store
 
 
 class AccountSummary(NamedTuple):

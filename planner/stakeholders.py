@@ -17,7 +17,8 @@ from typing import NamedTuple
 from planner import models as m
 from planner import reports
 from planner.analysis import RedFlag
-from planner.store import Store, UnitNode
+from planner.listings import UnitNode
+from planner.store import Store
 
 LAYER_TITLES = {
     "image": "Image layer 形象层",

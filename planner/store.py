@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,6 +26,7 @@ from planner.audit import STAMPS, encode, insert_changes
 from planner.config import Settings
 from planner.db import Database
 from planner.errors import Conflict, NotFound, ValidationError
+from planner.listings import Listings, live
 
 T = TypeVar("T", bound=m.Record)
 
@@ -67,62 +67,6 @@ ORDER: dict[type[m.Record], tuple[Any, ...]] = {
 PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
 
 
-class AccountRow(NamedTuple):
-    id: str
-    name: str
-    industry: str
-    industry_zh: str
-    tier: str
-    account_class: str
-    owner: str
-    revenue: float
-    profit: float
-    influence: int
-    input_people: float
-    input_money: float
-    input_material: float
-    cadence_days: int | None
-    last_contact: date | None
-    version: int
-
-
-class PersonHit(NamedTuple):
-    id: str
-    name: str
-    title: str
-    layer: str
-    stance: str
-    account_id: str
-    account_name: str
-
-
-class UnitNode(NamedTuple):
-    id: str
-    parent_id: str | None
-    name: str
-    responsibilities: str
-    version: int
-
-
-class PersonNode(NamedTuple):
-    id: str
-    unit_id: str | None
-    reports_to_id: str | None
-    name: str
-    title: str
-    layer: str
-    stance: str
-    influence: int
-    closeness: int
-    version: int
-
-
-@dataclass(frozen=True)
-class OrgTree:
-    units: tuple[UnitNode, ...]
-    people: tuple[PersonNode, ...]
-
-
 @dataclass(frozen=True)
 class ChangeEntry:
     action: str
@@ -137,24 +81,7 @@ def _validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) 
         raise ValidationError(errors)
 
 
-def _escape_like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _contains(column: Any, text: str, sqlite: bool) -> Any:
-    """Case-insensitive substring match. SQLite's LIKE already ignores ASCII case (and
-    its lower() folds nothing more), so `ilike` there would only double the scan."""
-    pattern = _escape_like(text)
-    if sqlite:
-        return col(column).like(pattern, escape="\\")
-    return col(column).ilike(pattern, escape="\\")
-
-
-def _live(model: type[m.Record]):
-    return col(model.deleted_at).is_(None)
-
-
-class Store:
+class Store(Listings):
     """Queries and commands over one `Database`; the app and CLI get one injected."""
 
     def __init__(self, database: Database, settings: Settings | None = None):
@@ -169,7 +96,7 @@ class Store:
 
     def list(self, model: type[T], *, account_id: str | None = None, **equal: Any) -> list[T]:
         """Live rows of `model`, optionally of one account or matching `equal` fields."""
-        query = select(model).where(_live(model))
+        query = select(model).where(live(model))
         if account_id is not None:
             equal["account_id"] = account_id
         for name, value in equal.items():
@@ -243,7 +170,7 @@ class Store:
                     session.exec(
                         select(act)
                         .where(
-                            act.account_id == moving.account_id, act.status == status, _live(act), act.id != action_id
+                            act.account_id == moving.account_id, act.status == status, live(act), act.id != action_id
                         )
                         .order_by(act.position, act.created_at)
                     )
@@ -256,18 +183,6 @@ class Store:
                 return moving
         except StaleDataError:
             raise self._conflict(act, action_id) from None
-
-    def last_met(self, account_id: str) -> dict[str, date]:
-        """The last visit date at which each of the account's people was met."""
-        va, v = m.VisitAttendee, m.Visit
-        query = (
-            select(va.person_id, sa.func.max(v.visited_on))
-            .join(v, col(va.visit_id) == v.id)
-            .where(v.account_id == account_id, _live(va), _live(v))
-            .group_by(va.person_id)
-        )
-        with self.db.read() as session:
-            return dict(session.execute(query).all())
 
     def _create_in(self, session: Session, model: type[T], values: dict[str, Any]) -> T:
         row = model(**values)
@@ -288,7 +203,7 @@ class Store:
 
     def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:
         va = m.VisitAttendee
-        current = {a.person_id: a for a in session.exec(select(va).where(va.visit_id == visit.id, _live(va)))}
+        current = {a.person_id: a for a in session.exec(select(va).where(va.visit_id == visit.id, live(va)))}
         for person_id in wanted - current.keys():
             person = session.get(m.Person, person_id)
             if person is None or person.deleted_at is not None or person.account_id != visit.account_id:
@@ -357,123 +272,6 @@ class Store:
                 bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
                 count += len(rows)
         return count
-
-    # --- screen queries ------------------------------------------------------------
-
-    def account_rows(self, search: str = "") -> list[AccountRow]:
-        """The customer list's columns with the last visit date, ordered by name;
-        `search` keeps accounts whose name, owner or industry contains it.
-
-        Built from three narrow queries joined in memory: at 10k accounts that is
-        twice as fast as one SQL join ordered by name (SQLite then walks the name
-        index and fetches each row at random).
-        """
-        a, i, v = m.Account, m.Industry, m.Visit
-        accounts = select(
-            a.id,
-            a.name,
-            a.industry_id,
-            a.account_class,
-            a.owner,
-            a.revenue,
-            a.profit,
-            a.influence,
-            a.input_people,
-            a.input_money,
-            a.input_material,
-            a.cadence_days,
-            a.version,
-        ).where(_live(a))
-        visits = select(v.account_id, sa.func.max(v.visited_on)).where(_live(v)).group_by(v.account_id)
-        industries = select(i.id, i.name_en, i.name_zh, i.tier)
-        with self.db.read() as session:
-            connection = session.connection()
-            industry = {row[0]: tuple(row[1:]) for row in connection.execute(industries)}
-            last = dict(connection.execute(visits).all())
-            fetched = connection.execute(accounts).all()
-        unknown = ("", "", "other")
-        rows = [
-            AccountRow(*row[:2], *industry.get(row[2], unknown), *row[3:12], last.get(row[0]), row[12])
-            for row in fetched
-        ]
-        rows.sort(key=itemgetter(1))
-        needle = search.strip().casefold()
-        if needle:
-            rows = [
-                row
-                for row in rows
-                if any(needle in text.casefold() for text in (row.name, row.owner, row.industry, row.industry_zh))
-            ]
-        return rows
-
-    def search_people(self, text: str, limit: int = 50) -> list[PersonHit]:
-        """People whose name or title contains `text`, across all accounts."""
-        p, a = m.Person, m.Account
-        text, sqlite = text.strip(), self.db.is_sqlite
-        query = (
-            select(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
-            .join(a, col(p.account_id) == a.id)
-            .where(_live(p), sa.or_(_contains(p.name, text, sqlite), _contains(p.title, text, sqlite)))
-            .order_by(p.name)
-            .limit(limit)
-        )
-        with self.db.read() as session:
-            return [PersonHit(*row) for row in session.execute(query)]
-
-    def org_tree(self, account_id: str) -> OrgTree:
-        u, p = m.OrgUnit, m.Person
-        units = (
-            select(u.id, u.parent_id, u.name, u.responsibilities, u.version)
-            .where(u.account_id == account_id, _live(u))
-            .order_by(u.name)
-        )
-        people = (
-            select(
-                p.id,
-                p.unit_id,
-                p.reports_to_id,
-                p.name,
-                p.title,
-                p.layer,
-                p.stance,
-                p.influence,
-                p.closeness,
-                p.version,
-            )
-            .where(p.account_id == account_id, _live(p))
-            .order_by(p.name)
-        )
-        with self.db.read() as session:
-            return OrgTree(
-                tuple(UnitNode(*row) for row in session.execute(units)),
-                tuple(PersonNode(*row) for row in session.execute(people)),
-            )
-
-    def attendees(self, account_id: str) -> dict[str, list[tuple[str, str]]]:
-        """(person id, name) of everyone met, per visit of one account."""
-        va, v, p = m.VisitAttendee, m.Visit, m.Person
-        query = (
-            select(va.visit_id, p.id, p.name)
-            .join(v, col(va.visit_id) == v.id)
-            .join(p, col(va.person_id) == p.id)
-            .where(v.account_id == account_id, _live(va), _live(v))
-            .order_by(p.name)
-        )
-        met: dict[str, list[tuple[str, str]]] = {}
-        with self.db.read() as session:
-            for visit_id, person_id, name in session.execute(query):
-                met.setdefault(visit_id, []).append((person_id, name))
-        return met
-
-    def visit_people(self, visit_id: str) -> list[m.Person]:
-        query = (
-            select(m.Person)
-            .join(m.VisitAttendee, col(m.VisitAttendee.person_id) == m.Person.id)
-            .where(m.VisitAttendee.visit_id == visit_id, _live(m.VisitAttendee))
-            .order_by(m.Person.name)
-        )
-        with self.db.read() as session:
-            return list(session.exec(query).all())
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -546,7 +344,7 @@ class Store:
     @staticmethod
     def _column_end(session: Session, account_id: str, status: str, exclude: str | None = None) -> int:
         query = select(sa.func.max(m.Action.position)).where(
-            m.Action.account_id == account_id, m.Action.status == status, _live(m.Action)
+            m.Action.account_id == account_id, m.Action.status == status, live(m.Action)
         )
         if exclude:
             query = query.where(m.Action.id != exclude)
@@ -556,15 +354,15 @@ class Store:
     @staticmethod
     def _hand_members_up(session: Session, unit: m.OrgUnit) -> None:
         """A deleted unit's sub-units and people move up to its parent, never vanish."""
-        for child in session.exec(select(m.OrgUnit).where(m.OrgUnit.parent_id == unit.id, _live(m.OrgUnit))):
+        for child in session.exec(select(m.OrgUnit).where(m.OrgUnit.parent_id == unit.id, live(m.OrgUnit))):
             child.parent_id = unit.parent_id
-        for person in session.exec(select(m.Person).where(m.Person.unit_id == unit.id, _live(m.Person))):
+        for person in session.exec(select(m.Person).where(m.Person.unit_id == unit.id, live(m.Person))):
             person.unit_id = unit.parent_id
 
     def _tombstone(self, session: Session, row: m.Record, now: datetime) -> None:
         row.deleted_at = now
         for child_model, link in CHILDREN.get(type(row), ()):
-            query = select(child_model).where(getattr(child_model, link) == row.id, _live(child_model))
+            query = select(child_model).where(getattr(child_model, link) == row.id, live(child_model))
             for child in session.exec(query):
                 self._tombstone(session, child, now)
 

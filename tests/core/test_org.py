@@ -9,8 +9,8 @@ from records import make_account
 from planner import models as m
 from planner import org
 from planner.errors import NotFound, ValidationError
+from planner.listings import OrgTree, PersonNode, UnitNode
 from planner.org import PERSON, UNIT, Ref
-from planner.store import OrgTree, PersonNode, UnitNode
 
 
 @pytest.fixture
