@@ -223,3 +223,15 @@ async def test_cursor_moves_through_ten_thousand_rows_without_building_them(demo
         assert table.scroll_y > 9_000
         await pilot.press("home", "pagedown")
         assert 0 < table.cursor < 30
+
+
+async def test_left_and_right_scroll_the_columns_that_do_not_fit_at_80_columns(demo_store):
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AccountTable)
+        assert table.max_scroll_x > 0
+        await pilot.press("right", "right")
+        assert table.scroll_x > 0
+        await pilot.press("left", "left")
+        assert table.scroll_x == 0
