@@ -282,13 +282,20 @@ class BattlePlanScreen(AccountScreen):
             self.notify("Saved.")
             self.load(result.id)
 
-    def action_delete(self) -> None:
+    def _picked(self, purpose: str):
+        """The highlighted record, its tab's kind and a short label; None (with a hint) if none."""
         record = self._current() if self.plan else None
-        if record is None:
-            self.notify(f"Pick a {TABS[self.active_tab].noun} to delete first.")
-            return
         kind = TABS[self.active_tab]
-        label = getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+        if record is None:
+            self.notify(f"Pick a {kind.noun} to {purpose} first.")
+            return None
+        return record, kind, getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+
+    def action_delete(self) -> None:
+        picked = self._picked("delete")
+        if picked is None:
+            return
+        record, kind, label = picked
         self.app.push_screen(
             Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"),
             lambda yes: yes and self._write(lambda store: store.delete(kind.model, record.id, record.version)),
@@ -297,12 +304,10 @@ class BattlePlanScreen(AccountScreen):
     def action_history(self) -> None:
         from planner.screens.history import HistoryScreen
 
-        record = self._current() if self.plan else None
-        if record is None:
-            self.notify(f"Pick a {TABS[self.active_tab].noun} to see its history first.")
+        picked = self._picked("see its history")
+        if picked is None:
             return
-        kind = TABS[self.active_tab]
-        label = getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+        record, kind, label = picked
         self.app.push_screen(HistoryScreen(kind.model, record.id, f"History of {kind.noun} {label}"))
 
     # --- moves, export and writes ------------------------------------------------------
