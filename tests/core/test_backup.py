@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,12 @@ store.db.close()
 
 
 def _names(db: Path) -> list[str]:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         return sorted(row[0] for row in connection.execute("SELECT name FROM account"))
 
 
 def _integrity(db: Path) -> str:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
@@ -197,7 +198,7 @@ def _corrupt(path: Path) -> Path:
 
 
 def _not_planner(path: Path) -> Path:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         connection.execute("CREATE TABLE t (x)")
     return path
 
