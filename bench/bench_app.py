@@ -27,10 +27,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from report import grid
 
 IMPORTED = time.perf_counter()  # this script's own imports are a phase of their own
 SIZE = (100, 30)
@@ -296,24 +297,6 @@ def _format(value: float, unit: str) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.2f} ms"
 
 
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _grid(header: tuple[str, ...], lines: list[tuple[str, ...]]) -> str:
-    """Left-aligned first column, the rest right-aligned."""
-    widths = [max(_width(line[i]) for line in (header, *lines)) for i in range(len(header))]
-    rows = [
-        "  ".join(
-            cell + " " * (width - _width(cell)) if i == 0 else " " * (width - _width(cell)) + cell
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in (header, *lines)
-    ]
-    return "\n".join([rows[0], "  ".join("-" * width for width in widths), *rows[1:]])
-
-
 def table(results: list[Result], breakdown: dict[str, float]) -> str:
     lines = [
         (
@@ -326,9 +309,9 @@ def table(results: list[Result], breakdown: dict[str, float]) -> str:
         )
         for r in results
     ]
-    figures = _grid(("operation", "median", "p95", "target", "judged on", "result"), lines)
+    figures = grid(("operation", "median", "p95", "target", "judged on", "result"), lines)
     steps = [(label, _format(ms, "ms")) for label, ms in breakdown.items()]
-    phases = _grid(("where start-up time goes (medians)", "time"), steps)
+    phases = grid(("where start-up time goes (medians)", "time"), steps)
     return f"{figures}\n\n{phases}"
 
 

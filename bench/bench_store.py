@@ -18,13 +18,13 @@ import statistics
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 from generate import BIG_ACCOUNT, BIG_PEOPLE, generate, size_error
+from report import grid
 
 from planner import models as m
 from planner import reports
@@ -119,11 +119,6 @@ def _format_ms(value: float) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.2f} ms"
 
 
-def _width(text: str) -> int:
-    """Columns `text` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def table(results: list[Result]) -> str:
     header = ("operation", "median", "p95", "target", "result")
     lines = [
@@ -136,15 +131,7 @@ def table(results: list[Result]) -> str:
         )
         for r in results
     ]
-    widths = [max(_width(line[i]) for line in (header, *lines)) for i in range(len(header))]
-    rows = [
-        "  ".join(
-            cell + " " * (width - _width(cell)) if i == 0 else " " * (width - _width(cell)) + cell
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        )
-        for line in (header, *lines)
-    ]
-    return "\n".join([rows[0], "  ".join("-" * width for width in widths), *rows[1:]])
+    return grid(header, lines)
 
 
 def _bench(path: str, args: argparse.Namespace) -> tuple[list[Result], dict[str, int] | None]:
