@@ -176,9 +176,8 @@ class AgendaScreen(Screen):
             listing.highlighted = next((i for i in enabled if i >= previous), enabled[-1])
             listing.focus()
         overdue = sum(item.overdue(today) for item in items)
-        self.query_one("#agenda-status", Static).update(
-            f"{len(items)} to do · {overdue} overdue (!) · A first: even a cooked duck can fly away"
-        )
+        status = f"{len(items)} to do · {overdue} overdue (!) · A first: even a cooked duck can fly away"
+        self.query_one("#agenda-status", Static).update(status if items else "All clear for this week.")
 
     def highlighted(self) -> AgendaItem | None:
         option = self.query_one("#agenda", OptionList).highlighted_option

@@ -201,6 +201,7 @@ async def test_an_empty_week_says_so(store):
         assert shown(screen) == []
         empty = screen.query_one("#agenda-empty", Static)
         assert empty.display and "Nothing due this week" in str(empty.render())
+        assert str(screen.query_one("#agenda-status", Static).render()) == "All clear for this week."
         assert not screen.query_one(OptionList).display
         await pilot.press("x")
         await pilot.pause()
