@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from planner import locations
+from planner import fields, locations
 from planner import models as m
 from planner.store import Store
 
@@ -67,6 +67,12 @@ class _Ids:
         return None if key[-1] is None else self(*key)
 
 
+def _given(model: type[m.Record], item: dict[str, Any]) -> dict[str, Any]:
+    """The item's values for the model's own fields (not links), as demo.json names them;
+    the caller then sets links, dates and anything that needs mapping."""
+    return {f.name: item[f.name] for f in fields.FIELDS[model] if f.kind != "ref" and f.name in item}
+
+
 def _day(today: date, offset: int | None) -> date | None:
     return None if offset is None else today + timedelta(days=offset)
 
@@ -89,28 +95,13 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
         account_id = new("account", key)
         tables[m.Account].append(
             {
+                **_given(m.Account, acc),
                 "id": account_id,
                 "name": acc["name"],
                 "industry_id": industry_id(acc["industry"]),
                 "region": acc["region"],
                 "account_class": acc["class"],
                 "owner": owner(acc["owner"]),
-                **{
-                    name: acc[name]
-                    for name in (
-                        "revenue",
-                        "profit",
-                        "influence",
-                        "input_people",
-                        "input_money",
-                        "input_material",
-                        "application_level",
-                        "problems",
-                        "procurement_method",
-                        "notes",
-                        "cadence_days",
-                    )
-                },
             }
         )
         unit = partial(new.get, key, "unit")
@@ -128,46 +119,21 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
         for p in acc["people"]:
             tables[m.Person].append(
                 {
+                    **_given(m.Person, p),
                     "id": person(p["key"]),
                     "account_id": account_id,
                     "unit_id": unit(p["unit"]),
                     "reports_to_id": person(p["reports_to"]),
                     "value_orientation": m.LAYER_VALUES[p["layer"]],
-                    **{
-                        name: p[name]
-                        for name in (
-                            "name",
-                            "title",
-                            "layer",
-                            "characteristics",
-                            "influence",
-                            "closeness",
-                            "stance",
-                            "phone",
-                            "email",
-                            "notes",
-                        )
-                    },
                 }
             )
         for p in acc["projects"]:
             tables[m.Project].append(
                 {
+                    **_given(m.Project, p),
                     "id": m.new_id(),
                     "account_id": account_id,
                     "expected_date": _day(today, p["expected_in"]),
-                    **{
-                        name: p[name]
-                        for name in (
-                            "name",
-                            "description",
-                            "amount",
-                            "funding_source",
-                            "procurement_method",
-                            "stage",
-                            "probability",
-                        )
-                    },
                 }
             )
         for p in acc["purchases"]:
@@ -183,22 +149,10 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
         for p in acc["positions"]:
             tables[m.CompetitorPosition].append(
                 {
+                    **_given(m.CompetitorPosition, p),
                     "id": new(key, "position", p["competitor"]),
                     "account_id": account_id,
                     "competitor_id": new("competitor", p["competitor"]),
-                    **{
-                        name: p[name]
-                        for name in (
-                            "partner",
-                            "relationship",
-                            "reputation",
-                            "experience",
-                            "capability",
-                            "allies",
-                            "weaknesses",
-                            "threat",
-                        )
-                    },
                 }
             )
         for s in acc["swot"]:
