@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -29,34 +30,64 @@ class ParetoEntry(NamedTuple):
     key: bool
 
 
-def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> list[ParetoEntry]:
-    """Rank accounts by revenue and flag the key accounts.
+class ParetoFigures(NamedTuple):
+    """Ranks and cumulative shares, position by position, of revenues in descending
+    order; the first `key_count` positions are the key accounts."""
 
-    Key accounts are the smallest top set whose revenue reaches `threshold` of the
-    total; an account tied with the last one admitted is admitted too, since equal
-    revenue earns equal treatment. Ties share a rank (1, 2, 2, 4) and keep the
-    caller's order. Accounts without revenue are never key; with no revenue at all
-    there are no key accounts and every share is 0.
+    total: float
+    ranks: list[int]
+    cumulative: list[float]
+    key_count: int
+
+
+def pareto_figures(descending: Sequence[float], threshold: float = 0.8) -> ParetoFigures:
+    """The 80/20 figures of revenues already sorted from largest to smallest.
+
+    Column-wise, so a 10k-account portfolio needs one pass and no object per
+    account. Key accounts are the smallest top set whose revenue reaches `threshold`
+    of the total; an account tied with the last one admitted is admitted too, since
+    equal revenue earns equal treatment. Ties share a rank (1, 2, 2, 4). Accounts
+    without revenue are never key; with no revenue at all there are no key accounts
+    and every share is 0.
     """
-    ordered = sorted(revenues, key=itemgetter(1), reverse=True)
-    total = sum(revenue for _, revenue in ordered)
-    entries: list[ParetoEntry] = []
-    cumulative = 0.0
+    total = float(sum(descending))
+    shares = [revenue / total for revenue in descending] if total > 0 else [0.0] * len(descending)
+    cumulative = list(accumulate(shares))
+    ranks: list[int] = []
+    key_count = 0
     rank = 0
     previous: float | None = None
-    last_key_revenue: float | None = None
-    for position, (row_id, revenue) in enumerate(ordered, start=1):
+    before = 0.0
+    for position, revenue in enumerate(descending, start=1):
         if revenue != previous:
             rank = position
             previous = revenue
-        share = revenue / total if total > 0 else 0.0
-        needed = cumulative < threshold - EPSILON
-        key = revenue > 0 and (needed or revenue == last_key_revenue)
-        if key:
-            last_key_revenue = revenue
-        cumulative += share
-        entries.append(ParetoEntry(row_id, revenue, rank, share, min(cumulative, 1.0), key))
-    return entries
+        ranks.append(rank)
+        if revenue > 0 and key_count == position - 1:
+            needed = before < threshold - EPSILON
+            if needed or (key_count and revenue == descending[key_count - 1]):
+                key_count = position
+        before = cumulative[position - 1]
+    return ParetoFigures(total, ranks, [min(value, 1.0) for value in cumulative], key_count)
+
+
+def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> list[ParetoEntry]:
+    """Rank accounts by revenue and flag the key accounts (see `pareto_figures`);
+    ties keep the caller's order."""
+    ordered = sorted(revenues, key=itemgetter(1), reverse=True)
+    figures = pareto_figures([revenue for _, revenue in ordered], threshold)
+    total = figures.total
+    return [
+        ParetoEntry(
+            row_id,
+            revenue,
+            figures.ranks[position],
+            revenue / total if total > 0 else 0.0,
+            figures.cumulative[position],
+            position < figures.key_count,
+        )
+        for position, (row_id, revenue) in enumerate(ordered)
+    ]
 
 
 # --- input-output quadrant ---------------------------------------------------------
@@ -88,12 +119,40 @@ class QuadrantEntry(NamedTuple):
         return self.output >= 0.5
 
 
-def _normalised(values: Sequence[float]) -> list[float]:
-    low, high = min(values), max(values)
-    if high - low < EPSILON:
-        return [0.5] * len(values)
-    span = high - low
-    return [(value - low) / span for value in values]
+class Scale(NamedTuple):
+    """Min-max normalisation of one measure across the portfolio to 0..1; a measure
+    where every account is equal counts 0.5 for all."""
+
+    low: float
+    span: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Scale:
+        low = min(values)
+        return cls(low, max(values) - low)
+
+    def __call__(self, value: float) -> float:
+        return 0.5 if self.span < EPSILON else (value - self.low) / self.span
+
+
+class QuadrantScales(NamedTuple):
+    """One scale per measure, in `IOFigures` order (revenue, profit, influence,
+    people, money, material)."""
+
+    scales: tuple[Scale, ...]
+
+    @classmethod
+    def of(cls, columns: Sequence[Sequence[float]]) -> QuadrantScales:
+        return cls(tuple(Scale.of(column) for column in columns))
+
+    def place(self, row_id: str, measures: Sequence[float]) -> QuadrantEntry:
+        """Output is the mean of the first three normalised measures, input of the rest."""
+        revenue, profit, influence, people, money, material = (
+            scale(value) for scale, value in zip(self.scales, measures, strict=True)
+        )
+        output = sum((revenue, profit, influence)) / 3
+        spent = sum((people, money, material)) / 3
+        return QuadrantEntry(row_id, output, spent, _quadrant(output, spent))
 
 
 def _quadrant(output: float, spent: float) -> str:
@@ -110,13 +169,8 @@ def quadrants(rows: Sequence[IOFigures]) -> list[QuadrantEntry]:
     """
     if not rows:
         return []
-    ids, revenue, profit, influence, people, money, material = zip(*rows, strict=True)
-    outputs = [sum(t) / 3 for t in zip(_normalised(revenue), _normalised(profit), _normalised(influence), strict=False)]
-    inputs = [sum(t) / 3 for t in zip(_normalised(people), _normalised(money), _normalised(material), strict=False)]
-    return [
-        QuadrantEntry(row_id, output, spent, _quadrant(output, spent))
-        for row_id, output, spent in zip(ids, outputs, inputs, strict=True)
-    ]
+    scales = QuadrantScales.of(list(zip(*rows, strict=True))[1:])
+    return [scales.place(row[0], row[1:]) for row in rows]
 
 
 # --- funnel --------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import itertools
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.analysis import (
     CUT_INPUT,
@@ -157,6 +159,34 @@ def test_pareto_cumulative_never_exceeds_one():
     assert entries[4].cumulative == pytest.approx(5 / 11)
     assert {e.rank for e in entries} == {1}
     assert all(e.key for e in entries)
+
+
+def _key_set_by_definition(revenues: list[float], threshold: float) -> set[int]:
+    """Positions (in descending order) of the key accounts, straight from the words:
+    the shortest top prefix whose share reaches the threshold, plus every account
+    tied with its last one, never an account without revenue."""
+    total = sum(revenues)
+    if total <= 0:
+        return set()
+    size = 0
+    while size < len(revenues) and sum(revenues[:size]) / total < threshold - 1e-9:
+        size += 1
+    if size:
+        last = revenues[size - 1]
+        size += sum(1 for revenue in revenues[size:] if revenue == last)
+    return {i for i in range(size) if revenues[i] > 0}
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 1.0, 2.5, 10.0, 10.0, 40.0, 1e6]), max_size=25),
+    st.sampled_from([0.3, 0.5, 0.8, 0.95, 1.0]),
+)
+def test_pareto_key_set_matches_its_definition(revenues, threshold):
+    entries = pareto([(str(i), revenue) for i, revenue in enumerate(revenues)], threshold)
+    ordered = [e.revenue for e in entries]
+    assert ordered == sorted(revenues, reverse=True)
+    assert {i for i, e in enumerate(entries) if e.key} == _key_set_by_definition(ordered, threshold)
+    assert [e.rank for e in entries] == [ordered.index(revenue) + 1 for revenue in ordered]
 
 
 # --- quadrants -----------------------------------------------------------------------------
