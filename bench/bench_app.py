@@ -127,7 +127,8 @@ class _Frames:
             self.filter = self.screen.query_one("#filter", Input)
             self.stamps["first frame"] = _ms(now - STARTED)
         self.log.append((now, self.state()))
-        if not self.filled.is_set() and self.screen.summaries and len(self.table.rows) == len(self.screen.summaries):
+        portfolio = self.screen.portfolio
+        if not self.filled.is_set() and portfolio and len(self.table.rows) == len(portfolio):
             self.stamps["list filled"] = _ms(now - STARTED)
             _emit("READY", {"stamps": self.stamps, "accounts": len(self.table.rows)})
             self.filled.set()

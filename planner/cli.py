@@ -188,7 +188,7 @@ def _check(args: argparse.Namespace) -> int:
 
     store = _open(args.db)
     today = args.today or date.today()
-    summaries = reports.portfolio(store, today)
+    summaries = list(reports.portfolio(store, today))
     flags = reports.red_flags(store, today)
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
     stale = [s for s in summaries if s.cadence.stale]

@@ -23,6 +23,10 @@ class Settings:
     high_threat: int = 4
     keymap: dict[str, str] = field(default_factory=dict)
 
+    def cadence_days(self, account_class: str, override: int | None = None) -> int:
+        """An account's own cadence if it has one, else its class's (90 days for none)."""
+        return override or self.cadence.get(account_class, 90)
+
 
 class ConfigError(PlannerError):
     pass

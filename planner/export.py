@@ -82,7 +82,9 @@ def find_account(store: Store, wanted: str, *, deleted: bool = False) -> m.Accou
 def account_plan_markdown(store: Store, account_id: str) -> str:
     a = store.get(m.Account, account_id)
     industry = store.get(m.Industry, a.industry_id) if a.industry_id else None
-    summary = next(s for s in reports.portfolio(store, date.today()) if s.row.id == account_id)
+    summary = reports.portfolio(store, date.today()).find(account_id)
+    if summary is None:
+        raise NotFound(f"The account {a.name!r} was deleted.")
     out = [f"# Account plan: {a.name}", ""]
     out += [
         f"- Class: {a.account_class} · Owner: {a.owner or '—'} · Region: {a.region or '—'}",

@@ -91,6 +91,22 @@ class Account(Record, table=True):
     cadence_days: int | None = None
 
 
+# The customer list reads every live account in 80/20 order (revenue, largest first,
+# then name); this index holds those columns in that order, so SQLite answers from
+# the index alone, with no sort. `tests/core/test_store.py` checks it stays covering.
+_account = Account.__table__.c
+Index(
+    "ix_account_list",
+    _account.revenue.desc(),
+    *(_account[name] for name in (
+        "name", "id", "industry_id", "account_class", "owner", "profit", "influence", "input_people",
+        "input_money", "input_material", "cadence_days", "version", "deleted_at",
+    )),
+    sqlite_where=_account.deleted_at.is_(None),
+    postgresql_where=_account.deleted_at.is_(None),
+)  # fmt: skip
+
+
 class OrgUnit(Record, table=True):
     account_id: str = Field(foreign_key="account.id", index=True)
     parent_id: str | None = Field(default=None, foreign_key="orgunit.id")

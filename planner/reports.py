@@ -7,53 +7,21 @@ per account), so the figures stay quick on a 10k-account portfolio.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
 from planner import analysis
 from planner import models as m
-from planner.listings import AccountRow
+from planner.errors import NotFound
+from planner.portfolio import AccountSummary, Portfolio
 from planner.store import Store
 
 
-class AccountSummary(NamedTuple):
-    """One customer-list line: the stored row plus everything derived from it."""
-
-    row: AccountRow
-    pareto: analysis.ParetoEntry
-    quadrant: analysis.QuadrantEntry
-    cadence: analysis.Cadence
-
-
-def cadence_days(store: Store, account_class: str, override: int | None) -> int:
-    return override or store.settings.cadence.get(account_class, 90)
-
-
-def summarise(store: Store, rows: list[AccountRow], today: date) -> list[AccountSummary]:
-    """Pareto, quadrant and cadence for `rows` (the whole portfolio), in their order."""
-    ranked = {e.id: e for e in analysis.pareto([(r.id, r.revenue) for r in rows], store.settings.key_threshold)}
-    placed = analysis.quadrants(
-        [(r.id, r.revenue, r.profit, r.influence, r.input_people, r.input_money, r.input_material) for r in rows]
-    )
-    cadence = store.settings.cadence
-    return [
-        AccountSummary(
-            row,
-            ranked[row.id],
-            quadrant,
-            analysis.cadence(row.last_contact, row.cadence_days or cadence.get(row.account_class, 90), today),
-        )
-        for row, quadrant in zip(rows, placed, strict=True)
-    ]
-
-
-def portfolio(store: Store, today: date) -> list[AccountSummary]:
-    return summarise(store, store.account_rows(), today)
+def portfolio(store: Store, today: date) -> Portfolio:
+    return Portfolio(store.account_listing(), store.settings, today)
 
 
 def funnel(store: Store) -> analysis.Funnel:
@@ -128,7 +96,7 @@ def red_flags(store: Store, today: date, account_id: str | None = None) -> dict[
             tuple(found["decision_people"]), found["last_visit"], tuple(found["threats"])
         )
         flags = analysis.red_flags(
-            account_facts, cadence_days(store, account_class, override), today, store.settings.high_threat
+            account_facts, store.settings.cadence_days(account_class, override), today, store.settings.high_threat
         )
         if flags:
             result[acc] = flags
@@ -163,81 +131,16 @@ def agenda(store: Store, today: date, horizon_days: int = 7) -> list[analysis.Ag
             items.append(analysis.AgendaItem("action", acc, name, cls, title, due, ref))
         for ref, step, due, acc, name, cls in session.execute(follow_ups):
             items.append(analysis.AgendaItem("follow-up", acc, name, cls, step or "Follow up", due, ref))
-    for summary in portfolio(store, today):
-        if summary.cadence.stale:
+    accounts = portfolio(store, today)
+    for index, stale in enumerate(accounts.stale):
+        if stale:
+            summary = accounts[index]
             row = summary.row
             since = summary.cadence.days_since
             title = "Never contacted" if since is None else f"No contact for {since} days"
             due = summary.cadence.due_on(today)
             items.append(analysis.AgendaItem("stale", row.id, row.name, row.account_class, title, due, row.id))
     return analysis.agenda_order(items, today)
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    """What the customer list shows: typed text plus the quick filters."""
-
-    text: str = ""
-    classes: frozenset[str] = frozenset()
-    key_only: bool = False
-    stale_only: bool = False
-    owner: str | None = None
-
-
-def _days(summary: AccountSummary) -> float:
-    since = summary.cadence.days_since
-    return float("inf") if since is None else since
-
-
-# Sort keys per customer-list column; each sorts ascending, the caller may reverse.
-SORT_KEYS: dict[str, Callable[[AccountSummary, int], Any]] = {
-    "name": lambda s, _f: s.row.name.casefold(),
-    "industry": lambda s, _f: (s.row.industry.casefold(), s.row.name.casefold()),
-    "class": lambda s, _f: (s.row.account_class, -s.row.revenue),
-    "revenue": lambda s, _f: s.row.revenue,
-    "share": lambda s, _f: s.pareto.share,
-    "cumulative": lambda s, _f: s.pareto.cumulative,
-    "key": lambda s, _f: (s.pareto.key, s.row.revenue),
-    "quadrant": lambda s, _f: (s.quadrant.quadrant, -s.quadrant.output),
-    "days": lambda s, _f: _days(s),
-    "owner": lambda s, _f: (s.row.owner.casefold(), s.row.name.casefold()),
-    "flags": lambda s, flags: (flags, s.row.revenue),
-}
-
-
-def search_index(summaries: list[AccountSummary]) -> dict[str, str]:
-    """What the filter searches per account (name, industry in both languages, owner),
-    folded once per load rather than on every keystroke."""
-    return {
-        s.row.id: "\n".join((s.row.name, s.row.industry, s.row.industry_zh, s.row.owner)).casefold() for s in summaries
-    }
-
-
-def select_accounts(
-    summaries: list[AccountSummary],
-    flags: dict[str, int],
-    wanted: ListFilter,
-    sort: str = "revenue",
-    descending: bool = True,
-    haystacks: dict[str, str] | None = None,
-) -> list[AccountSummary]:
-    """Filter and sort the customer list in memory: text matches name, industry (in
-    English or Chinese) or owner, ignoring case. `haystacks` is `search_index(summaries)`."""
-    needle = wanted.text.strip().casefold()
-    if needle and haystacks is None:
-        haystacks = search_index(summaries)
-    chosen = [
-        s
-        for s in summaries
-        if (not wanted.classes or s.row.account_class in wanted.classes)
-        and (not wanted.key_only or s.pareto.key)
-        and (not wanted.stale_only or s.cadence.stale)
-        and (wanted.owner is None or s.row.owner == wanted.owner)
-        and (not needle or needle in haystacks[s.row.id])
-    ]
-    key = SORT_KEYS[sort]
-    chosen.sort(key=lambda s: key(s, flags.get(s.row.id, 0)), reverse=descending)
-    return chosen
 
 
 @dataclass(frozen=True)
@@ -261,7 +164,9 @@ def overview(store: Store, account_id: str, today: date) -> Overview:
     """Raises NotFound when the account is gone (deleted by someone else)."""
     account = store.get(m.Account, account_id)
     industry = store.get(m.Industry, account.industry_id) if account.industry_id else None
-    summary = next(s for s in portfolio(store, today) if s.row.id == account_id)
+    summary = portfolio(store, today).find(account_id)
+    if summary is None:  # deleted between the two reads
+        raise NotFound(f"The account {account.name!r} was just deleted.")
     purchases = store.list(m.Purchase, account_id=account_id)
     totals: dict[int, float] = defaultdict(float)
     for purchase in purchases:

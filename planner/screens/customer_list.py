@@ -1,8 +1,8 @@
 """The home screen: every account with its 80/20 rank, quadrant, contact gap and flags.
 
-The whole portfolio is loaded once per change (in a worker) as plain summaries;
-typing in the filter, the quick filters and sorting work on that list in memory,
-and the virtual table paints only the visible rows.
+The whole portfolio is loaded once per change (in a worker), column-wise; typing
+in the filter, the quick filters and sorting pick positions in it in memory, and
+the virtual table assembles and paints only the visible rows.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from planner import models as m
 from planner import reports
 from planner.errors import PlannerError
 from planner.formatting import industry_choices
+from planner.portfolio import ListFilter, Portfolio, select_accounts
 from planner.widgets.account_table import COLUMNS, AccountTable
 from planner.widgets.confirm import Confirm
 from planner.widgets.record_form import RecordForm
@@ -59,9 +60,8 @@ class CustomerListScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.summaries: list[reports.AccountSummary] = []
-        self.haystacks: dict[str, str] = {}
-        self.wanted = reports.ListFilter()
+        self.portfolio: Portfolio | None = None
+        self.wanted = ListFilter()
         self.sort_index = next(i for i, (name, _, _) in enumerate(COLUMNS) if name == "revenue")
         self.descending = True
         self.industries: list[tuple[str, str]] = []
@@ -84,20 +84,21 @@ class CustomerListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self, keep: str | None = None) -> None:
-        """The list first, the red-flag counts after: at 10k accounts the flags take
-        longer than everything else, and the rep can start working meanwhile."""
+        """The list first; the filter's search index and the red-flag counts after:
+        at 10k accounts they take longer than the list, and the rep can start
+        working meanwhile."""
         store, today = self.app.store, self.app.today()
-        summaries = reports.portfolio(store, today)
+        portfolio = reports.portfolio(store, today)
         industries = industry_choices(store.list(m.Industry))
-        self.app.call_from_thread(self._loaded, summaries, industries, keep)
+        self.app.call_from_thread(self._loaded, portfolio, industries, keep)
+        portfolio.search_index  # noqa: B018 - fold the filter's haystacks here, off the event loop
         flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
         self.app.call_from_thread(self._flagged, flags)
 
-    def _loaded(self, summaries, industries, keep: str | None) -> None:
+    def _loaded(self, portfolio: Portfolio, industries, keep: str | None) -> None:
         if not self.is_mounted:  # the screen closed while the worker ran
             return
-        self.summaries = summaries
-        self.haystacks = reports.search_index(summaries)
+        self.portfolio = portfolio
         self.industries = industries
         current = self.table.current
         self._show(keep or (current.row.id if current else None))
@@ -112,15 +113,15 @@ class CustomerListScreen(Screen):
             self.table.refresh()
 
     def _show(self, keep: str | None = None) -> None:
+        portfolio = self.portfolio
+        if portfolio is None:
+            return
         name = COLUMNS[self.sort_index][0]
-        rows = reports.select_accounts(
-            self.summaries, self.table.flags, self.wanted, name, self.descending, self.haystacks
-        )
-        self.table.set_rows(rows, keep=keep)
-        key_count = sum(s.pareto.key for s in self.summaries)
+        rows = select_accounts(portfolio, self.table.flags, self.wanted, name, self.descending)
+        self.table.set_rows(rows, cursor=rows.position(keep) or 0)
         threshold = self.app.store.settings.key_threshold
         self.query_one("#status", Static).update(
-            f"{len(rows)} of {len(self.summaries)} accounts · {key_count} key accounts carry {threshold:.0%} "
+            f"{len(rows)} of {len(portfolio)} accounts · {portfolio.key_count} key accounts carry {threshold:.0%} "
             "of revenue · Enter opens · ? keys"
         )
         chips = [f"sort: {COLUMNS[self.sort_index][1].title} {'↓' if self.descending else '↑'}"]
@@ -193,7 +194,7 @@ class CustomerListScreen(Screen):
 
     def action_clear_filters(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self._refilter(**vars(reports.ListFilter()))
+        self._refilter(**vars(ListFilter()))
 
     def action_reload(self) -> None:
         self.load(self._current_id())

@@ -6,6 +6,8 @@ One chart at a time (keys 1/2/3) so each keeps the whole screen and stays legibl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +21,7 @@ from planner.widgets.pareto_chart import ParetoChart
 from planner.widgets.quadrant_chart import QuadrantChart
 
 
-def summary(entries: list[analysis.ParetoEntry], threshold: float) -> str:
+def summary(entries: Sequence[analysis.ParetoEntry], threshold: float) -> str:
     """The one-line verdict above the charts: how few accounts carry the revenue."""
     keys = [entry for entry in entries if entry.key]
     carried = sum(entry.share for entry in keys)
@@ -85,16 +87,22 @@ class PortfolioScreen(Screen):
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         store = self.app.store
-        summaries = reports.portfolio(store, self.app.today())
+        portfolio = reports.portfolio(store, self.app.today())
+        entries, placed = tuple(portfolio.pareto_entries), tuple(portfolio.quadrants)
         funnel = reports.funnel(store)
-        self.app.call_from_thread(self.show, summaries, funnel, store.settings.key_threshold)
+        self.app.call_from_thread(self.show, entries, placed, funnel, store.settings.key_threshold)
 
-    def show(self, summaries: list[reports.AccountSummary], funnel: analysis.Funnel, threshold: float) -> None:
-        entries = [s.pareto for s in summaries]
+    def show(
+        self,
+        entries: tuple[analysis.ParetoEntry, ...],
+        placed: tuple[analysis.QuadrantEntry, ...],
+        funnel: analysis.Funnel,
+        threshold: float,
+    ) -> None:
         self.query_one("#portfolio-summary", Static).update(summary(entries, threshold))
         self.query_one(TabbedContent).loading = False
         pareto = self.query_one(ParetoChart)
         pareto.threshold = threshold
-        pareto.entries = tuple(entries)
-        self.query_one(QuadrantChart).entries = tuple(s.quadrant for s in summaries)
+        pareto.entries = entries
+        self.query_one(QuadrantChart).entries = placed
         self.query_one(FunnelChart).funnel = funnel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner import analysis
 from planner.formatting import money, percent
-from planner.reports import AccountSummary
+from planner.portfolio import AccountSummary
 from planner.widgets.virtual_table import Cell, Column, VirtualTable
 
 TIERS = {"major": "maj", "minor": "min", "tracked": "trk", "other": "oth"}
@@ -15,7 +15,7 @@ QUADRANTS = {
     analysis.MAINTAIN: "maintain",
 }
 
-# (sort key in reports.SORT_KEYS, column); a sort starts descending where bigger matters.
+# (sort key in portfolio.SORT_KEYS, column); a sort starts descending where bigger matters.
 COLUMNS: tuple[tuple[str, Column, bool], ...] = (
     ("name", Column("Name", 20), False),
     ("industry", Column("Industry", 13), False),
@@ -35,7 +35,7 @@ class AccountTable(VirtualTable):
     """The portfolio as a virtual table; `flags` holds red-flag counts per account."""
 
     def __init__(self, *, id: str | None = None):
-        super().__init__([column for _, column, _ in COLUMNS], self.cells, lambda s: s.row.id, id=id)
+        super().__init__([column for _, column, _ in COLUMNS], self.cells, id=id)
         self.flags: dict[str, int] = {}
 
     def cells(self, s: AccountSummary) -> list[Cell]:

@@ -98,18 +98,10 @@ class VirtualTable(ScrollView, can_focus=True):
         table: VirtualTable
         column: int
 
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        cells: Callable[[Any], Sequence[Cell]],
-        key: Callable[[Any], str],
-        *,
-        id: str | None = None,
-    ):
+    def __init__(self, columns: Sequence[Column], cells: Callable[[Any], Sequence[Cell]], *, id: str | None = None):
         super().__init__(id=id)
         self.columns = list(columns)
         self._cells = cells
-        self._key = key
         self.rows: Sequence[Any] = []
 
     @property
@@ -120,14 +112,12 @@ class VirtualTable(ScrollView, can_focus=True):
     def _page(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
 
-    def set_rows(self, rows: Sequence[Any], keep: str | None = None) -> None:
-        """Show `rows`; the cursor stays on the row whose key is `keep` if still there."""
+    def set_rows(self, rows: Sequence[Any], cursor: int = 0) -> None:
+        """Show `rows` (any sequence: rows are read only when painted) with the cursor
+        on the `cursor`-th."""
         self.rows = rows
         self.virtual_size = Size(sum(c.width + 1 for c in self.columns), len(rows) + 1)
-        position = 0
-        if keep is not None:
-            position = next((i for i, row in enumerate(rows) if self._key(row) == keep), 0)
-        self.cursor = position
+        self.cursor = cursor
         self.refresh()
 
     def validate_cursor(self, value: int) -> int:

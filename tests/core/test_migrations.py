@@ -99,3 +99,24 @@ def test_a_current_database_opens_without_loading_alembic(db_path, store):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_0001_database_gets_the_customer_list_index_after_a_backup(tmp_path, db_path):
+    from alembic import command
+
+    prepare_sqlite_file(db_path)
+    database = Database(to_url(db_path))
+    with database.engine.begin() as connection:
+        config = migrate._config(migrate.SCRIPTS)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    database.close()
+    store = open_store(str(db_path))
+    make_account(store, name="Acme", revenue=5.0)
+    assert [store.account_listing().row(0).name] == ["Acme"]
+    store.db.close()
+    assert _revision(db_path) == "0002"
+    assert len(list(tmp_path.glob("*.bak"))) == 1
+    with sqlite3.connect(db_path) as connection:
+        (sql,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_account_list'").fetchone()
+    assert "revenue DESC" in sql and "WHERE deleted_at IS NULL" in sql

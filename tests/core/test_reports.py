@@ -1,4 +1,4 @@
-"""Portfolio figures from the store: filters, sorting, the overview, visits and flags."""
+"""Portfolio figures from the store: the overview, visits, agenda and flags."""
 
 from __future__ import annotations
 
@@ -21,23 +21,6 @@ def portfolio(store):
     shop = make_account(store, name="Corner Shop", revenue=50.0, account_class="C", owner="rep-a")
     store.create(m.Visit, account_id=bank.id, visited_on=date(2026, 11, 20), commitment="PO next week")
     return {"bank": bank, "school": school, "shop": shop}
-
-
-def test_select_accounts_filters_and_sorts_in_memory(store, portfolio):
-    summaries = reports.portfolio(store, DAY)
-    pick = lambda **kw: [s.row.name for s in reports.select_accounts(summaries, {}, reports.ListFilter(**kw))]  # noqa: E731
-    assert pick() == ["Harbour Bank", "江南大学", "Corner Shop"]
-    assert pick(text="大学") == ["江南大学"]
-    assert pick(text="HARBOUR") == ["Harbour Bank"]
-    assert pick(classes=frozenset({"B", "C"})) == ["江南大学", "Corner Shop"]
-    assert pick(key_only=True) == ["Harbour Bank"]
-    assert pick(stale_only=True) == ["江南大学", "Corner Shop"]
-    assert pick(owner="rep-a") == ["Harbour Bank", "Corner Shop"]
-    by_name = reports.select_accounts(summaries, {}, reports.ListFilter(), "name", descending=False)
-    assert [s.row.name for s in by_name] == ["Corner Shop", "Harbour Bank", "江南大学"]
-    flags = {portfolio["shop"].id: 3}
-    by_flags = reports.select_accounts(summaries, flags, reports.ListFilter(), "flags")
-    assert by_flags[0].row.name == "Corner Shop"
 
 
 def test_overview_gathers_the_account_and_its_derived_figures(store, portfolio):

@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 from records import EDITABLE, make_account, sample_values
+from sqlmodel import select
 
+from planner import bulk, listings
 from planner import models as m
 from planner.errors import Conflict, NotFound, ValidationError
 from planner.startup import open_store
@@ -251,6 +253,37 @@ def test_account_rows_carry_industry_and_last_contact_and_filter(store):
     assert [r.name for r in store.account_rows("金融")] == ["Harbour Bank"]
     assert [r.name for r in store.account_rows("LI.WEI")] == ["Hill School"]
     assert [r.name for r in store.account_rows("100%_")] == []
+
+
+def test_the_account_listing_is_in_80_20_order_and_skips_deleted_accounts(store):
+    for name, revenue in (("B", 10.0), ("A", 10.0), ("C", 0.0), ("D", 99.0)):
+        make_account(store, name=name, revenue=revenue)
+    gone = make_account(store, name="Gone", revenue=1e9)
+    store.delete(m.Account, gone.id, gone.version)
+    listing = store.account_listing()
+    assert [listing.row(i).name for i in range(len(listing.records))] == ["D", "A", "B", "C"]
+    assert listing.columns().revenue == (99.0, 10.0, 10.0, 0.0)
+
+
+def test_the_account_listing_is_answered_from_its_index_without_a_sort(store):
+    """A later migration that rebuilds `account` must re-create `ix_account_list` as
+    it was (batch rebuilds drop the DESC); this catches one that does not."""
+    with store.db.read() as session:
+        connection = session.connection()
+        sql, _ = bulk._compiled_select(listings._ACCOUNTS, connection.dialect)
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "USING COVERING INDEX ix_account_list" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_fetch_rows_converts_dates_and_refuses_parameters(store):
+    account = make_account(store)
+    store.create(m.Visit, account_id=account.id, visited_on=date(2026, 11, 3))
+    with store.db.read() as session:
+        connection = session.connection()
+        assert bulk.fetch_rows(connection, listings._LAST_VISITS) == [(account.id, date(2026, 11, 3))]
+        with pytest.raises(ValueError, match="without parameters"):
+            bulk.fetch_rows(connection, select(m.Account.id).where(m.Account.name == "Acme"))
 
 
 def test_search_people_by_name_or_title_across_accounts(store):
