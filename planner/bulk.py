@@ -9,7 +9,8 @@ values that are the same for every row (the who/when stamps) are converted once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -36,32 +37,38 @@ def insert_rows(
     names = [column.name for column in table.columns]
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=names)
     order = list(compiled.positiontup) if compiled.positional else names
-    processors = {}
-    constants = {}
+    columns: list[list[Any]] = []
     for name in order:
         process = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
         if name in fixed:
             value = fixed[name]
-            constants[name] = process(value) if process and value is not None else value
-        elif process:
-            processors[name] = process
-
-    def convert(row: dict[str, Any]) -> list[Any]:
-        values = []
-        for name in order:
-            if name in constants:
-                values.append(constants[name])
-                continue
-            value = row.get(name)
-            process = processors.get(name)
-            values.append(process(value) if process and value is not None else value)
-        return values
-
+            columns.append([process(value) if process and value is not None else value] * len(rows))
+            continue
+        values = [row.get(name) for row in rows]
+        if process:
+            values = [None if value is None else process(value) for value in values]
+        columns.append(values)
     if compiled.positional:
-        parameters = [tuple(convert(row)) for row in rows]
+        parameters = list(zip(*columns, strict=True))
     else:
-        parameters = [dict(zip(order, convert(row), strict=True)) for row in rows]
+        parameters = [dict(zip(order, values, strict=True)) for values in zip(*columns, strict=True)]
     connection.exec_driver_sql(str(compiled), parameters)
+
+
+@contextmanager
+def page_cache(connection: sa.Connection, kib: int) -> Iterator[None]:
+    """On SQLite, a page cache of `kib` KiB for this connection while inside, so a big
+    insert keeps its half-built index pages in memory instead of spilling them to the
+    WAL mid-transaction; the connection's own size comes back after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 @cache

@@ -64,6 +64,7 @@ ORDER: dict[type[m.Record], tuple[Any, ...]] = {
     m.Goal: (m.Goal.due_date, m.Goal.text),
 }
 
+BULK_CACHE_KIB = 128 * 1024  # room for the indexes a 100k-row import fills
 PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
 
 
@@ -261,16 +262,18 @@ class Store(Listings):
                 return 0
             if self.db.is_sqlite:
                 connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            for model, rows in full:
-                if not rows:
-                    continue
-                bulk.insert_rows(connection, model.__table__, rows, stamps)
-                log = [
-                    {"table_name": model.__tablename__, "row_id": row["id"], "changes": encode(insert_changes(row))}
-                    for row in rows
-                ]
-                bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
-                count += len(rows)
+            with bulk.page_cache(connection, BULK_CACHE_KIB):
+                for model, rows in full:
+                    if not rows:
+                        continue
+                    bulk.insert_rows(connection, model.__table__, rows, stamps)
+                    table = model.__tablename__
+                    log = [
+                        {"table_name": table, "row_id": row["id"], "changes": encode(insert_changes(row))}
+                        for row in rows
+                    ]
+                    bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
+                    count += len(rows)
         return count
 
     # --- helpers ---------------------------------------------------------------------

@@ -333,6 +333,20 @@ def test_bulk_insert_validates_before_writing_anything(store):
     assert store.account_rows() == []
 
 
+def test_a_bulk_insert_widens_the_page_cache_only_while_it_runs(store):
+    def cache_size(connection):
+        return connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+    with store.db.write_connection() as connection:
+        before = cache_size(connection)
+        with bulk.page_cache(connection, 4096):
+            assert cache_size(connection) == -4096
+        assert cache_size(connection) == before
+    store.bulk_insert([(m.Account, [{"id": m.new_id(), "name": "Imported"}])])
+    with store.db.write_connection() as connection:
+        assert cache_size(connection) == before
+
+
 def test_bulk_rows_are_stored_exactly_like_rows_saved_one_by_one(store):
     one = make_account(store, name="One by one")
     bulk_id = m.new_id()
