@@ -191,7 +191,7 @@ def _check(args: argparse.Namespace) -> int:
     summaries = list(reports.portfolio(store, today))
     flags = reports.red_flags(store, today)
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
-    stale = [s for s in summaries if s.cadence.stale]
+    stale = sorted((s for s in summaries if s.cadence.stale), key=lambda s: names[s.row.id])
     if flags:
         print(f"Red flags ({len(flags)} accounts):")
         for account_id in sorted(flags, key=lambda key: names[key]):
