@@ -71,8 +71,10 @@ class _Gen:
         self.epoch = self.rng.getrandbits(48)
 
     def id(self) -> str:
-        """Time-ordered like `models.new_id` (a run of rows made in one go shares the
-        leading bits and counts up), yet the same for the same seed."""
+        """Ordered like `models.new_id` (whose leading bits are the time): a seeded
+        random prefix, then a counter, so rows made in one go count up as the app's
+        do and land at the end of the key indexes; the same for the same seed. Not a
+        valid UUIDv7 (no time, no version bits), which nothing here needs."""
         self.ids += 1
         return f"{self.epoch:012x}{self.ids:08x}{self.rng.getrandbits(48):012x}"
 

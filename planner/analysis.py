@@ -134,6 +134,13 @@ class Scale(NamedTuple):
     def __call__(self, value: float) -> float:
         return 0.5 if self.span < EPSILON else (value - self.low) / self.span
 
+    def column(self, values: Sequence[float]) -> list[float]:
+        """The same for a whole column, without a call per value."""
+        if self.span < EPSILON:
+            return [0.5] * len(values)
+        low, span = self.low, self.span
+        return [(value - low) / span for value in values]
+
 
 class QuadrantScales(NamedTuple):
     """One scale per measure, in `IOFigures` order (revenue, profit, influence,
@@ -154,6 +161,16 @@ class QuadrantScales(NamedTuple):
         spent = sum((people, money, material)) / 3
         return QuadrantEntry(row_id, output, spent, _quadrant(output, spent))
 
+    def place_all(self, ids: Sequence[str], columns: Sequence[Sequence[float]]) -> list[QuadrantEntry]:
+        """`place` for every account at once, column by column (the same figures)."""
+        normalised = [scale.column(column) for scale, column in zip(self.scales, columns, strict=True)]
+        outputs = [sum(scores) / 3 for scores in zip(*normalised[:3], strict=True)]
+        inputs = [sum(scores) / 3 for scores in zip(*normalised[3:], strict=True)]
+        return [
+            QuadrantEntry(row_id, output, spent, _quadrant(output, spent))
+            for row_id, output, spent in zip(ids, outputs, inputs, strict=True)
+        ]
+
 
 def _quadrant(output: float, spent: float) -> str:
     if output >= 0.5:
@@ -169,8 +186,8 @@ def quadrants(rows: Sequence[IOFigures]) -> list[QuadrantEntry]:
     """
     if not rows:
         return []
-    scales = QuadrantScales.of(list(zip(*rows, strict=True))[1:])
-    return [scales.place(row[0], row[1:]) for row in rows]
+    ids, *columns = zip(*rows, strict=True)
+    return QuadrantScales.of(columns).place_all(ids, columns)
 
 
 # --- funnel --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,26 +71,37 @@ def page_cache(connection: sa.Connection, kib: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
-@cache
-def _compiled_select(statement: sa.Select, dialect: sa.Dialect) -> tuple[str, tuple[Any, ...]]:
+@lru_cache(maxsize=64)
+def _compiled_select(statement: sa.Select, dialect: sa.Dialect) -> tuple[str, tuple[sa.types.TypeEngine, ...]]:
+    """The statement's SQL and its columns' types for `dialect`, worked out once."""
     compiled = statement.compile(dialect=dialect)
     if compiled.params:
         raise ValueError("fetch_rows takes statements without parameters")
-    processors = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in statement.selected_columns
-    )
-    return str(compiled), processors
+    return str(compiled), tuple(column.type.dialect_impl(dialect) for column in statement.selected_columns)
+
+
+def result_processors(
+    types: Sequence[sa.types.TypeEngine], dialect: sa.Dialect, description: Sequence[Sequence[Any]]
+) -> list[Any]:
+    """Each column's converter (None: the driver's value is used as is), chosen, as
+    SQLAlchemy does, by the column's type and the type code the driver described."""
+    return [kind.result_processor(dialect, column[1]) for kind, column in zip(types, description, strict=True)]
 
 
 def fetch_rows(connection: sa.Connection, statement: sa.Select) -> list[tuple[Any, ...]]:
-    """Every row of `statement` (a module-level constant without parameters, compiled
-    once per dialect) as plain tuples from the driver's cursor, in the caller's
-    transaction; columns whose type needs converting (dates on SQLite) are converted."""
-    sql, processors = _compiled_select(statement, connection.dialect)
+    """Every row of `statement` (a module-level constant without parameters) as plain
+    tuples from the driver's cursor, in the caller's transaction. Columns whose type
+    needs converting (dates on SQLite, say) are converted as SQLAlchemy would, and a
+    driver error is raised as SQLAlchemy's, so the database layer's messages apply."""
+    dialect = connection.dialect
+    sql, types = _compiled_select(statement, dialect)
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
+        processors = result_processors(types, dialect, cursor.description)
         rows = cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:
+        raise sa.exc.DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
     finally:
         cursor.close()
     if not rows or not any(processors):

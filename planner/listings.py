@@ -68,11 +68,11 @@ NO_INDUSTRY = ("", "", "other")
 
 
 class AccountListing(NamedTuple):
-    """Every live account, read in one snapshot: the records (plain tuples in
-    `AccountRecord` field order) in 80/20 order (revenue, largest first, then name),
-    industry (English, Chinese, tier) by id, and the last visit date by account.
-    Named records and rows are made on demand, so a 10k-account list costs one pass
-    over plain tuples."""
+    """Every live account, read in one transaction (one snapshot on SQLite): the
+    records (plain tuples in `AccountRecord` field order) in 80/20 order (revenue,
+    largest first, then name), industry (English, Chinese, tier) by id, and the last
+    visit date by account. Named records and rows are made on demand, so a
+    10k-account list costs one pass over plain tuples."""
 
     records: list[tuple]
     industries: dict[str, tuple[str, str, str]]

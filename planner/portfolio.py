@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from typing import Any, NamedTuple, overload
 
 from planner import analysis
@@ -45,6 +44,7 @@ class Portfolio(Sequence[AccountSummary]):
             columns.input_people, columns.input_money, columns.input_material,
         )  # fmt: skip
         self.scales = analysis.QuadrantScales.of(self.measures if listing.records else ())
+        self._memos: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return len(self.listing.records)
@@ -85,41 +85,60 @@ class Portfolio(Sequence[AccountSummary]):
         return analysis.cadence(self.listing.last_contact.get(columns.id[index]), days, self.today)
 
     def position(self, account_id: str | None) -> int | None:
-        return self._positions.get(account_id) if account_id else None
+        return self.positions.get(account_id) if account_id else None
 
     def find(self, account_id: str) -> AccountSummary | None:
         index = self.position(account_id)
         return None if index is None else self[index]
 
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {account_id: index for index, account_id in enumerate(self.columns.id)}
+    # Whole-portfolio columns for sorts, filters and charts, each worked out once, on
+    # first use or by `warm` in a worker. Not functools.cached_property: on Python 3.11
+    # its lock is shared by every instance, so the event loop could wait on a worker
+    # filling the next portfolio. Two threads racing here just compute the same list.
 
-    @cached_property
+    def _memo(self, name: str, build: Callable[[], Any]) -> Any:
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = build()
+        return found
+
+    def warm(self, *names: str) -> None:
+        """Work out the named columns now (default: all), so later reads are free."""
+        for name in names or WHOLE_COLUMNS:
+            getattr(self, name)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        return self._memo("positions", lambda: {account_id: i for i, account_id in enumerate(self.columns.id)})
+
+    @property
     def stale(self) -> list[bool]:
-        return [self.cadence(index).stale for index in range(len(self))]
+        return self._memo("stale", lambda: [self.cadence(index).stale for index in range(len(self))])
 
-    @cached_property
+    @property
     def pareto_entries(self) -> list[analysis.ParetoEntry]:
-        return [self.pareto_entry(index) for index in range(len(self))]
+        return self._memo("pareto_entries", lambda: [self.pareto_entry(index) for index in range(len(self))])
 
-    @cached_property
+    @property
     def quadrants(self) -> list[analysis.QuadrantEntry]:
-        return [self.quadrant(index) for index in range(len(self))]
+        return self._memo("quadrants", lambda: self.scales.place_all(self.columns.id, self.measures))
 
-    @cached_property
+    @property
     def folded_names(self) -> list[str]:
-        return [name.casefold() for name in self.columns.name]
+        return self._memo("folded_names", lambda: [name.casefold() for name in self.columns.name])
 
-    @cached_property
+    @property
     def search_index(self) -> list[str]:
         """What the filter searches per account (name, industry in both languages,
         owner), folded once per load rather than on every keystroke."""
         industry, columns = self.listing.industry, self.columns
-        return [
-            "\n".join((name, *industry(industry_id)[:2], owner)).casefold()
-            for name, industry_id, owner in zip(columns.name, columns.industry_id, columns.owner, strict=True)
-        ]
+        return self._memo(
+            "search_index",
+            lambda: [
+                "\n".join((name, *industry(industry_id)[:2], owner)).casefold()
+                for name, industry_id, owner in zip(columns.name, columns.industry_id, columns.owner, strict=True)
+            ],
+        )
 
     def days_since(self, index: int) -> float:
         """Days since the last contact; never contacted sorts as the longest gap."""
@@ -197,7 +216,8 @@ def _by_flags(p: Portfolio, flags: dict[str, int]) -> Callable[[int], Any]:
 
 
 # Sort keys per customer-list column, as a key over portfolio positions; each sorts
-# ascending, the caller may reverse.
+# ascending, the caller may reverse. Ties keep the portfolio's order: the bigger
+# account (by revenue) first, then by name.
 SORT_KEYS: dict[str, SortKey] = {
     "name": lambda p, _f: p.folded_names.__getitem__,
     "industry": _by_industry,
@@ -211,6 +231,23 @@ SORT_KEYS: dict[str, SortKey] = {
     "owner": _by_owner,
     "flags": _by_flags,
 }
+
+
+WHOLE_COLUMNS = ("positions", "stale", "pareto_entries", "quadrants", "folded_names", "search_index")
+_SORT_COLUMNS = {"name": "folded_names", "industry": "folded_names", "owner": "folded_names", "quadrant": "quadrants"}
+
+
+def columns_needed(sort: str, wanted: ListFilter) -> tuple[str, ...]:
+    """The whole-portfolio columns `select_accounts` reads for this sort and filter
+    (and `positions`, to keep the cursor), for a worker to `warm` first."""
+    needed = ["positions"]
+    if sort in _SORT_COLUMNS:
+        needed.append(_SORT_COLUMNS[sort])
+    if wanted.text.strip():
+        needed.append("search_index")
+    if wanted.stale_only:
+        needed.append("stale")
+    return tuple(needed)
 
 
 def select_accounts(

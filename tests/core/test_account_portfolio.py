@@ -18,7 +18,7 @@ from records import make_account
 from planner import analysis, reports
 from planner import models as m
 from planner.config import Settings
-from planner.portfolio import SORT_KEYS, ListFilter, Portfolio, select_accounts
+from planner.portfolio import SORT_KEYS, ListFilter, Portfolio, columns_needed, select_accounts
 
 DAY = date(2026, 11, 27)
 
@@ -77,6 +77,19 @@ def test_a_selection_finds_accounts_by_id_and_reads_like_a_list(store, three):
     assert portfolio.find(three["shop"].id).row.name == "Corner Shop"
     assert portfolio.find("no-such-id") is None
     assert [s.row.name for s in portfolio[-2:]] == ["江南大学", "Corner Shop"]
+
+
+@pytest.mark.parametrize("sort", sorted(SORT_KEYS))
+def test_a_portfolio_warmed_for_a_view_needs_nothing_more_to_show_it(store, three, sort):
+    """The customer list's worker warms what the current sort and filter read, so
+    showing a fresh portfolio computes no whole-portfolio column on the event loop."""
+    wanted = ListFilter(text="bank", stale_only=True)
+    portfolio = reports.portfolio(store, DAY)
+    portfolio.warm(*columns_needed(sort, wanted))
+    warmed = set(portfolio._memos)
+    chosen = select_accounts(portfolio, {}, wanted, sort)
+    chosen.position(three["bank"].id)
+    assert set(portfolio._memos) == warmed
 
 
 def test_an_empty_portfolio(store):

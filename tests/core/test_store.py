@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from records import EDITABLE, make_account, sample_values
+from sqlalchemy.dialects import postgresql
 from sqlmodel import select
 
 from planner import bulk, listings
 from planner import models as m
-from planner.errors import Conflict, NotFound, ValidationError
+from planner.errors import Conflict, DatabaseUnavailable, NotFound, ValidationError
 from planner.startup import open_store
 
 ENTITIES = [model for model in m.ENTITIES]
@@ -331,6 +334,29 @@ def test_bulk_insert_validates_before_writing_anything(store):
     with pytest.raises(ValidationError):
         store.bulk_insert([(m.Account, rows)])
     assert store.account_rows() == []
+
+
+def test_a_driver_error_in_a_fast_listing_gets_the_databases_message(store, db_path):
+    make_account(store)
+    store.db.close()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("ALTER TABLE visit RENAME TO visit_gone")
+    broken = open_store(str(db_path))
+    with pytest.raises(DatabaseUnavailable, match="no such table: visit"):
+        broken.account_listing()
+    broken.db.close()
+
+
+def test_result_processors_follow_the_type_the_driver_describes():
+    """PostgreSQL drivers can hand a float column back as Decimal (NUMERIC); the
+    converter is chosen from the cursor's description, as SQLAlchemy does."""
+    dialect = postgresql.psycopg2.dialect()
+    _, types = bulk._compiled_select(listings._ACCOUNTS, dialect)
+    revenue = listings.AccountRecord._fields.index("revenue")
+    float8 = [(None, 701)] * len(types)
+    numeric = [*float8[:revenue], (None, 1700), *float8[revenue + 1 :]]
+    assert bulk.result_processors(types, dialect, float8)[revenue] is None
+    assert bulk.result_processors(types, dialect, numeric)[revenue](Decimal("1.5")) == 1.5
 
 
 def test_a_bulk_insert_widens_the_page_cache_only_while_it_runs(store):
