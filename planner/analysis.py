@@ -163,6 +163,8 @@ class QuadrantScales(NamedTuple):
 
     def place_all(self, ids: Sequence[str], columns: Sequence[Sequence[float]]) -> list[QuadrantEntry]:
         """`place` for every account at once, column by column (the same figures)."""
+        if not ids:
+            return []
         normalised = [scale.column(column) for scale, column in zip(self.scales, columns, strict=True)]
         outputs = [sum(scores) / 3 for scores in zip(*normalised[:3], strict=True)]
         inputs = [sum(scores) / 3 for scores in zip(*normalised[3:], strict=True)]

@@ -88,13 +88,22 @@ class CustomerListScreen(Screen):
         the other sorts and filters and the red-flag counts after: at 10k accounts
         they take longer than the list, and the rep can start working meanwhile."""
         store, today = self.app.store, self.app.today()
-        portfolio = reports.portfolio(store, today)
-        portfolio.warm(*columns_needed(COLUMNS[self.sort_index][0], self.wanted))
-        industries = industry_choices(store.list(m.Industry))
-        self.app.call_from_thread(self._loaded, portfolio, industries, keep)
-        portfolio.warm()  # every other sort and filter, so switching to one is instant
-        flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
+        try:
+            portfolio = reports.portfolio(store, today)
+            portfolio.warm(*columns_needed(COLUMNS[self.sort_index][0], self.wanted))
+            industries = industry_choices(store.list(m.Industry))
+            self.app.call_from_thread(self._loaded, portfolio, industries, keep)
+            portfolio.warm()  # every other sort and filter, so switching to one is instant
+            flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
+        except PlannerError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
         self.app.call_from_thread(self._flagged, flags)
+
+    def _failed(self, message: str) -> None:
+        if self.is_mounted:
+            self.notify(message, title="Accounts not loaded", severity="error")
+            self.query_one("#status", Static).update(f"{message} · r tries again")
 
     def _loaded(self, portfolio: Portfolio, industries, keep: str | None) -> None:
         if not self.is_mounted:  # the screen closed while the worker ran

@@ -96,6 +96,8 @@ def test_an_empty_portfolio(store):
     portfolio = reports.portfolio(store, DAY)
     assert len(portfolio) == 0 and portfolio.key_count == 0 and list(portfolio) == []
     assert list(select_accounts(portfolio, {}, ListFilter(text="x", stale_only=True), "quadrant")) == []
+    portfolio.warm()
+    assert portfolio.quadrants == [] and portfolio.search_index == [] and portfolio.pareto_entries == []
 
 
 def test_a_summary_carries_the_row_with_its_industry_and_last_contact(store, three):

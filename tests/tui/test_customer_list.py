@@ -235,3 +235,28 @@ async def test_left_and_right_scroll_the_columns_that_do_not_fit_at_80_columns(d
         assert table.scroll_x > 0
         await pilot.press("left", "left")
         assert table.scroll_x == 0
+
+
+async def test_a_database_error_while_loading_says_so_and_r_tries_again(demo_store, monkeypatch):
+    from planner.errors import DatabaseBusy
+
+    real = demo_store.account_listing
+    failing = {"left": 1}
+
+    def flaky():
+        if failing["left"]:
+            failing["left"] -= 1
+            raise DatabaseBusy("The database is busy: another rep is saving.")
+        return real()
+
+    monkeypatch.setattr(demo_store, "account_listing", flaky)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "database is busy" in status and "r tries again" in status
+        assert shown(app) == []
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(shown(app)) == len(reports.portfolio(demo_store, FIXED_DAY))
+        assert "accounts" in str(app.screen.query_one("#status", Static).render())
