@@ -68,26 +68,24 @@ NO_INDUSTRY = ("", "", "other")
 
 
 class AccountListing(NamedTuple):
-    """Every live account, read in one transaction (one snapshot on SQLite): the
-    records (plain tuples in `AccountRecord` field order) in 80/20 order (revenue,
-    largest first, then name), industry (English, Chinese, tier) by id, and the last
-    visit date by account. Named records and rows are made on demand, so a
-    10k-account list costs one pass over plain tuples."""
+    """Every live account, read in one transaction (one snapshot on SQLite): its
+    stored columns, each a tuple in 80/20 order (revenue, largest first, then name);
+    industry (English, Chinese, tier) by id; and the last visit date by account.
+    Records and rows are assembled on demand, so a 10k-account list costs one pass
+    over plain values."""
 
-    records: list[tuple]
+    columns: AccountColumns
     industries: dict[str, tuple[str, str, str]]
     last_contact: dict[str, date]
 
-    def columns(self) -> AccountColumns:
-        if not self.records:
-            return AccountColumns(*([()] * len(AccountColumns._fields)))
-        return AccountColumns(*zip(*self.records, strict=True))
+    def __len__(self) -> int:
+        return len(self.columns.id)
 
     def industry(self, industry_id: str | None) -> tuple[str, str, str]:
         return self.industries.get(industry_id, NO_INDUSTRY) if industry_id else NO_INDUSTRY
 
     def record(self, index: int) -> AccountRecord:
-        return AccountRecord._make(self.records[index])
+        return AccountRecord._make(column[index] for column in self.columns)
 
     def row(self, index: int) -> AccountRow:
         record = self.record(index)
@@ -99,6 +97,12 @@ class AccountListing(NamedTuple):
             self.last_contact.get(record.id),
             record.version,
         )
+
+
+def _columns(rows: list[tuple]) -> AccountColumns:
+    if not rows:
+        return AccountColumns(*([()] * len(AccountColumns._fields)))
+    return AccountColumns(*zip(*rows, strict=True))
 
 
 _ACCOUNTS = (
@@ -170,14 +174,14 @@ class Listings:
             connection = session.connection()
             industries = {row[0]: tuple(row[1:]) for row in fetch_rows(connection, _INDUSTRIES)}
             last = dict(fetch_rows(connection, _LAST_VISITS))
-            records = fetch_rows(connection, _ACCOUNTS)
-        return AccountListing(records, industries, last)
+            columns = _columns(fetch_rows(connection, _ACCOUNTS))
+        return AccountListing(columns, industries, last)
 
     def account_rows(self, search: str = "") -> list[AccountRow]:
         """Every live account's row, ordered by name; `search` keeps accounts whose
         name, owner or industry contains it, ignoring case."""
         listing = self.account_listing()
-        rows = sorted(map(listing.row, range(len(listing.records))), key=itemgetter(1))
+        rows = sorted(map(listing.row, range(len(listing))), key=itemgetter(1))
         needle = search.strip().casefold()
         if needle:
             rows = [

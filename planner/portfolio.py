@@ -37,17 +37,17 @@ class Portfolio(Sequence[AccountSummary]):
         self.listing = listing
         self.settings = settings
         self.today = today
-        self.columns = columns = listing.columns()
+        self.columns = columns = listing.columns
         self.figures = analysis.pareto_figures(columns.revenue, settings.key_threshold)
         self.measures = (
             columns.revenue, columns.profit, columns.influence,
             columns.input_people, columns.input_money, columns.input_material,
         )  # fmt: skip
-        self.scales = analysis.QuadrantScales.of(self.measures if listing.records else ())
+        self.scales = analysis.QuadrantScales.of(self.measures if len(listing) else ())
         self._memos: dict[str, Any] = {}
 
     def __len__(self) -> int:
-        return len(self.listing.records)
+        return len(self.listing)
 
     @overload
     def __getitem__(self, index: int) -> AccountSummary: ...
@@ -103,8 +103,9 @@ class Portfolio(Sequence[AccountSummary]):
         return found
 
     def warm(self, *names: str) -> None:
-        """Work out the named columns now (default: all), so later reads are free."""
-        for name in names or WHOLE_COLUMNS:
+        """Work out the named columns now (default: every one the customer list's sorts
+        and filters read), so later reads are free."""
+        for name in names or LIST_COLUMNS:
             getattr(self, name)
 
     @property
@@ -233,7 +234,8 @@ SORT_KEYS: dict[str, SortKey] = {
 }
 
 
-WHOLE_COLUMNS = ("positions", "stale", "pareto_entries", "quadrants", "folded_names", "search_index")
+# The whole-portfolio columns the customer list's sorts and filters read.
+LIST_COLUMNS = ("positions", "stale", "quadrants", "folded_names", "search_index")
 _SORT_COLUMNS = {"name": "folded_names", "industry": "folded_names", "owner": "folded_names", "quadrant": "quadrants"}
 
 

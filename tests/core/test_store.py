@@ -264,8 +264,9 @@ def test_the_account_listing_is_in_80_20_order_and_skips_deleted_accounts(store)
     gone = make_account(store, name="Gone", revenue=1e9)
     store.delete(m.Account, gone.id, gone.version)
     listing = store.account_listing()
-    assert [listing.row(i).name for i in range(len(listing.records))] == ["D", "A", "B", "C"]
-    assert listing.columns().revenue == (99.0, 10.0, 10.0, 0.0)
+    assert [listing.row(i).name for i in range(len(listing))] == ["D", "A", "B", "C"]
+    assert listing.columns.revenue == (99.0, 10.0, 10.0, 0.0)
+    assert listing.record(0).name == "D" and listing.record(-1).revenue == 0.0
 
 
 def test_the_account_listing_is_answered_from_its_index_without_a_sort(store):
