@@ -9,12 +9,27 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from planner import __version__, locations
 from planner.errors import NotFound, PlannerError
 
 EXIT_FLAGS = 1
 EXIT_UNUSABLE = 3
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date; write YYYY-MM-DD") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments end with one line saying what is wrong and where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or URL (default: $PLANNER_DB, else planner.db in your data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="planner", description="A key-account planner for B2B sales reps.", parents=[common]
     )
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
@@ -47,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--today",
-        type=date.fromisoformat,
+        type=_day,
         default=None,
         metavar="YYYY-MM-DD",
         help="check as of this day (default: today)",

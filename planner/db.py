@@ -41,8 +41,34 @@ def to_url(db: str | os.PathLike) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+KINDS = "give a file path, sqlite:///… or postgresql://…"
+
+
+def parse_url(url: str) -> sa.engine.URL:
+    try:
+        return sa.engine.make_url(url)
+    except sa.exc.ArgumentError as error:
+        raise DatabaseUnavailable(f"{url!r} is not a database URL; {KINDS}") from error
+
+
+def _engine(url: str, busy_timeout_ms: int) -> Engine:
+    """The engine for `url`; a kind of database the planner does not support, or a
+    missing PostgreSQL driver, is a clear sentence rather than an import error."""
+    backend = parse_url(url).get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, busy_timeout_ms)
+    if backend != "postgresql":
+        raise DatabaseUnavailable(f"The planner does not support {backend} databases; {KINDS}")
+    try:
+        return sa.create_engine(url)
+    except (ImportError, sa.exc.NoSuchModuleError) as error:
+        raise DatabaseUnavailable(
+            f"PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'psycopg[binary]'."
+        ) from error
+
+
 def sqlite_path(url: str) -> Path | None:
-    parsed = sa.engine.make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
@@ -138,8 +164,8 @@ class Database:
     def __init__(self, url: str, user: str | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.url = url
         self.user = user or current_user()
-        self.is_sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
-        self.engine = _sqlite_engine(url, busy_timeout_ms) if self.is_sqlite else sa.create_engine(url)
+        self.is_sqlite = parse_url(url).get_backend_name() == "sqlite"
+        self.engine = _engine(url, busy_timeout_ms)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
         self._reader = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, class_=Session, expire_on_commit=False)

@@ -37,11 +37,20 @@ def test_version_and_help(capsys):
     assert "--no-open" in capsys.readouterr().out
 
 
-def test_bad_arguments_exit_with_usage_not_a_traceback():
-    result = run_cli("frobnicate")
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["check", "--today", "2026-13-01"], "'2026-13-01' is not a real date; write YYYY-MM-DD"),
+        (["export"], "required: account"),
+    ],
+    ids=["unknown-command", "impossible-date", "missing-argument"],
+)
+def test_bad_arguments_end_with_one_line_pointing_at_help(arguments, words):
+    result = run_cli(*arguments)
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert words in result.stderr and "--help" in result.stderr
 
 
 def test_demo_no_open_creates_a_full_demo_database_once(tmp_path, capsys):
@@ -138,8 +147,11 @@ def test_the_db_comes_from_planner_db_when_not_given(tmp_path, monkeypatch, caps
     [
         (lambda d: d / "missing" / "x.db", "does not exist"),
         (lambda d: (d / "junk.db").write_text("not sqlite") and d / "junk.db", "not a planner database"),
+        (lambda _d: "postgresql+nosuchdriver://rep@localhost/team", "PostgreSQL needs a Python driver"),
+        (lambda _d: "mysql://rep@localhost/team", "does not support mysql databases"),
+        (lambda _d: "://nothing", "is not a database URL"),
     ],
-    ids=["missing-folder", "not-a-database"],
+    ids=["missing-folder", "not-a-database", "missing-driver", "unsupported-kind", "not-a-url"],
 )
 def test_unusable_databases_end_with_one_clear_line(tmp_path, prepare, words):
     target = prepare(tmp_path)

@@ -17,14 +17,28 @@ def test_the_core_is_most_of_the_package():
     assert {"planner.models", "planner.db", "planner.store", "planner.analysis", "planner.migrate"} <= set(CORE)
 
 
-def test_core_modules_never_import_textual():
-    code = (
-        "import sys\n"
-        + "".join(f"import {name}\n" for name in CORE)
-        + (
-            "loaded = sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.'))\n"
-            "print(','.join(loaded))\n"
-        )
+REPORT_TEXTUAL = (
+    "loaded = sorted(n for n in sys.modules if n == 'textual' or n.startswith('textual.'))\n"
+    "print(','.join(loaded))\n"
+)
+
+
+def _textual_loaded_by(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + code + REPORT_TEXTUAL], capture_output=True, text=True, check=True
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+    return result.stdout.strip()
+
+
+def test_core_modules_never_import_textual():
+    assert _textual_loaded_by("".join(f"import {name}\n" for name in CORE)) == ""
+
+
+def test_migrations_never_import_textual(tmp_path):
+    """An upgrade from an empty file runs Alembic's env.py and every shipped revision."""
+    path = tmp_path / "fresh.db"
+    code = (
+        f"from planner.startup import open_store\nopen_store({str(path)!r}).db.close()\n"
+        "assert 'alembic' in sys.modules, 'no migration ran'\n"
+    )
+    assert _textual_loaded_by(code) == ""

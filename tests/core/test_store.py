@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pwd
 import sqlite3
 from datetime import date
 from decimal import Decimal
@@ -86,6 +88,20 @@ def test_change_log_records_insert_update_delete_restore_with_old_and_new(store)
     assert inserted["name"] == [None, "Acme"]
     assert inserted["revenue"] == [None, 100.0]
     assert json.loads(entries[1].changes) == {"revenue": [100.0, 250.0], "region": ["", "华东"]}
+
+
+def test_changes_are_signed_with_the_real_login_not_user(db_path, monkeypatch):
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
+    login = pwd.getpwuid(os.getuid()).pw_name
+    store = open_store(str(db_path))
+    try:
+        account = make_account(store)
+        store.update(m.Account, account.id, account.version, notes="Met the CIO")
+        assert store.get(m.Account, account.id).updated_by == login != "mallory"
+        assert {entry.who for entry in store.history(m.Account, account.id)} == {login}
+    finally:
+        store.db.close()
 
 
 def test_an_update_that_changes_nothing_is_not_logged_and_keeps_the_version(store):
