@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.models import ChangeLog, Record, utcnow
@@ -60,6 +60,11 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
     return ("update", changes) if changes else None
 
 
+def next_seq(connection: Connection) -> int:
+    """The change log's next `seq`: safe because every write holds the write lock."""
+    return (connection.execute(select(func.max(ChangeLog.seq))).scalar() or 0) + 1
+
+
 def _record(session: Session, _context, _instances) -> None:
     who = session.info.get("user", "")
     now = utcnow()
@@ -75,6 +80,10 @@ def _record(session: Session, _context, _instances) -> None:
             row.updated_at = now
             row.updated_by = who
             entries.append(_entry(row, action, changes, who, now))
+    if entries:
+        first = next_seq(session.connection())
+        for offset, entry in enumerate(entries):
+            entry.seq = first + offset
     session.add_all(entries)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -241,6 +242,46 @@ def check(field: FieldSpec, value: Any) -> str | None:
     if kind == "flag":
         return None if isinstance(value, bool) else f"{label} must be yes or no."
     raise ValueError(f"unknown field kind {kind}")
+
+
+_UNSEEN = object()
+
+
+def first_invalid(
+    model: type[m.Record], rows: Sequence[dict[str, Any]], *, creating: bool, ignore: frozenset[str] = frozenset()
+) -> dict[str, str] | None:
+    """What `validate` says of the first of `rows` it would reject (keys in `ignore`
+    aside), or None when every row is fine.
+
+    For imports: each field's distinct values are checked once, keyed by type as
+    well (so True and 1 stay apart), which makes 100k rows several times quicker
+    than validating them one by one.
+    """
+    names = _NAMES[model] | ignore
+    first = next((index for index, row in enumerate(rows) if row.keys() - names), len(rows))
+    for field in FIELDS[model]:
+        name, seen = field.name, {}
+        for index in range(first):
+            row = rows[index]
+            if name in row:
+                value = row[name]
+            elif creating and field.required:
+                value = None
+            else:
+                continue
+            try:
+                key = (type(value), value)
+                message = seen.get(key, _UNSEEN)
+                if message is _UNSEEN:
+                    message = seen[key] = check(field, value)
+            except TypeError:  # an unhashable value: checked as it is
+                message = check(field, value)
+            if message:
+                first = index
+                break
+    if first == len(rows):
+        return None
+    return validate(model, {k: v for k, v in rows[first].items() if k not in ignore}, creating=creating)
 
 
 _SCALE = {"k": 1e3, "m": 1e6, "万": 1e4, "亿": 1e8}

@@ -185,7 +185,7 @@ def _entries(session: Session, rows: list[m.Record], brief: bool) -> list[Entry]
     for model in {type(row) for row in rows}:
         ids = [row.id for row in rows if type(row) is model]
         found += session.exec(select(log).where(log.table_name == model.__tablename__, col(log.row_id).in_(ids)))
-    found.sort(key=lambda e: (e.at, e.id or 0), reverse=True)
+    found.sort(key=lambda e: (e.at, e.seq), reverse=True)
     logged = [(e, type(by_id[e.row_id]), json.loads(e.changes or "{}")) for e in found]
     links: dict[type[m.Record], set[str]] = {}
     for _, model, changes in logged:

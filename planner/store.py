@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from planner import bulk, fields
 from planner import models as m
-from planner.audit import STAMPS, encode, insert_changes
+from planner.audit import STAMPS, encode, insert_changes, next_seq
 from planner.config import Settings
 from planner.db import Database
 from planner.errors import Conflict, NotFound, ValidationError
@@ -109,7 +109,7 @@ class Store(Listings):
     def latest_change(self) -> int:
         """The newest change-log entry: a cheap, portable "did anyone write?" check."""
         with self.db.read() as session:
-            return session.exec(select(sa.func.max(m.ChangeLog.id))).one() or 0
+            return session.exec(select(sa.func.max(m.ChangeLog.seq))).one() or 0
 
     def has_any(self, model: type[m.Record]) -> bool:
         """Whether the table holds any row at all, deleted ones included."""
@@ -120,7 +120,7 @@ class Store(Listings):
         query = (
             select(m.ChangeLog)
             .where(m.ChangeLog.table_name == model.__tablename__, m.ChangeLog.row_id == row_id)
-            .order_by(m.ChangeLog.id)
+            .order_by(m.ChangeLog.seq)
         )
         with self.db.read() as session:
             return [ChangeEntry(e.action, e.who, e.at, e.changes) for e in session.exec(query)]
@@ -247,10 +247,8 @@ class Store(Listings):
         for model, rows in batches:
             defaults = bulk.model_defaults(model)
             complete = [{**defaults, **row} for row in rows]
-            for row in complete:
-                errors = fields.validate(model, {k: v for k, v in row.items() if k not in STAMPS}, creating=True)
-                if errors:
-                    raise ValidationError(errors)
+            if errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS):
+                raise ValidationError(errors)
             full.append((model, complete))
         now = m.utcnow()
         who = self.db.user
@@ -267,10 +265,16 @@ class Store(Listings):
                     if not rows:
                         continue
                     bulk.insert_rows(connection, model.__table__, rows, stamps)
-                    table = model.__tablename__
+                    table, first = model.__tablename__, next_seq(connection)
                     log = [
-                        {"table_name": table, "row_id": row["id"], "changes": encode(insert_changes(row))}
-                        for row in rows
+                        {
+                            "id": entry_id,
+                            "seq": first + offset,
+                            "table_name": table,
+                            "row_id": row["id"],
+                            "changes": encode(insert_changes(row)),
+                        }
+                        for offset, (entry_id, row) in enumerate(zip(m.new_ids(len(rows)), rows, strict=True))
                     ]
                     bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
                     count += len(rows)

@@ -101,7 +101,8 @@ def test_a_current_database_opens_without_loading_alembic(db_path, store):
     assert result.stdout.strip() == "False"
 
 
-def test_a_0001_database_gets_the_customer_list_index_after_a_backup(tmp_path, db_path):
+def _database_at(db_path: Path, revision: str) -> None:
+    """An empty database as an older planner left it, at `revision`."""
     from alembic import command
 
     prepare_sqlite_file(db_path)
@@ -109,14 +110,51 @@ def test_a_0001_database_gets_the_customer_list_index_after_a_backup(tmp_path, d
     with database.engine.begin() as connection:
         config = migrate._config(migrate.SCRIPTS)
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, revision)
     database.close()
+
+
+def test_the_migrations_build_exactly_the_models_schema(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with store.db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_a_0001_database_gets_the_customer_list_index_after_a_backup(tmp_path, db_path):
+    _database_at(db_path, "0001")
     store = open_store(str(db_path))
     make_account(store, name="Acme", revenue=5.0)
     assert [store.account_listing().row(0).name] == ["Acme"]
     store.db.close()
-    assert _revision(db_path) == "0002"
+    assert _revision(db_path) == migrate.HEAD
     assert len(list(tmp_path.glob("*.bak"))) == 1
     with sqlite3.connect(db_path) as connection:
         (sql,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_account_list'").fetchone()
     assert "revenue DESC" in sql and "WHERE deleted_at IS NULL" in sql
+
+
+def test_change_log_entries_keep_their_order_and_get_uuid_keys_from_0002(tmp_path, db_path):
+    _database_at(db_path, "0002")
+    with sqlite3.connect(db_path) as connection:
+        connection.executemany(
+            "INSERT INTO changelog (table_name, row_id, action, who, at, changes) VALUES (?, ?, ?, ?, ?, ?)",
+            [("account", f"row{n}", "update", "li", f"2026-11-0{n} 09:00:00.000000", "{}") for n in (1, 2, 3)],
+        )
+    store = open_store(str(db_path), user="rep-a")  # upgrades, then seeds the industries (logged)
+    try:
+        before = store.latest_change()
+        account = make_account(store)
+        assert store.latest_change() == before + 1
+        assert [e.action for e in store.history(m.Account, account.id)] == ["insert"]
+    finally:
+        store.db.close()
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute("SELECT id, seq, row_id FROM changelog ORDER BY seq").fetchall()
+    assert [(seq, row_id) for _, seq, row_id in rows[:3]] == [(1, "row1"), (2, "row2"), (3, "row3")]
+    assert [seq for _, seq, _ in rows] == list(range(1, before + 2)) and rows[-1][2] == account.id
+    keys = [key for key, _, _ in rows]
+    assert len(set(keys)) == len(keys) and all(len(key) == 32 and int(key, 16) >= 0 for key in keys)
+    assert len(list(tmp_path.glob("*.bak"))) == 1

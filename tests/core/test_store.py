@@ -7,6 +7,7 @@ import math
 import os
 import pwd
 import sqlite3
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -15,12 +16,20 @@ from records import EDITABLE, make_account, sample_values
 from sqlalchemy.dialects import postgresql
 from sqlmodel import select
 
-from planner import bulk, listings
+from planner import bulk, fields, listings
 from planner import models as m
 from planner.errors import Conflict, DatabaseUnavailable, NotFound, ValidationError
 from planner.startup import open_store
 
 ENTITIES = [model for model in m.ENTITIES]
+
+
+def test_keys_are_uuid7_and_ordered_by_time():
+    first, *batch = m.new_ids(50)
+    keys = [first, *batch, m.new_id()]
+    assert all(uuid.UUID(key).hex == key and uuid.UUID(key).version == 7 for key in keys)
+    assert len(set(keys)) == len(keys)
+    assert keys[-1][:12] >= first[:12]  # the leading 48 bits are the time in milliseconds
 
 
 @pytest.mark.parametrize("model", ENTITIES, ids=lambda model: model.__name__)
@@ -388,6 +397,25 @@ def test_a_bulk_insert_widens_the_page_cache_only_while_it_runs(store):
     store.bulk_insert([(m.Account, [{"id": m.new_id(), "name": "Imported"}])])
     with store.db.write_connection() as connection:
         assert cache_size(connection) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "values"),
+    [
+        (m.Visit, "appointment_made", [True, 1]),  # True == 1, but only a bool is yes or no
+        (m.Account, "influence", [3, 3.0]),  # 3.0 == 3, but a score is a whole number
+        (m.Account, "revenue", [5, "5"]),
+        (m.Account, "notes", ["", None]),
+    ],
+)
+def test_bulk_validation_keeps_look_alike_values_apart(model, field, values):
+    base = {m.Visit: {"account_id": "a1", "visited_on": date(2025, 1, 2)}, m.Account: {"name": "Acme"}}[model]
+    rows = [{**base, field: value} for value in values]
+    assert fields.validate(model, rows[0], creating=True) == {}
+    expected = fields.validate(model, rows[1], creating=True)
+    assert field in expected
+    assert fields.first_invalid(model, rows, creating=True) == expected
+    assert fields.first_invalid(model, rows[:1], creating=True) is None
 
 
 def test_bulk_rows_are_stored_exactly_like_rows_saved_one_by_one(store):

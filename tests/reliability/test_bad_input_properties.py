@@ -284,3 +284,26 @@ def test_a_datetime_for_a_date_field_is_refused_or_kept_whole(world):
         assert "expected_date" in error.errors
         return
     assert store.get(m.Project, current.id).expected_date == moment
+
+
+# Values that look alike to a dict but not to the rules: True == 1 == 1.0, "" vs None,
+# NaN != NaN, and an unhashable list.
+LOOKALIKES = st.sampled_from([True, False, 1, 0, 1.0, 0.0, -1, 3, 7, "", " ", None, math.nan, [], "A", "x"])
+
+
+@SETTINGS
+@given(data=st.data(), model=st.sampled_from([m.Account, m.Person, m.Visit]))
+def test_bulk_validation_rejects_exactly_the_first_row_validate_rejects(data, model):
+    """`first_invalid` checks each distinct value once; its verdict must be the one
+    row-by-row validation gives, for look-alike values above all."""
+    base = {
+        m.Account: {"name": "Acme"},
+        m.Person: {"account_id": "a1", "name": "Li"},
+        m.Visit: {"account_id": "a1", "visited_on": date(2025, 1, 2)},
+    }[model]
+    names = [spec.name for spec in fields.FIELDS[model]]
+    target = data.draw(st.sampled_from(names))  # one field that sees look-alikes in many rows
+    changes = st.fixed_dictionaries({}, optional={target: LOOKALIKES, data.draw(st.sampled_from(names)): ANYTHING})
+    rows = [{**base, **change} for change in data.draw(st.lists(changes | st.just({"unknown": 1}), max_size=8))]
+    expected = next((errors for r in rows if (errors := fields.validate(model, r, creating=True))), None)
+    assert fields.first_invalid(model, rows, creating=True) == expected

@@ -101,7 +101,7 @@ def _run(db_path, edits: int) -> None:
             if acked:
                 assert notes == acked[-1][1]
             log = con.execute(
-                "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY id", (row_id,)
+                "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY seq", (row_id,)
             ).fetchall()
             logged = [(who, json.loads(changes)) for who, changes in log]
             # The change log holds exactly the acknowledged edits, in commit order.

@@ -272,7 +272,7 @@ def _footprint(path: Path, model: type[m.Record]) -> tuple[int, int]:
     """Rows of the model's table (deleted ones too) and the newest change-log entry, read with sqlite3."""
     with sqlite3.connect(path) as con:
         rows = con.execute(f"SELECT count(*) FROM {model.__tablename__}").fetchone()[0]
-        change = con.execute("SELECT max(id) FROM changelog").fetchone()[0]
+        change = con.execute("SELECT max(seq) FROM changelog").fetchone()[0]
     con.close()
     return rows, change or 0
 

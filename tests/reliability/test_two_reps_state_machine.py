@@ -144,7 +144,7 @@ class TwoReps(RuleBasedStateMachine):
                 assert {name: row[name] for name in EDITABLE[model]} == want["fields"]
                 assert (row["version"], row["updated_by"]) == (want["version"], want["by"])
                 log = con.execute(
-                    "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY id", (row_id,)
+                    "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY seq", (row_id,)
                 ).fetchall()
                 logged = [(who, {k: new for k, (_, new) in json.loads(changes).items()}) for who, changes in log]
                 assert logged == self.acked[row_id]

@@ -172,7 +172,7 @@ def test_history_snapshot(snap_compare, demo_store, utc_clock):
     ]
     log = m.ChangeLog.__table__
     with demo_store.db.write_connection() as connection:
-        ids = connection.execute(sa.select(log.c.id).where(log.c.row_id == account.id).order_by(log.c.id)).scalars()
+        ids = connection.execute(sa.select(log.c.id).where(log.c.row_id == account.id).order_by(log.c.seq)).scalars()
         for entry_id, at in zip(list(ids), pinned, strict=True):
             connection.execute(sa.update(log).where(log.c.id == entry_id).values(at=at))
 
