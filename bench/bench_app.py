@@ -42,7 +42,7 @@ FILTER_ROUNDS = 3
 TIMEOUT_S = 120
 # Where a child's start-up time goes: (label, stamp the phase ends at).
 PHASES = (
-    ("import planner.startup (sqlmodel, sqlalchemy)", "import store"),
+    ("import planner.store.startup (sqlmodel, sqlalchemy)", "import store"),
     ("open_store (migrations check, seed)", "open store"),
     ("import planner.app (textual)", "import app"),
     ("make_app, gc.freeze, run to first frame", "first frame"),
@@ -180,8 +180,8 @@ async def _interact(pilot: Any, frames: _Frames) -> dict[str, Any]:
 async def _drive(path: str, interact: bool) -> None:
     """What `planner run` does, with the phases stamped and a frame hook installed."""
     stamps = {"bench imports": _ms(IMPORTED - STARTED)}
-    from planner.config import Settings
-    from planner.startup import open_store
+    from planner.core.config import Settings
+    from planner.store.startup import open_store
 
     stamps["import store"] = _ms(time.perf_counter() - STARTED)
     store = open_store(path, settings=Settings())
@@ -280,8 +280,8 @@ def _prepare(path: str, accounts: int, people: int) -> None:
     """Generate the portfolio into `path` unless it already has accounts."""
     from generate import generate
 
-    from planner.config import Settings
-    from planner.startup import open_store
+    from planner.core.config import Settings
+    from planner.store.startup import open_store
 
     store = open_store(path, settings=Settings())
     try:

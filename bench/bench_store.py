@@ -26,12 +26,12 @@ from pathlib import Path
 from generate import BIG_ACCOUNT, BIG_PEOPLE, generate, size_error
 from report import grid
 
-from planner import models as m
-from planner import reports
-from planner.config import Settings
-from planner.portfolio import AccountSummary, Portfolio
-from planner.startup import open_store
-from planner.store import Store
+from planner.core import models as m
+from planner.store import reports
+from planner.core.config import Settings
+from planner.core.portfolio import AccountSummary, Portfolio
+from planner.store.startup import open_store
+from planner.store.store import Store
 
 TARGET_MS = {"generate": 5000.0, "accounts": 40.0, "search": 20.0, "org_tree": 10.0, "edit": 2.0}
 SEARCHES = ("Chen", "张伟", "主任", "zz-no-such-person")
@@ -82,11 +82,11 @@ def run(store: Store, runs: int, warmup: int, today: date) -> list[Result]:
     tree = store.org_tree(big)
     if len(tree.people) != BIG_PEOPLE:
         raise SystemExit(f"{BIG_ACCOUNT} has {len(tree.people)} people, expected {BIG_PEOPLE}.")
-    accounts = len(reports.portfolio(store, today))
+    accounts = len(store.portfolio(today))
     results = [
         _result(
             f"account list + Pareto ({accounts:,})",
-            _samples(runs, warmup, lambda: _first_screen(reports.portfolio(store, today))),
+            _samples(runs, warmup, lambda: _first_screen(store.portfolio(today))),
             TARGET_MS["accounts"],
         )
     ]

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from planner import models as m
-from planner.startup import open_store
-from planner.store import Store
+from planner.core import models as m
+from planner.store.startup import open_store
+from planner.store.store import Store
 
 BIG_ACCOUNT = "Benchmark Group 基准集团"
 BIG_PEOPLE = 500

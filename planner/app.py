@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from planner.errors import PlannerError
+from planner.core import crash
+from planner.core.errors import PlannerError
+from planner.screens.base import PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
-from planner.store import Store
+from planner.screens.navigation import Open, build
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 
-class PlannerApp(App):
+class PlannerApp(App[None]):
     TITLE = "planner"
     poll_seconds = 0.5  # how often to look for other reps' saves
     CSS_PATH = "planner.tcss"
@@ -29,8 +35,8 @@ class PlannerApp(App):
         super().__init__()
         self.store = store
         self._today = today
-        self._seen_change: int | None = None
-        self._behind = False
+        self._latest_seen = 0
+        self.crash_report: str | None = None
 
     def today(self) -> date:
         """The day every figure is computed for (fixed in tests and snapshots)."""
@@ -44,25 +50,35 @@ class PlannerApp(App):
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
 
+    def on_open(self, message: Open) -> None:
+        self.push_screen(build(message), message.then)
+
+    # --- other reps' saves -------------------------------------------------------------
+
+    def latest_change_known(self) -> int:
+        """The newest change-log number this app has seen, its own writes included."""
+        return max(self._latest_seen, self.store.db.own_changes.latest)
+
+    def own_changes_cover(self, after: int, upto: int) -> bool:
+        return self.store.db.own_changes.cover(after, upto)
+
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
-        """Other reps' saves appear without a restart: when the change log moved on,
-        the screen on top reloads (keeping its cursor); a form on top waits its turn."""
+        """Other reps' saves appear without a restart: when the change log moved on, the
+        screen on top reloads (keeping its cursor); screens below reload when they are
+        back on top, and a form on top is left alone."""
         try:
             latest = self.store.latest_change()
         except PlannerError:
             return
-        if self._seen_change is not None and latest != self._seen_change:
-            self._behind = True
-        self._seen_change = latest
-        if self._behind:
-            self.call_from_thread(self._refresh_top)
+        self.call_from_thread(self._seen, latest)
 
-    def _refresh_top(self) -> None:
-        reload = getattr(self.screen, "action_reload", None)
-        if reload is not None and self.screen.is_mounted:
-            self._behind = False
-            reload()
+    def _seen(self, latest: int) -> None:
+        self._latest_seen = max(self._latest_seen, latest)
+        if isinstance(self.screen, PlannerScreen) and self.screen.is_mounted:
+            self.screen.changed_elsewhere(latest)
+
+    # --- keys and errors -------------------------------------------------------------------
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -85,6 +101,13 @@ class PlannerApp(App):
                 binding.tooltip or binding.description,
                 partial(self.run_action, binding.action, active.node),
             )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug, not a refusal: keep the details in a crash report for whoever fixes it,
+        tell the rep where it is instead of a screenful of traceback, exit non-zero."""
+        super()._handle_exception(error)
+        self.crash_report = crash.write_report(error)
+        self._exit_renderables[:] = [crash.message(self.crash_report)]
 
 
 def make_app(store: Store, today: date | None = None) -> PlannerApp:

@@ -11,11 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from planner import __version__, locations
-from planner.errors import NotFound, PlannerError
+from planner import __version__
+from planner.core import locations
+from planner.core.errors import NotFound, PlannerError
 
 EXIT_FLAGS = 1
 EXIT_UNUSABLE = 3
+EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported to a file
 
 
 def _day(text: str) -> date:
@@ -40,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or URL (default: $PLANNER_DB, else planner.db in your data folder)",
     )
-    parser = _Parser(
-        prog="planner", description="A key-account planner for B2B sales reps.", parents=[common]
-    )
+    parser = _Parser(prog="planner", description="A key-account planner for B2B sales reps.", parents=[common])
     parser.add_argument("--version", action="version", version=f"planner {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", parents=[common], help="open the planner (the default)")
@@ -118,11 +118,11 @@ def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from planner import export
+    from planner.core import export
 
     store = _open(args.db)
-    account = export.find_account(store, args.account)
-    text = export.account_plan_markdown(store, account.id)
+    account = store.find_account(args.account)
+    text = export.account_plan_markdown(store.plan_document(account.id, date.today()))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")
@@ -132,22 +132,22 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _init_team(args: argparse.Namespace) -> int:
-    from planner import team
+    from planner.store.startup import init_team
 
-    made = team.init_team(args.path, args.group)
+    made = init_team(args.path, args.group)
     print(f"Team database ready: {made.path} (group {made.group}). Each rep runs: planner --db {made.path}")
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from planner import backup
+    from planner.store import backup
 
     print(backup.backup(backup.database_file(args.db or locations.default_database()), args.dest and Path(args.dest)))
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from planner import backup
+    from planner.store import backup
 
     done = backup.restore(Path(args.backup), backup.database_file(args.db or locations.default_database()))
     kept = f"; the replaced database is kept as {done.replaced}" if done.replaced else ""
@@ -156,17 +156,17 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from planner import export, history
+    from planner.core import history
 
     store = _open(args.db)
-    account = export.find_account(store, args.account, deleted=True)
-    for line in history.account_history(store, account.id):
+    account = store.find_account(args.account, deleted=True)
+    for line in store.account_history(account.id):
         print(history.format_line(line))
     return 0
 
 
 def _open(db: str | None):
-    from planner.startup import open_store
+    from planner.store.startup import open_store
 
     return open_store(db)
 
@@ -179,11 +179,11 @@ def _run_tui(store) -> int:
     # collector's full passes (at 10k accounts they would double each list load).
     gc.freeze()
     app.run()
-    return 0
+    return EXIT_BUG if app.crash_report else app.return_code or 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from planner import seed
+    from planner.store import seed
 
     db = args.db or locations.demo_database()
     if args.reset and "://" not in db:
@@ -199,12 +199,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from planner import reports
-
     store = _open(args.db)
     today = args.today or date.today()
-    summaries = list(reports.portfolio(store, today))
-    flags = reports.red_flags(store, today)
+    summaries = list(store.portfolio(today))
+    flags = store.red_flags(today)
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
     stale = sorted((s for s in summaries if s.cadence.stale), key=lambda s: names[s.row.id])
     if flags:
@@ -255,3 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: the details go to a report, the rep gets one sentence
+        from planner.core import crash
+
+        print(crash.message(crash.write_report(error)), file=sys.stderr)
+        return EXIT_BUG

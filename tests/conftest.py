@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.startup import open_store
+from planner.store.startup import open_store
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import migrate
+from planner.store import migrate
 
 PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
 

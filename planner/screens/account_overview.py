@@ -4,26 +4,30 @@ forecast, and the visit log. Opened with Enter from the customer list or agenda.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from planner import models as m
-from planner import reports
-from planner.errors import NotFound
-from planner.formatting import industry_choices, money
-from planner.screens.account_screen import AccountScreen
-from planner.screens.customer_list import ACCOUNT_FIELDS, NEXT_CLASS
+from planner.core import models as m
+from planner.core.analysis import next_class
+from planner.core.formatting import money
+from planner.core.overview import Overview, project_stages
+from planner.screens.account_form import AccountForm
+from planner.screens.base import AccountScreen
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
+
+Industries = list[tuple[str, str]]
 
 
 def _day(value) -> str:
@@ -65,7 +69,7 @@ TABS = {
 }  # fmt: skip
 
 
-class AccountOverviewScreen(AccountScreen):
+class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="account-back", tooltip="Back to the previous screen"),
         Binding("e", "edit_account", "Edit account", id="account-edit-account", tooltip="Edit the account's profile"),
@@ -76,10 +80,10 @@ class AccountOverviewScreen(AccountScreen):
         Binding("right_square_bracket", "stage(1)", "Stage →", id="account-stage-next", tooltip="Move project on"),
         Binding("left_square_bracket", "stage(-1)", "← Stage", id="account-stage-back", tooltip="Move project back"),
         Binding("c", "cycle_class", "Class", id="account-class", tooltip="Change class: A → B → C → A"),
-        Binding("o", "analysis('org_chart')", "Org chart", id="account-org-chart", tooltip="Units and people"),
+        Binding("o", "analysis('org-chart')", "Org chart", id="account-org-chart", tooltip="Units and people"),
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
-        Binding("b", "analysis('battle_plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
+        Binding("b", "analysis('battle-plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
         Binding("h", "history", "History", id="account-history", tooltip="Change log of the highlighted row/account"),
         Binding("u", "deleted", "Deleted", id="account-deleted", tooltip="Deleted records of the account, to restore"),
         Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
@@ -91,8 +95,8 @@ class AccountOverviewScreen(AccountScreen):
 
     def __init__(self, account_id: str):
         super().__init__(account_id)
-        self.data: reports.Overview | None = None
-        self.industries: list[tuple[str, str]] = []
+        self.overview: Overview | None = None
+        self.industries: Industries = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,40 +121,26 @@ class AccountOverviewScreen(AccountScreen):
                 )
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.load()
+    def fetch(self, store: Store) -> tuple[Overview, Industries]:
+        return store.overview(self.account_id, self.today()), store.industry_choices()
 
-    def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        try:
-            data = reports.overview(self.app.store, self.account_id, self.app.today())
-        except NotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-            return
-        industries = industry_choices(self.app.store.list(m.Industry))
-        self.app.call_from_thread(self._loaded, data, industries)
-
-    def _loaded(self, data: reports.Overview, industries: list[tuple[str, str]]) -> None:
-        if not self.is_mounted:  # the screen closed while the worker ran
-            return
-        self.data = data
-        self.industries = industries
-        self.sub_title = f"{data.account.name} · class {data.account.account_class}"
-        self.query_one(AccountProfile).show(data)
-        stages = reports.project_stages(data.projects)
+    def apply(self, data: tuple[Overview, Industries], keep: Any) -> None:
+        overview, self.industries = data
+        self.overview = overview
+        self.sub_title = f"{overview.account.name} · class {overview.account.account_class}"
+        self.query_one(AccountProfile).show(overview)
         self.query_one("#stage-values", Static).update(
-            "  ".join(f"{stage} {count} · {money(amount)}" for stage, count, amount in stages)
+            "  ".join(
+                f"{stage} {count} · {money(amount)}" for stage, count, amount in project_stages(overview.projects)
+            )
         )
-        self.query_one("#forecast", Static).update(self._forecast_text(data))
-        self._table("projects").show(data.projects)
-        self._table("purchases").show(data.purchases)
-        self._table("visits").show(data.visits)
+        self.query_one("#forecast", Static).update(self._forecast_text(overview))
+        self._table("projects").show(overview.projects, keep)
+        self._table("purchases").show(overview.purchases, keep)
+        self._table("visits").show(overview.visits, keep)
 
     @staticmethod
-    def _forecast_text(data: reports.Overview) -> str:
+    def _forecast_text(data: Overview) -> str:
         years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or "no purchases yet"
         forecast = data.forecast
         if forecast is None:
@@ -171,7 +161,7 @@ class AccountOverviewScreen(AccountScreen):
         return [_day(p.purchased_on), money(p.amount), p.description]
 
     def _visit_cells(self, v: m.Visit) -> list[str]:
-        met = ", ".join(name for _, name in (self.data.met.get(v.id, []) if self.data else []))
+        met = ", ".join(name for _, name in (self.overview.met.get(v.id, []) if self.overview else []))
         commitment = v.commitment or "⚑ none"
         return [_day(v.visited_on), v.purpose[:28], met[:20], commitment[:28], v.next_step[:24], _day(v.next_step_date)]
 
@@ -185,46 +175,26 @@ class AccountOverviewScreen(AccountScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_analysis(self, name: str) -> None:
-        """Open one of the account's analyses (imported on first use, which keeps
-        start-up quick); coming back refreshes the overview."""
-        screens = {
-            "org_chart": ("planner.screens.org_chart", "OrgChartScreen"),
-            "stakeholders": ("planner.screens.stakeholders", "StakeholdersScreen"),
-            "competitors": ("planner.screens.competitors", "CompetitorsScreen"),
-            "battle_plan": ("planner.screens.battle_plan", "BattlePlanScreen"),
-        }
-        module, cls = screens[name]
-        screen = getattr(import_module(module), cls)(self.account_id)
-        self.app.push_screen(screen, lambda _: self.load())
+    def action_analysis(self, route: str) -> None:
+        """Open one of the account's analyses."""
+        self.open(route, self.account_id)
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         tab = self.active_tab
         record = self._table(tab).current if tab in TABS else None
         if record is not None:
             spec = TABS[tab]
-            self.app.push_screen(HistoryScreen(spec.model, record.id, f"History of {spec.noun} {_label(record)}"))
+            self.open("history", spec.model, record.id, f"History of {spec.noun} {_label(record)}")
             return
-        name = self.data.account.name if self.data else "the account"
-        self.app.push_screen(HistoryScreen(m.Account, self.account_id, f"History of {name}"))
+        name = self.overview.account.name if self.overview else "the account"
+        self.open("history", m.Account, self.account_id, f"History of {name}")
 
     def action_deleted(self) -> None:
-        from planner.screens.history import DeletedScreen
-
-        self.app.push_screen(DeletedScreen(self.account_id), lambda _: self.load())
+        self.open("deleted", self.account_id)
 
     def action_edit_account(self) -> None:
-        if self.data:
-            a = self.data.account
-            store = self.app.store
-            form = RecordForm(
-                f"Edit {a.name}", m.Account, ACCOUNT_FIELDS, a.model_dump(),
-                lambda values: store.update(m.Account, a.id, a.version, **values),
-                choices={"industry_id": self.industries},
-            )  # fmt: skip
-            self.app.push_screen(form, self._saved)
+        if self.overview:
+            self.app.push_screen(AccountForm(self.overview.account, self.industries), self._saved)
 
     def action_new(self) -> None:
         tab = self.active_tab if self.active_tab in TABS else "visits"
@@ -237,49 +207,56 @@ class AccountOverviewScreen(AccountScreen):
             self._open(table.id.removesuffix("-table"), table.current)
 
     def _open(self, tab: str, record: Any | None) -> None:
-        if self.data is None:
+        if self.overview is None:
             return
-        spec, store, account_id = TABS[tab], self.app.store, self.account_id
+        spec, account_id, overview = TABS[tab], self.account_id, self.overview
         noun = spec.noun
-        title = f"Edit {noun}" if record else f"New {noun} for {self.data.account.name}"
+        title = f"Edit {noun}" if record else f"New {noun} for {overview.account.name}"
+        form: RecordForm
         if spec.model is m.Visit:
-            met = [person_id for person_id, _ in self.data.met.get(record.id, [])] if record else []
-            initial = record.model_dump() if record else {"visited_on": self.app.today()}
+            met = [person_id for person_id, _ in overview.met.get(record.id, [])] if record else []
+            initial = record.model_dump() if record else {"visited_on": self.today()}
 
-            def save(values: dict[str, Any]) -> m.Visit:
-                people = values.pop("people", None)
+            def save_visit(store: Store, values: dict[str, Any]) -> m.Visit:
+                changes = dict(values)
+                people = changes.pop("people", None)
                 if record:
-                    return store.save_visit(record.id, record.version, people, **values)
-                return store.save_visit(None, None, people, account_id=account_id, **{**initial, **values})
+                    return store.save_visit(record.id, record.version, people, **changes)
+                return store.save_visit(None, None, people, account_id=account_id, **{**initial, **changes})
 
-            form = VisitForm(title, initial, self.data.people, met, save)
+            form = VisitForm(title, initial, overview.people, met, save_visit)
         elif record:
             form = RecordForm(
                 title, spec.model, spec.fields, record.model_dump(),
-                lambda values: store.update(spec.model, record.id, record.version, **values),
+                lambda store, values: store.update(spec.model, record.id, record.version, **values),
             )  # fmt: skip
         else:
             defaults = dict(spec.defaults)
             form = RecordForm(
                 title, spec.model, spec.fields, defaults,
-                lambda values: store.create(spec.model, account_id=account_id, **{**defaults, **values}),
+                lambda store, values: store.create(spec.model, account_id=account_id, **{**defaults, **values}),
             )  # fmt: skip
         self.app.push_screen(form, self._saved)
 
     def _saved(self, result: Any | None) -> None:
         if result is not None:
             self.notify("Saved.")
-            self.load()
+            self.reload(getattr(result, "id", None))
 
     def action_delete(self) -> None:
         tab = self.active_tab
-        if tab not in TABS or self._table(tab).current is None:
+        record = self._table(tab).current if tab in TABS else None
+        if record is None:
             self.notify("Open the projects, purchases or visits tab and highlight what to delete.")
             return
-        record, spec = self._table(tab).current, TABS[tab]
+        spec = TABS[tab]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda store: store.delete(spec.model, record.id, record.version))
+
         self.app.push_screen(
-            Confirm(f"Delete this {spec.noun}? It can be restored from the history.", yes="Delete"),
-            lambda yes: yes and self._write(lambda store: store.delete(spec.model, record.id, record.version)),
+            Confirm(f"Delete this {spec.noun}? It can be restored from the history.", yes="Delete"), answered
         )
 
     def action_stage(self, step: int) -> None:
@@ -290,11 +267,16 @@ class AccountOverviewScreen(AccountScreen):
         stages = m.PROJECT_STAGES
         stage = stages[max(0, min(len(stages) - 1, stages.index(project.stage) + step))]
         if stage != project.stage:
-            self._write(lambda store: store.update(m.Project, project.id, project.version, stage=stage))
+            self.write(
+                lambda store: store.update(m.Project, project.id, project.version, stage=stage),
+                keep=project.id,
+                again=lambda: self.action_stage(step),
+            )
 
     def action_cycle_class(self) -> None:
-        if self.data:
-            a = self.data.account
-            self._write(
-                lambda store: store.update(m.Account, a.id, a.version, account_class=NEXT_CLASS[a.account_class])
+        if self.overview:
+            a = self.overview.account
+            self.write(
+                lambda store: store.update(m.Account, a.id, a.version, account_class=next_class(a.account_class)),
+                again=self.action_cycle_class,
             )

@@ -1,75 +1,35 @@
 """The agenda: what to do today and this week, in the method's priority order.
 
-The core (`reports.agenda`) decides what is due and in which order: A before B before
-C ("even a cooked duck can fly away"), overdue first within a class. This screen only
-splits that order into headed runs and never re-sorts it.
+The store decides what is due and in which order (`Store.agenda`), and
+`planner.core.agenda` splits that order into headed runs; this screen draws them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner import reports
-from planner.analysis import CLASS_STAGES, AgendaItem
-from planner.errors import PlannerError
-from planner.models import Action
+from planner.core.agenda import NOT_DONE, option_id, sections
+from planner.core.analysis import AgendaItem
+from planner.core.errors import PlannerError
+from planner.core.models import Action
+from planner.screens.base import PlannerScreen
 
-STAGE = dict(CLASS_STAGES)
-OVERDUE, TODAY, THIS_WEEK = "Overdue", "Today", "This week"
+if TYPE_CHECKING:
+    from planner.store.store import Store
+
 BADGE_STYLE = {"A": "bold $text-success", "B": "bold $text-accent", "C": "bold $text-muted"}
 KIND_STYLE = {"action": "", "follow-up": "$text-primary", "stale": "italic $text-warning"}
-NOT_DONE = {"follow-up": "a visit follow-up", "stale": "a stale account"}
-
-
-# --- pure helpers (no Textual objects) --------------------------------------------------
-
-
-def band(item: AgendaItem, today: date) -> str:
-    """Which part of the week an item belongs to."""
-    if item.overdue(today):
-        return OVERDUE
-    return TODAY if item.due == today else THIS_WEEK
-
-
-@dataclass(frozen=True)
-class Section:
-    account_class: str
-    band: str
-    items: tuple[AgendaItem, ...]
-
-    @property
-    def heading(self) -> str:
-        stage = STAGE.get(self.account_class, "other")
-        return f"{self.account_class} · {stage} — {self.band} ({len(self.items)})"
-
-
-def sections(items: list[AgendaItem], today: date) -> list[Section]:
-    """Consecutive runs of the core's order sharing a class and a band. Because the core
-    sorts overdue first and then by date within a class, each class falls into at most
-    Overdue, Today, This week, and concatenating the sections gives back `items`."""
-    return [
-        Section(cls, when, tuple(run))
-        for (cls, when), run in groupby(items, key=lambda item: (item.account_class, band(item, today)))
-    ]
-
-
-def option_id(item: AgendaItem) -> str:
-    """Unique per line: a stale account and its follow-up share an account, not a ref."""
-    return f"{item.kind}:{item.ref_id}"
 
 
 # --- one line -------------------------------------------------------------------------------
@@ -119,7 +79,7 @@ class AgendaLine(Visual):
 # --- the screen -----------------------------------------------------------------------------
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(PlannerScreen[list[AgendaItem]]):
     """Today and this week for the rep; reads and writes go through thread workers."""
 
     TITLE = "Agenda"
@@ -145,21 +105,17 @@ class AgendaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.app.today():%a %d %b %Y}"
+        self.sub_title = f"{self.today():%a %d %b %Y}"
         self.query_one("#agenda-empty").display = False
-        self.load()
 
-    @work(thread=True, exclusive=True, group="agenda-read")
-    def load(self) -> None:
-        today = self.app.today()
-        try:
-            items = reports.agenda(self.app.store, today)
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), title="Agenda not loaded", severity="error")
-            return
-        self.app.call_from_thread(self.show, items, today)
+    def fetch(self, store: Store) -> list[AgendaItem]:
+        return store.agenda(self.today())
 
-    def show(self, items: list[AgendaItem], today: date) -> None:
+    def load_failed(self, error: PlannerError) -> None:
+        self.notify(str(error), title="Agenda not loaded", severity="error")
+
+    def apply(self, data: list[AgendaItem], keep: Any) -> None:
+        items, today = data, self.today()
         listing = self.query_one("#agenda", OptionList)
         previous = listing.highlighted or 0
         self.items = {option_id(item): item for item in items}
@@ -183,19 +139,16 @@ class AgendaScreen(Screen):
         option = self.query_one("#agenda", OptionList).highlighted_option
         return self.items.get(option.id) if option and option.id else None
 
-    def open(self, item: AgendaItem | None) -> None:
-        if item is None:
-            return
-        from planner.screens.account_overview import AccountOverviewScreen  # lazy: built alongside
-
-        self.app.push_screen(AccountOverviewScreen(item.account_id))
+    def open_item(self, item: AgendaItem | None) -> None:
+        if item is not None:
+            self.open("account", item.account_id)
 
     def action_open_account(self) -> None:
-        self.open(self.highlighted())
+        self.open_item(self.highlighted())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A click on a line opens its account, like enter."""
-        self.open(self.items.get(event.option.id or ""))
+        self.open_item(self.items.get(event.option.id or ""))
 
     def action_mark_done(self) -> None:
         item = self.highlighted()
@@ -209,24 +162,15 @@ class AgendaScreen(Screen):
         else:
             self.mark_done(item)
 
-    @work(thread=True, group="agenda-write")
     def mark_done(self, item: AgendaItem) -> None:
-        """Reads the action's version at the moment of the key press, so the write only
-        conflicts if someone saves it in between; any refusal becomes a notification."""
-        app = self.app  # kept: the rep may close the screen before the write ends
-        try:
-            action = app.store.get(Action, item.ref_id)
-            if action.status == "done":
-                message = f"“{item.title}” was already marked done by {action.updated_by or 'someone'}."
-            else:
-                app.store.update(Action, action.id, action.version, status="done")
-                message = f"Done: {item.title}"
-            app.call_from_thread(app.notify, message)
-        except PlannerError as error:
-            app.call_from_thread(app.notify, str(error), title="Not marked done", severity="warning")
-        app.call_from_thread(self.action_reload)
+        """Reads the action's version at the moment of the write, so it only conflicts
+        if someone saves it in between."""
 
-    def action_reload(self) -> None:
-        """Also runs when a write ends, which may be after the rep left this screen."""
-        if self.is_attached:
-            self.load()
+        def done(store: Store) -> str:
+            action = store.get(Action, item.ref_id)
+            if action.status == "done":
+                return f"“{item.title}” was already marked done by {action.updated_by or 'someone'}."
+            store.update(Action, action.id, action.version, status="done")
+            return f"Done: {item.title}"
+
+        self.write(done, success=lambda message: message)

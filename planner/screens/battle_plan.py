@@ -1,35 +1,37 @@
 """The battle plan (作战计划) of one account: the action board, SWOT, phased goals and
 the dated TAT reviews, one tab each (keys 1-4) so each stays legible at 80x24.
 
-Data comes from `planner.battle_plan.load` in a worker; every write (a form, a move,
-a delete) runs in a worker too and is followed by a reload that keeps the rep on the
-same card or item. A move refused because someone changed the card meanwhile is
-reported and the board reloads to show where things now stand.
+Every write (a form, a move, a delete) is followed by a reload that keeps the rep on
+the same card or item. Card moves pressed faster than they are saved wait their
+turn and are replayed against the board as it then stands; a move refused because
+someone changed the card meanwhile is reported, the waiting ones are dropped and the
+board shows where things now stand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
 
-from planner import battle_plan
-from planner import models as m
-from planner.battle_plan import SWOT_TITLES, TAT, Plan
-from planner.errors import Conflict, NotFound, PlannerError
-from planner.screens.account_screen import AccountScreen
-from planner.store import Store
-from planner.widgets.confirm import Confirm
+from planner.core import battle_plan
+from planner.core import models as m
+from planner.core.battle_plan import SWOT_TITLES, TAT, Plan
+from planner.core.export import write_plan
+from planner.screens.base import AccountScreen
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.widgets.kanban import Kanban
-from planner.widgets.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
 from planner.widgets.swot import SwotBoard
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 MOVE = Binding.Group("Move", compact=True)
 STATUS_MARK = {"todo": "☐", "doing": "◐", "done": "✓"}
@@ -64,7 +66,7 @@ def clip(text: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class BattlePlanScreen(AccountScreen):
+class BattlePlanScreen(AccountScreen[Plan]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="plan-back", tooltip="Back to the previous screen"),
         Binding("n", "new", "New", id="plan-new",
@@ -92,8 +94,6 @@ class BattlePlanScreen(AccountScreen):
     def __init__(self, account_id: str):
         super().__init__(account_id)
         self.plan: Plan | None = None
-        self._moving = False
-        self._queued: list[tuple[int, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,33 +115,23 @@ class BattlePlanScreen(AccountScreen):
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False
-        self.load()
 
     # --- loading -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, keep: str | None = None) -> None:
-        try:
-            plan = battle_plan.load(self.app.store, self.account_id, self.app.today())
-        except NotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-            return
-        self.app.call_from_thread(self._loaded, plan, keep)
+    def fetch(self, store: Store) -> Plan:
+        return store.battle_plan(self.account_id, self.today())
 
-    async def _loaded(self, plan: Plan, keep: str | None) -> None:
-        self.plan = plan
-        self.sub_title = f"{plan.account.name} · battle plan"
-        await self.query_one(Kanban).show(plan.board, keep)
-        await self.query_one(SwotBoard).show(plan.swot, keep)
-        self._table("goals").show(plan.goals, keep)
-        self._table("reviews").show(plan.reviews, keep)
+    async def apply(self, data: Plan, keep: Any) -> None:
+        self.plan = data
+        self.sub_title = f"{data.account.name} · battle plan"
+        await self.query_one(Kanban).show(data.board, keep)
+        await self.query_one(SwotBoard).show(data.swot, keep)
+        self._table("goals").show(data.goals, keep)
+        self._table("reviews").show(data.reviews, keep)
         self._show_goal()
         self._show_review()
         if self.is_current:
             self._focus_tab()
-        self._moving = False
-        if self._queued:
-            self.action_move(*self._queued.pop(0))
 
     def _table(self, tab: str) -> RecordTable:
         return self.query_one(f"#{tab}-table", RecordTable)
@@ -207,9 +197,6 @@ class BattlePlanScreen(AccountScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_reload(self) -> None:
-        self.load()
-
     # --- forms -----------------------------------------------------------------------
 
     def _current(self) -> Any | None:
@@ -241,7 +228,7 @@ class BattlePlanScreen(AccountScreen):
     def action_new(self) -> None:
         if self.plan is None:
             return
-        tab, user, today = self.active_tab, self.app.store.db.user, self.app.today()
+        tab, user, today = self.active_tab, self.planner.store.db.user, self.today()
         initial: dict[str, Any] = {
             "board": {"owner": user},
             "swot": {"kind": self.query_one(SwotBoard).kind},
@@ -262,17 +249,17 @@ class BattlePlanScreen(AccountScreen):
         self.action_edit()
 
     def _open(self, tab: str, record: Any | None, initial: dict[str, Any]) -> None:
-        kind, store, account_id = TABS[tab], self.app.store, self.account_id
+        kind, account_id = TABS[tab], self.account_id
         choices = self._choices(tab, initial)
         if record is None:
-            title = f"New {kind.noun} for {self.plan.account.name}"
+            title = f"New {kind.noun} for {self.plan.account.name if self.plan else 'the account'}"
 
-            def save(values: dict[str, Any]) -> m.Record:
+            def save(store: Store, values: dict[str, Any]) -> m.Record:
                 return store.create(kind.model, account_id=account_id, **{**initial, **values})
         else:
             title = f"Edit {kind.noun}"
 
-            def save(values: dict[str, Any]) -> m.Record:
+            def save(store: Store, values: dict[str, Any]) -> m.Record:
                 return store.update(kind.model, record.id, record.version, **values)
 
         self.app.push_screen(RecordForm(title, kind.model, kind.fields, initial, save, choices=choices), self._saved)
@@ -280,7 +267,7 @@ class BattlePlanScreen(AccountScreen):
     def _saved(self, result: m.Record | None) -> None:
         if result is not None:
             self.notify("Saved.")
-            self.load(result.id)
+            self.reload(result.id)
 
     def _picked(self, purpose: str):
         """The highlighted record, its tab's kind and a short label; None (with a hint) if none."""
@@ -296,19 +283,21 @@ class BattlePlanScreen(AccountScreen):
         if picked is None:
             return
         record, kind, label = picked
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda store: store.delete(kind.model, record.id, record.version))
+
         self.app.push_screen(
-            Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"),
-            lambda yes: yes and self._write(lambda store: store.delete(kind.model, record.id, record.version)),
+            Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"), answered
         )
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         picked = self._picked("see its history")
         if picked is None:
             return
         record, kind, label = picked
-        self.app.push_screen(HistoryScreen(kind.model, record.id, f"History of {kind.noun} {label}"))
+        self.open("history", kind.model, record.id, f"History of {kind.noun} {label}")
 
     # --- moves, export and writes ------------------------------------------------------
 
@@ -318,8 +307,7 @@ class BattlePlanScreen(AccountScreen):
         card = self.query_one(Kanban).current
         if self.plan is None or card is None:
             return
-        if self._moving:
-            self._queued.append((across, down))
+        if self.wait_turn(lambda: self.action_move(across, down)):
             return
         ids = {status: [c.action.id for c in cards] for status, cards in self.plan.board.items()}
         target = battle_plan.move_target(ids, card.action.id, across, down)
@@ -327,34 +315,15 @@ class BattlePlanScreen(AccountScreen):
             self.app.bell()
             return
         action = card.action
-        self._moving = True
-        self._write(lambda store: store.move_action(action.id, action.version, *target), keep=action.id)
+        self.write(
+            lambda store: store.move_action(action.id, action.version, *target),
+            keep=action.id,
+            again=lambda: self.action_move(across, down),
+        )
 
     def action_export(self) -> None:
-        self._export()
-
-    @work(thread=True, group="export")
-    def _export(self) -> None:
-        from planner.export import write_plan
-
-        try:
-            path = write_plan(self.app.store, self.account_id)
-        except (PlannerError, OSError) as error:
-            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
-        else:
-            self.app.call_from_thread(self.notify, f"Account plan written to {path}")
-
-    @work(thread=True, group="write")
-    def _write(self, change: Callable[[Store], Any], keep: str | None = None) -> None:
-        try:
-            change(self.app.store)
-        except Conflict as error:
-            message = f"{error} Nothing was changed; the plan now shows the latest."
-            self.app.call_from_thread(self._refused, message)
-        except PlannerError as error:
-            self.app.call_from_thread(self._refused, str(error))
-        self.app.call_from_thread(self.load, keep)
-
-    def _refused(self, message: str) -> None:
-        self._queued.clear()
-        self.notify(message, severity="error", timeout=8)
+        account_id, today = self.account_id, self.today()
+        self.read(
+            lambda store: write_plan(store.plan_document(account_id, today)),
+            lambda path: self.notify(f"Account plan written to {path}"),
+        )

@@ -4,24 +4,28 @@ everywhere and where it goes unanswered. Enter opens that account's competitors.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from planner import competition
-from planner.competition import Presence
-from planner.screens.competitors import CompetitorsScreen, cell
-from planner.widgets.record_table import RecordTable
+from planner.core import competition
+from planner.core.competition import Presence
+from planner.screens.base import PlannerScreen
+from planner.widgets.record_table import RecordTable, cell
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-class CompetitorMapScreen(Screen):
+class CompetitorMapScreen(PlannerScreen[list[Presence]]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Filter by brand or account"),
@@ -43,19 +47,16 @@ class CompetitorMapScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "Competitors across accounts"
         self.table.focus()
-        self.load()
 
     @property
     def table(self) -> RecordTable:
         return self.query_one("#competitor-map", RecordTable)
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        rows = competition.presence(self.app.store)
-        self.app.call_from_thread(self._loaded, rows)
+    def fetch(self, store: Store) -> list[Presence]:
+        return store.competitor_presence()
 
-    def _loaded(self, rows: list[Presence]) -> None:
-        self.rows = rows
+    def apply(self, data: list[Presence], keep: Any) -> None:
+        self.rows = data
         self._show()
 
     def _show(self) -> None:
@@ -64,7 +65,7 @@ class CompetitorMapScreen(Screen):
             row.id for i, row in enumerate(shown) if i == 0 or shown[i - 1].competitor_id != row.competitor_id
         }
         self.table.show(shown)
-        high = self.app.store.settings.high_threat
+        high = self.planner.store.settings.high_threat
         brands = len({row.competitor_id for row in self.rows})
         places = [row for row in self.rows if row.position_id]
         flagged = sum(competition.unanswered(row.threat, row.countered, high) for row in places)
@@ -78,7 +79,7 @@ class CompetitorMapScreen(Screen):
         brand = cell(row.brand, 20) if row.id in self.first_of_brand else Text("")
         if row.position_id is None:
             return [brand, cell("not present at any account", 24), Text(""), Text(""), Text("")]
-        high = self.app.store.settings.high_threat
+        high = self.planner.store.settings.high_threat
         countered = "yes" if row.countered else "no ⚑" if competition.unanswered(row.threat, False, high) else "no"
         return [
             brand,
@@ -104,13 +105,10 @@ class CompetitorMapScreen(Screen):
         if row.account_id is None:
             self.notify(f"{row.brand} is not recorded at any account yet.")
             return
-        self.app.push_screen(CompetitorsScreen(row.account_id), lambda _: self.load())
+        self.open("competitors", row.account_id)
 
     def action_focus_filter(self) -> None:
         self.query_one("#competitor-map-filter", Input).focus()
-
-    def action_reload(self) -> None:
-        self.load()
 
     def action_back(self) -> None:
         self.dismiss(None)

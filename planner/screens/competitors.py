@@ -8,38 +8,33 @@ red flag, so the list marks it and `a` adds the action that answers it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from planner import competition
-from planner import models as m
-from planner.competition import POSITION_FIELDS, PositionRow
-from planner.errors import NotFound
-from planner.screens.account_screen import AccountScreen
-from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
-from planner.widgets.confirm import Confirm
+from planner.core import competition
+from planner.core import models as m
+from planner.core.competition import POSITION_FIELDS, AccountCompetitors, PositionRow
+from planner.screens.base import AccountScreen
+from planner.screens.brand_picker import NEW_BRAND, BrandPicker
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.widgets.position_detail import PositionDetail
-from planner.widgets.record_form import RecordForm
-from planner.widgets.record_table import RecordTable
+from planner.widgets.record_table import RecordTable, cell
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 BRAND_FIELDS = ("name", "notes")
 COUNTER_FIELDS = ("title", "owner", "due_date")
 EMPTY = "No competitors recorded at this account yet. Press n to add one."
 
 
-def cell(text: str, width: int) -> Text:
-    """A table cell cut to `width` columns with an ellipsis; plain text, never markup."""
-    shown = Text(text.replace("\n", " "), no_wrap=True, end="")
-    shown.truncate(width, overflow="ellipsis")
-    return shown
-
-
-class CompetitorsScreen(AccountScreen):
+class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("n", "new", "New", id="new", tooltip="Add a competitor here: pick its brand or add a new one"),
@@ -67,7 +62,6 @@ class CompetitorsScreen(AccountScreen):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.load()
 
     @property
     def table(self) -> RecordTable:
@@ -75,25 +69,15 @@ class CompetitorsScreen(AccountScreen):
 
     @property
     def high_threat(self) -> int:
-        return self.app.store.settings.high_threat
+        return self.planner.store.settings.high_threat
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, keep: str | None = None) -> None:
-        store = self.app.store
-        try:
-            account = store.get(m.Account, self.account_id)
-        except NotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-            return
-        rows = competition.positions(store, self.account_id)
-        brands = store.list(m.Competitor)
-        self.app.call_from_thread(self._loaded, account, rows, brands, keep)
+    def fetch(self, store: Store) -> AccountCompetitors:
+        return store.competitors_at(self.account_id)
 
-    def _loaded(
-        self, account: m.Account, rows: list[PositionRow], brands: list[m.Competitor], keep: str | None
-    ) -> None:
-        self.account, self.rows, self.brands = account, rows, brands
-        self.sub_title = f"{account.name} · competitors"
+    def apply(self, data: AccountCompetitors, keep: Any) -> None:
+        self.account, self.rows, self.brands = data.account, data.positions, data.brands
+        rows = data.positions
+        self.sub_title = f"{data.account.name} · competitors"
         self.table.show(rows, keep)
         flagged = sum(competition.unanswered(r.threat, r.countered, self.high_threat) for r in rows)
         status = f"{len(rows)} competitor{'' if len(rows) == 1 else 's'}"
@@ -127,9 +111,6 @@ class CompetitorsScreen(AccountScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_reload(self) -> None:
-        self.load()
-
     def action_new(self) -> None:
         if self.account is None:
             return
@@ -138,10 +119,9 @@ class CompetitorsScreen(AccountScreen):
 
     def _brand_picked(self, choice: str | None) -> None:
         if choice == NEW_BRAND:
-            store = self.app.store
             form = RecordForm(
                 "New competitor brand (shared by every account)", m.Competitor, BRAND_FIELDS, {},
-                lambda values: store.create(m.Competitor, **values),
+                lambda store, values: store.create(m.Competitor, **values),
                 question=self._duplicate_brand,
             )  # fmt: skip
             self.app.push_screen(form, self._brand_added)
@@ -157,16 +137,16 @@ class CompetitorsScreen(AccountScreen):
 
     def _brand_added(self, brand: m.Competitor | None) -> None:
         if brand is not None:
-            self.load()
+            self.reload()
             self._new_position(brand.id, brand.name)
 
     def _new_position(self, competitor_id: str, brand: str) -> None:
-        store, account_id = self.app.store, self.account_id
+        account_id = self.account_id
         initial = {"threat": 3}
         form = RecordForm(
             f"{brand} at {self.account.name if self.account else 'this account'}",
             m.CompetitorPosition, POSITION_FIELDS, initial,
-            lambda values: store.create(
+            lambda store, values: store.create(
                 m.CompetitorPosition, account_id=account_id, competitor_id=competitor_id, **{**initial, **values}
             ),
         )  # fmt: skip
@@ -175,33 +155,31 @@ class CompetitorsScreen(AccountScreen):
     def action_edit(self) -> None:
         row = self._highlighted("edit")
         if row is not None:
-            store = self.app.store
             form = RecordForm(
                 f"{row.brand} at {self.account.name if self.account else 'this account'}",
                 m.CompetitorPosition, POSITION_FIELDS, row._asdict(),
-                lambda values: store.update(m.CompetitorPosition, row.id, row.version, **values),
+                lambda store, values: store.update(m.CompetitorPosition, row.id, row.version, **values),
             )  # fmt: skip
             self.app.push_screen(form, self._saved)
 
     def action_edit_brand(self) -> None:
         row = self._highlighted("edit its brand")
         if row is not None:
-            store = self.app.store
             form = RecordForm(
                 f"Brand {row.brand} (changes it at every account)", m.Competitor, BRAND_FIELDS,
                 {"name": row.brand, "notes": row.brand_notes},
-                lambda values: store.update(m.Competitor, row.competitor_id, row.brand_version, **values),
+                lambda store, values: store.update(m.Competitor, row.competitor_id, row.brand_version, **values),
             )  # fmt: skip
             self.app.push_screen(form, self._saved)
 
     def action_counter(self) -> None:
         row = self._highlighted("counter")
         if row is not None:
-            store, account_id = self.app.store, self.account_id
-            initial = {"owner": store.db.user}
+            account_id = self.account_id
+            initial = {"owner": self.planner.store.db.user}
             form = RecordForm(
                 f"Counter-action against {row.brand}", m.Action, COUNTER_FIELDS, initial,
-                lambda values: store.create(
+                lambda store, values: store.create(
                     m.Action, account_id=account_id, competitor_position_id=row.id, **{**initial, **values}
                 ),
             )  # fmt: skip
@@ -210,7 +188,7 @@ class CompetitorsScreen(AccountScreen):
     def _saved(self, result: Any | None) -> None:
         if result is not None:
             self.notify("Saved.")
-            self.load(result.id if isinstance(result, m.CompetitorPosition) else None)
+            self.reload(result.id if isinstance(result, m.CompetitorPosition) else None)
 
     def action_delete(self) -> None:
         row = self._highlighted("delete")
@@ -219,19 +197,17 @@ class CompetitorsScreen(AccountScreen):
                 f"Delete {row.brand} at this account? The brand stays for other accounts and its "
                 "counter-actions stay on the board; it can be restored from the history."
             )
-            self.app.push_screen(
-                Confirm(question, yes="Delete"),
-                lambda yes: yes and self._write(lambda s: s.delete(m.CompetitorPosition, row.id, row.version)),
-            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.write(lambda store: store.delete(m.CompetitorPosition, row.id, row.version))
+
+            self.app.push_screen(Confirm(question, yes="Delete"), answered)
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         row = self._highlighted("see its history")
         if row is not None:
-            self.app.push_screen(HistoryScreen(m.CompetitorPosition, row.id, f"History of competitor {row.brand}"))
+            self.open("history", m.CompetitorPosition, row.id, f"History of competitor {row.brand}")
 
     def action_map(self) -> None:
-        from planner.screens.competitor_map import CompetitorMapScreen
-
-        self.app.push_screen(CompetitorMapScreen(), lambda _: self.load())
+        self.open("competitor-map")

@@ -2,38 +2,42 @@
 
 The whole portfolio is loaded once per change (in a worker), column-wise; typing
 in the filter, the quick filters and sorting pick positions in it in memory, and
-the virtual table assembles and paints only the visible rows.
+the virtual table assembles and paints only the visible rows. It is the first
+screen a rep sees, so this module imports nothing of the ORM: the list is drawn
+first, and the red flags and the industries (for the account form) follow.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from planner import models as m
-from planner import reports
-from planner.errors import PlannerError
-from planner.formatting import industry_choices
-from planner.portfolio import ListFilter, Portfolio, columns_needed, select_accounts
+from planner.core.analysis import next_class
+from planner.core.errors import PlannerError
+from planner.core.portfolio import ListFilter, Portfolio, columns_needed, select_accounts
+from planner.screens.base import PlannerScreen
+from planner.screens.confirm import Confirm
 from planner.widgets.account_table import COLUMNS, AccountTable
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
 
-ACCOUNT_FIELDS = (
-    "name", "industry_id", "region", "account_class", "owner", "revenue", "profit", "influence",
-    "input_people", "input_money", "input_material", "application_level", "problems",
-    "procurement_method", "notes", "cadence_days",
-)  # fmt: skip
-NEXT_CLASS = {"A": "B", "B": "C", "C": "A"}
+if TYPE_CHECKING:
+    from planner.core.models import Account
+    from planner.store.store import Store
 
 
-class CustomerListScreen(Screen):
+def _account_model() -> type[Account]:
+    """The Account model, imported on first use: the list is drawn before the ORM is loaded."""
+    from planner.core.models import Account
+
+    return Account
+
+
+class CustomerListScreen(PlannerScreen[Portfolio]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="list-filter", tooltip="Filter by name, industry or owner"),
         Binding("n", "new", "New", id="list-new", tooltip="Add an account"),
@@ -76,51 +80,51 @@ class CustomerListScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(AccountTable).focus()
-        self.load()
 
     @property
     def table(self) -> AccountTable:
         return self.query_one(AccountTable)
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, keep: str | None = None) -> None:
-        """The list first, with what its current sort and filter need; the columns of
-        the other sorts and filters and the red-flag counts after: at 10k accounts
-        they take longer than the list, and the rep can start working meanwhile."""
-        store, today = self.app.store, self.app.today()
-        try:
-            portfolio = reports.portfolio(store, today)
-            portfolio.warm(*columns_needed(COLUMNS[self.sort_index][0], self.wanted))
-            industries = industry_choices(store.list(m.Industry))
-            self.app.call_from_thread(self._loaded, portfolio, industries, keep)
-            portfolio.warm()  # every other sort and filter, so switching to one is instant
-            flags = {account: len(found) for account, found in reports.red_flags(store, today).items()}
-        except PlannerError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        self.app.call_from_thread(self._flagged, flags)
+    # --- load → apply --------------------------------------------------------------------
 
-    def _failed(self, message: str) -> None:
-        if self.is_mounted:
-            self.notify(message, title="Accounts not loaded", severity="error")
-            self.query_one("#status", Static).update(f"{message} · r tries again")
+    def fetch(self, store: Store) -> Portfolio:
+        """The list first, with what its current sort and filter need; the other
+        columns, the red-flag counts and the industries follow (`_follow_up`): at 10k
+        accounts they take longer than the list, and the rep can start working meanwhile."""
+        portfolio = store.portfolio(self.today())
+        portfolio.warm(*columns_needed(COLUMNS[self.sort_index][0], self.wanted))
+        return portfolio
 
-    def _loaded(self, portfolio: Portfolio, industries, keep: str | None) -> None:
-        if not self.is_mounted:  # the screen closed while the worker ran
-            return
-        self.portfolio = portfolio
-        self.industries = industries
+    def apply(self, data: Portfolio, keep: Any) -> None:
+        self.portfolio = data
         current = self.table.current
         self._show(keep or (current.row.id if current else None))
+        self.run_worker(self._follow_up(data, self._generation), group="follow-up", exclusive=True)
 
-    def _flagged(self, flags: dict[str, int]) -> None:
-        if not self.is_mounted:
+    async def _follow_up(self, portfolio: Portfolio, generation: int) -> None:
+        app, today = self.planner, self.today()
+
+        def more() -> tuple[dict[str, int], list[tuple[str, str]]]:
+            portfolio.warm()  # every other sort and filter, so switching to one is instant
+            flags = {account: len(found) for account, found in app.store.red_flags(today).items()}
+            return flags, app.store.industry_choices()
+
+        try:
+            flags, industries = await asyncio.to_thread(more)
+        except PlannerError as error:
+            self.load_failed(error)
             return
-        self.table.flags = flags
-        if COLUMNS[self.sort_index][0] == "flags":
-            self._show(self._current_id())
-        else:
-            self.table.refresh()
+        if generation == self._generation and self.is_attached:
+            self.industries = industries
+            self.table.flags = flags
+            if COLUMNS[self.sort_index][0] == "flags":
+                self._show(self._current_id())
+            else:
+                self.table.refresh()
+
+    def load_failed(self, error: PlannerError) -> None:
+        self.notify(str(error), title="Accounts not loaded", severity="error")
+        self.query_one("#status", Static).update(f"{error} · r tries again")
 
     def _show(self, keep: str | None = None) -> None:
         portfolio = self.portfolio
@@ -129,7 +133,7 @@ class CustomerListScreen(Screen):
         name = COLUMNS[self.sort_index][0]
         rows = select_accounts(portfolio, self.table.flags, self.wanted, name, self.descending)
         self.table.set_rows(rows, cursor=rows.position(keep) or 0)
-        threshold = self.app.store.settings.key_threshold
+        threshold = self.planner.store.settings.key_threshold
         self.query_one("#status", Static).update(
             f"{len(rows)} of {len(portfolio)} accounts · {portfolio.key_count} key accounts carry {threshold:.0%} "
             "of revenue · Enter opens · ? keys"
@@ -147,8 +151,13 @@ class CustomerListScreen(Screen):
 
     def _refilter(self, **changes: Any) -> None:
         self.wanted = replace(self.wanted, **changes)
+        self._show(self._current_id())
+
+    def _current_id(self) -> str | None:
         current = self.table.current
-        self._show(current.row.id if current else None)
+        return current.row.id if current else None
+
+    # --- filter and sort ------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
     def _typed(self, event: Input.Changed) -> None:
@@ -158,12 +167,6 @@ class CustomerListScreen(Screen):
     def _filter_done(self) -> None:
         self.table.focus()
 
-    @on(AccountTable.Selected)
-    def _open(self, event: AccountTable.Selected) -> None:
-        from planner.screens.account_overview import AccountOverviewScreen
-
-        self.app.push_screen(AccountOverviewScreen(event.row.row.id), lambda _: self.load())
-
     @on(AccountTable.HeaderClicked)
     def _header(self, event: AccountTable.HeaderClicked) -> None:
         if event.column == self.sort_index:
@@ -172,10 +175,6 @@ class CustomerListScreen(Screen):
             self.sort_index = event.column
             self.descending = COLUMNS[event.column][2]
             self._show(self._current_id())
-
-    def _current_id(self) -> str | None:
-        current = self.table.current
-        return current.row.id if current else None
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -200,78 +199,52 @@ class CustomerListScreen(Screen):
         self._refilter(**{name: not getattr(self.wanted, name)})
 
     def action_toggle_mine(self) -> None:
-        self._refilter(owner=None if self.wanted.owner is not None else self.app.store.db.user)
+        self._refilter(owner=None if self.wanted.owner is not None else self.planner.store.db.user)
 
     def action_clear_filters(self) -> None:
         self.query_one("#filter", Input).value = ""
         self._refilter(**vars(ListFilter()))
 
-    def action_reload(self) -> None:
-        self.load(self._current_id())
+    # --- other screens ------------------------------------------------------------------------
+
+    @on(AccountTable.Selected)
+    def _open(self, event: AccountTable.Selected) -> None:
+        self.open("account", event.row.row.id)
 
     def action_portfolio(self) -> None:
-        from planner.screens.portfolio import PortfolioScreen
-
-        self.app.push_screen(PortfolioScreen())
+        self.open("portfolio")
 
     def action_competitor_map(self) -> None:
-        from planner.screens.competitor_map import CompetitorMapScreen
-
-        self.app.push_screen(CompetitorMapScreen(), lambda _: self.load())
+        self.open("competitor-map")
 
     def action_agenda(self) -> None:
-        from planner.screens.agenda import AgendaScreen
-
-        self.app.push_screen(AgendaScreen(), lambda _: self.load())
+        self.open("agenda")
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         if self.table.current:
             row = self.table.current.row
-            self.app.push_screen(HistoryScreen(m.Account, row.id, f"History of {row.name}"))
+            self.open("history", _account_model(), row.id, f"History of {row.name}")
 
     def action_deleted(self) -> None:
-        from planner.screens.history import DeletedScreen
+        self.open("deleted", None)
 
-        self.app.push_screen(DeletedScreen(None), lambda _: self.load())
+    # --- changes --------------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        store = self.app.store
-        initial = {"account_class": "C", "owner": store.db.user, "influence": 3}
-        form = RecordForm(
-            "New account", m.Account, ACCOUNT_FIELDS, initial,
-            lambda values: store.create(m.Account, **{**initial, **values}),
-            choices={"industry_id": self.industries},
-        )  # fmt: skip
-        self.app.push_screen(form, self._saved)
+        self.open("account-form", None, self.industries, self.planner.store.db.user, then=self._saved)
 
     def action_edit(self) -> None:
         if self.table.current:
-            self._edit(self.table.current.row.id)
+            account_id = self.table.current.row.id
+            self.read(
+                lambda store: store.get(_account_model(), account_id),
+                lambda account: self.open("account-form", account, self.industries, then=self._saved),
+            )
 
-    @work(thread=True, group="fetch")
-    def _edit(self, account_id: str) -> None:
-        try:
-            account = self.app.store.get(m.Account, account_id)
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self._open_form, account)
-
-    def _open_form(self, account: m.Account) -> None:
-        store = self.app.store
-        form = RecordForm(
-            f"Edit {account.name}", m.Account, ACCOUNT_FIELDS, account.model_dump(),
-            lambda values: store.update(m.Account, account.id, account.version, **values),
-            choices={"industry_id": self.industries},
-        )  # fmt: skip
-        self.app.push_screen(form, self._saved)
-
-    def _saved(self, account: m.Account | None) -> None:
+    def _saved(self, account: Account | None) -> None:
         if account is not None:
             self.notify(f"Saved {account.name}.")
-            self.load(account.id)
+            self.reload(account.id)
 
     def action_delete(self) -> None:
         current = self.table.current
@@ -279,24 +252,25 @@ class CustomerListScreen(Screen):
             return
         row = current.row
         question = f"Delete {row.name} and everything recorded about it? It can be restored from the history."
-        self.app.push_screen(Confirm(question, yes="Delete"), lambda yes: yes and self._write("delete", row))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(
+                    lambda store: store.delete(_account_model(), row.id, row.version), success=f"Deleted {row.name}."
+                )
+
+        self.app.push_screen(Confirm(question, yes="Delete"), answered)
 
     def action_cycle_class(self) -> None:
-        if self.table.current:
-            self._write("class", self.table.current.row)
-
-    @work(thread=True, group="write")
-    def _write(self, what: str, row) -> None:
-        store = self.app.store
-        try:
-            if what == "delete":
-                store.delete(m.Account, row.id, row.version)
-                message = f"Deleted {row.name}."
-            else:
-                account = store.update(m.Account, row.id, row.version, account_class=NEXT_CLASS[row.account_class])
-                message = f"{row.name} is now class {account.account_class}."
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-        else:
-            self.app.call_from_thread(self.notify, message)
-        self.app.call_from_thread(self.load, None if what == "delete" else row.id)
+        current = self.table.current
+        if current is None:
+            return
+        row = current.row
+        self.write(
+            lambda store: store.update(
+                _account_model(), row.id, row.version, account_class=next_class(row.account_class)
+            ),
+            keep=row.id,
+            success=lambda account: f"{row.name} is now class {account.account_class}.",
+            again=self.action_cycle_class,
+        )

@@ -4,37 +4,30 @@ detail panel, since a person sits in the tree under a unit, not under a boss."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static, Tree
 
-from planner import models as m
-from planner import org
-from planner.errors import NotFound, PlannerError, ValidationError
-from planner.org import NO_UNIT, PERSON, UNIT, Chart, Ref
-from planner.screens.account_screen import AccountScreen
-from planner.store import Store
-from planner.widgets.confirm import Confirm
+from planner.core import models as m
+from planner.core import org
+from planner.core.org import NO_UNIT, PERSON, UNIT, Chart, Ref
+from planner.screens.base import AccountScreen
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
+from planner.screens.unit_picker import UnitPicker
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
-from planner.widgets.record_form import RecordForm
-from planner.widgets.unit_picker import UnitPicker
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 UNIT_FIELDS = ("name", "responsibilities")
 PERSON_FIELDS = ("name", "title", "layer", "stance", "influence", "closeness", "characteristics", "reports_to_id")
 PERSON_DEFAULTS = {"layer": "usage", "stance": "unknown", "influence": 3, "closeness": 1}
-
-
-def _message(error: PlannerError) -> str:
-    """A store error as one sentence, without the field names it is keyed by."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.errors.values())
-    return str(error)
 
 
 def _filled(values: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +36,7 @@ def _filled(values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None or name == "reports_to_id"}
 
 
-class OrgChartScreen(AccountScreen):
+class OrgChartScreen(AccountScreen[Chart]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
         Binding("n", "new_unit", "New unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
@@ -79,28 +72,19 @@ class OrgChartScreen(AccountScreen):
 
     def on_mount(self) -> None:
         self.org_tree.focus()
-        self.load()
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, keep: Ref | None = None) -> None:
-        try:
-            chart = org.load(self.app.store, self.account_id)
-        except NotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-        else:
-            self.app.call_from_thread(self._loaded, chart, keep)
+    def fetch(self, store: Store) -> Chart:
+        return store.org_chart(self.account_id)
 
-    def _loaded(self, chart: Chart, keep: Ref | None) -> None:
+    def apply(self, data: Chart, keep: Any) -> None:
         first = self.chart is None
-        self.chart = chart
-        self.sub_title = f"{chart.account_name} · organisation"
+        self.chart = data
+        self.sub_title = f"{data.account_name} · organisation"
         tree = self.org_tree
         if self.cut and not self._exists(self.cut):
             self.cut = None
         tree.cut = self.cut
-        tree.show(chart, keep or tree.current, None if first else tree.expanded())
+        tree.show(data, keep or tree.current, None if first else tree.expanded())
         self.call_after_refresh(self._show_current)
         self._status()
 
@@ -154,7 +138,7 @@ class OrgChartScreen(AccountScreen):
         where = f" under {self.chart.units[parent].name}" if parent and self.chart else " at the top level"
         form = RecordForm(
             f"New unit{where}", m.OrgUnit, UNIT_FIELDS, {},
-            lambda values: self.app.store.create(m.OrgUnit, account_id=account_id, parent_id=parent, **values),
+            lambda store, values: store.create(m.OrgUnit, account_id=account_id, parent_id=parent, **values),
         )  # fmt: skip
         self._form(form, UNIT)
 
@@ -163,9 +147,9 @@ class OrgChartScreen(AccountScreen):
         account_id = self.account_id
         where = f" in {self.chart.units[unit].name}" if unit and self.chart else " (no unit)"
 
-        def save(values: dict[str, Any]) -> m.Person:
+        def save(store: Store, values: dict[str, Any]) -> m.Person:
             fresh = _filled({**PERSON_DEFAULTS, **values})
-            return self.app.store.create(m.Person, account_id=account_id, unit_id=unit, **fresh)
+            return store.create(m.Person, account_id=account_id, unit_id=unit, **fresh)
 
         form = RecordForm(
             f"New person{where}", m.Person, PERSON_FIELDS, dict(PERSON_DEFAULTS), save,
@@ -177,12 +161,11 @@ class OrgChartScreen(AccountScreen):
         ref = self._selected()
         if ref is None or self.chart is None:
             return
-        store: Store = self.app.store
         if ref.kind == UNIT:
             unit = self.chart.units[ref.id]
             form = RecordForm(
                 f"Edit unit {unit.name}", m.OrgUnit, UNIT_FIELDS, unit._asdict(),
-                lambda values: store.update(m.OrgUnit, unit.id, unit.version, **values),
+                lambda store, values: store.update(m.OrgUnit, unit.id, unit.version, **values),
             )  # fmt: skip
         elif ref.kind == PERSON:
             person = self.chart.people[ref.id]
@@ -190,7 +173,7 @@ class OrgChartScreen(AccountScreen):
             initial = {**person._asdict(), "characteristics": notes.characteristics if notes else ""}
             form = RecordForm(
                 f"Edit {person.name}", m.Person, PERSON_FIELDS, initial,
-                lambda values: store.update(m.Person, person.id, person.version, **_filled(values)),
+                lambda store, values: store.update(m.Person, person.id, person.version, **_filled(values)),
                 choices={"reports_to_id": self._people_choices(person.id)},
             )  # fmt: skip
         else:
@@ -206,7 +189,7 @@ class OrgChartScreen(AccountScreen):
         def saved(result: m.Record | None) -> None:
             if result is not None:
                 self.notify("Saved.")
-                self.load(Ref(kind, result.id))
+                self.reload(Ref(kind, result.id))
 
         self.app.push_screen(form, saved)
 
@@ -235,10 +218,18 @@ class OrgChartScreen(AccountScreen):
         # Afterwards the cursor goes where the members went, else to the parent unit.
         home = chart.people[ref.id].unit_id if ref.kind == PERSON else target or chart.units[ref.id].parent_id
         after = Ref(UNIT, home) if home else None
-        self.app.push_screen(
-            Confirm(f"Delete {name}? It can be restored from the history.", yes="Delete"),
-            lambda yes: yes and self._write(lambda store: org.delete(store, chart, ref, target), after),
-        )
+
+        def delete(store: Store) -> None:
+            if ref.kind == PERSON:
+                store.delete(m.Person, ref.id or "", chart.people[ref.id or ""].version)
+            else:
+                store.delete_unit(ref.id or "", chart.units[ref.id or ""].version, target or None)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(delete, keep=after)
+
+        self.app.push_screen(Confirm(f"Delete {name}? It can be restored from the history.", yes="Delete"), answered)
 
     def action_cut(self) -> None:
         ref = self._selected()
@@ -259,7 +250,7 @@ class OrgChartScreen(AccountScreen):
         target = self._unit_at(self.org_tree.current) or org.TOP
         self.cut = None
         self.org_tree.mark_cut(None)
-        self._write(lambda store: org.move(store, chart, ref, target), ref)
+        self._move(chart, ref, target)
 
     def action_move(self) -> None:
         ref = self._selected()
@@ -274,24 +265,15 @@ class OrgChartScreen(AccountScreen):
 
         def chosen(target: str | None) -> None:
             if target is not None:
-                self._write(lambda store: org.move(store, chart, ref, target), ref)
+                self._move(chart, ref, target)
 
         self.app.push_screen(picker, chosen)
 
-    @work(thread=True, group="write")
-    def _write(self, change: Callable[[Store], Any], keep: Ref | None) -> None:
-        """Run a change; a refusal (a loop, another rep's newer version) is shown and
-        the chart read again, so what is on screen is what is stored."""
-        try:
-            change(self.app.store)
-        except PlannerError as error:
-            self.app.call_from_thread(self.notify, _message(error), severity="error", timeout=8)
-            keep = None
-        self.app.call_from_thread(self.load, keep)
+    def _move(self, chart: Chart, ref: Ref, target: str) -> None:
+        version = chart.version(ref)
+        self.write(lambda store: store.move_in_org(ref, version, target or None), keep=ref)
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         ref = self._selected()
         if ref is None:
             return
@@ -299,7 +281,7 @@ class OrgChartScreen(AccountScreen):
             self.notify("Highlight a unit or a person to see its history.")
             return
         model, noun = (m.OrgUnit, "unit") if ref.kind == UNIT else (m.Person, "person")
-        self.app.push_screen(HistoryScreen(model, ref.id, f"History of {noun} {self._title_of(ref)}"))
+        self.open("history", model, ref.id, f"History of {noun} {self._title_of(ref)}")
 
     # --- view ---------------------------------------------------------------------
 
@@ -309,9 +291,6 @@ class OrgChartScreen(AccountScreen):
     def action_collapse_all(self) -> None:
         self.org_tree.root.collapse_all()
         self.org_tree.root.expand()
-
-    def action_reload(self) -> None:
-        self.load()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -2,37 +2,35 @@
 an influence × closeness grid, and the account's red flags at the top.
 
 The rep walks the cards with the arrow keys and changes a person with one key each
-(influence, closeness, stance). Key changes are queued and written one at a time,
-each with the version the screen last read, then the screen reloads; so pressing a
+(influence, closeness, stance). A key pressed while the previous change is still
+being saved waits its turn and is replayed against the reloaded cards, so pressing a
 key twice quickly never trips the optimistic lock over the rep's own first change,
 while another rep's change in between is reported as a conflict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Static
-from textual.worker import get_current_worker
 
-from planner import models as m
-from planner.errors import Conflict, NotFound, PlannerError
-from planner.fields import FIELDS
-from planner.screens.account_screen import AccountScreen
-from planner.stakeholders import LAYER_TITLES, Board, Stakeholder, board, by_layer, neighbour, next_stance, stepped
-from planner.store import Store
-from planner.widgets.confirm import Confirm
+from planner.core import models as m
+from planner.core.fields import FIELDS
+from planner.core.stakeholders import LAYER_TITLES, Board, Stakeholder, by_layer, neighbour, next_stance, stepped
+from planner.screens.base import AccountScreen
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.widgets.influence_grid import InfluenceGrid
-from planner.widgets.record_form import RecordForm
 from planner.widgets.stakeholder_card import StakeholderCard
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 PERSON_FIELDS = tuple(field.name for field in FIELDS[m.Person] if field.name != "account_id")
 NEW_PERSON = {"influence": 3, "closeness": 1, "stance": "unknown"}
@@ -68,7 +66,7 @@ def heading(layer: str, people: list[Stakeholder]) -> Content:
     )
 
 
-class StakeholdersScreen(AccountScreen):
+class StakeholdersScreen(AccountScreen[Board]):
     BINDINGS = [
         Binding("enter", "edit", "Edit", id="stakeholders-edit", tooltip="Edit the selected person"),
         Binding(
@@ -114,8 +112,6 @@ class StakeholdersScreen(AccountScreen):
         self.board: Board | None = None
         self.selected: str | None = None
         self.card_order: list[list[str]] = []
-        self._pending: list[tuple[str, str, int]] = []
-        self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,25 +121,17 @@ class StakeholdersScreen(AccountScreen):
             yield InfluenceGrid(id="stakeholder-grid")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.load()
+    def fetch(self, store: Store) -> Board:
+        return store.stakeholder_board(self.account_id, self.today())
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        try:
-            data = board(self.app.store, self.account_id, self.app.today())
-        except NotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, data)
-
-    async def _loaded(self, data: Board) -> None:
+    async def apply(self, data: Board, keep: Any) -> None:
         self.board = data
         self.sub_title = f"{data.account.name} · key people"
         self._show_flags(data)
         layers = by_layer(data.people)
         layout = [[s.id for s in people] for people in layers.values()]
+        if keep is not None:
+            self.selected = keep
         if data.find(self.selected) is None:
             self.selected = next((card for layer in layout for card in layer), None)
         if layout == self.card_order:
@@ -157,8 +145,6 @@ class StakeholdersScreen(AccountScreen):
         grid = self.query_one(InfluenceGrid)
         grid.people, grid.selected = data.people, self.selected
         self._select(self.selected)
-        self._busy = False
-        self._next_change()
 
     def _show_flags(self, data: Board) -> None:
         flags = self.query_one("#stakeholder-flags", Static)
@@ -226,67 +212,29 @@ class StakeholdersScreen(AccountScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_reload(self) -> None:
-        """A key change in flight reloads by itself when written."""
-        if not self._busy:
-            self.load()
-
     # --- one-key changes ------------------------------------------------------------
 
     def action_score(self, field: str, step: int) -> None:
-        self._queue_change(field, step)
+        self._change(field, step)
 
     def action_stance(self) -> None:
-        self._queue_change("stance", 0)
+        self._change("stance", 0)
 
-    def _queue_change(self, field: str, step: int) -> None:
-        if self.selected is None:
+    def _change(self, field: str, step: int) -> None:
+        """One key's change to the selected person, against the version last read."""
+        if self.wait_turn(lambda: self._change(field, step)):
+            return
+        found = self.current
+        if found is None:
             self.notify("Add a person first (n).")
             return
-        self._pending.append((self.selected, field, step))
-        if not self._busy:
-            self._next_change()
-
-    def _next_change(self) -> None:
-        """Write the oldest queued key change against the version last read."""
-        while self._pending and self.board:
-            person_id, field, step = self._pending.pop(0)
-            found = self.board.find(person_id)
-            if found is None:
-                continue
-            person = found.person
-            value = next_stance(person.stance) if field == "stance" else stepped(getattr(person, field), step)
-            if value is None:
-                limit = "highest" if step > 0 else "lowest"
-                self.notify(f"{SCORE_LABELS[field]} of {person.name} is already {getattr(person, field)}, the {limit}.")
-                continue
-            self._busy = True
-            self._write(partial(_update, person, {field: value}))
+        person = found.person
+        value = next_stance(person.stance) if field == "stance" else stepped(getattr(person, field), step)
+        if value is None:
+            limit = "highest" if step > 0 else "lowest"
+            self.notify(f"{SCORE_LABELS[field]} of {person.name} is already {getattr(person, field)}, the {limit}.")
             return
-
-    @work(thread=True, group="write")
-    def _write(self, change: Callable[[Store], Any], then: str | None = None) -> None:
-        """Run one change; afterwards reload (and select `then` if it worked)."""
-        try:
-            change(self.app.store)
-        except Conflict as error:
-            message = f"{error} The cards now show the latest; press the key again if it still applies."
-            self.app.call_from_thread(self._refused, message)
-        except PlannerError as error:
-            self.app.call_from_thread(self._refused, str(error))
-        else:
-            self.app.call_from_thread(self._written, then)
-
-    def _written(self, then: str | None) -> None:
-        if then:
-            self.selected = then
-        self.load()
-
-    def _refused(self, message: str) -> None:
-        """Drop the queued key changes (they were meant for what the rep saw) and reload."""
-        self._pending.clear()
-        self.notify(message, severity="error", timeout=8)
-        self.load()
+        self.write(lambda store: store.update(m.Person, person.id, person.version, **{field: value}), keep=person.id)
 
     # --- forms and delete -----------------------------------------------------------
 
@@ -297,26 +245,26 @@ class StakeholdersScreen(AccountScreen):
         }
 
     def action_edit(self) -> None:
-        found, data, store = self.current, self.board, self.app.store
+        found, data = self.current, self.board
         if found is None or data is None:
             self.notify("Add a person first (n).")
             return
         p = found.person
         form = RecordForm(
             f"Edit {p.name}", m.Person, PERSON_FIELDS, p.model_dump(),
-            lambda values: store.update(m.Person, p.id, p.version, **values),
+            lambda store, values: store.update(m.Person, p.id, p.version, **values),
             choices=self._choices(data, p.id),
         )  # fmt: skip
         self.app.push_screen(form, self._saved)
 
     def action_new(self) -> None:
-        data, store, account_id = self.board, self.app.store, self.account_id
+        data, account_id = self.board, self.account_id
         if data is None:
             return
         found = self.current
         initial = {**NEW_PERSON, "layer": found.person.layer if found else "usage"}
 
-        def save(values: dict[str, Any]) -> m.Person:
+        def save(store: Store, values: dict[str, Any]) -> m.Person:
             changes = {**initial, **values}
             if not changes.get("value_orientation"):
                 changes.pop("value_orientation", None)  # the store fills in the layer's values
@@ -331,8 +279,7 @@ class StakeholdersScreen(AccountScreen):
     def _saved(self, person: m.Person | None) -> None:
         if person is not None:
             self.notify("Saved.")
-            self.selected = person.id
-            self.load()
+            self.reload(person.id)
 
     def action_delete(self) -> None:
         found = self.current
@@ -343,21 +290,20 @@ class StakeholdersScreen(AccountScreen):
         after = neighbour(self.card_order, p.id, "right", self.columns)
         if after == p.id:
             after = neighbour(self.card_order, p.id, "left", self.columns)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda store: store.delete(m.Person, p.id, p.version), keep=after)
+
         self.app.push_screen(
             Confirm(f"Delete {p.name} ({p.title or p.layer})? It can be restored from the history.", yes="Delete"),
-            lambda yes: yes and self._write(lambda store: store.delete(m.Person, p.id, p.version), after),
+            answered,
         )
 
     def action_history(self) -> None:
-        from planner.screens.history import HistoryScreen
-
         found = self.current
         if found is None:
             self.notify("Add a person first (n).")
             return
         p = found.person
-        self.app.push_screen(HistoryScreen(m.Person, p.id, f"History of person {p.name}"))
-
-
-def _update(person: m.Person, changes: dict[str, Any], store: Store) -> None:
-    store.update(m.Person, person.id, person.version, **changes)
+        self.open("history", m.Person, p.id, f"History of person {p.name}")

@@ -6,14 +6,17 @@ no commitment asks first, and the missing commitment becomes a red flag.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Label, SelectionList
 
-from planner import models as m
-from planner.widgets.record_form import RecordForm
+from planner.core import models as m
+from planner.screens.record_form import RecordForm, Save
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 VISIT_FIELDS = (
     "visited_on", "purpose", "appointment_made", "brought_cards", "brought_notebook",
@@ -37,7 +40,7 @@ class VisitForm(RecordForm):
         initial: dict[str, Any],
         people: Sequence[m.Person],
         met: Sequence[str],
-        save: Callable[[dict[str, Any]], Any],
+        save: Save,
     ):
         super().__init__(title, m.Visit, VISIT_FIELDS, initial, save, question=ask_for_commitment)
         self.people = people
@@ -49,9 +52,10 @@ class VisitForm(RecordForm):
             *[(f"{p.name} — {p.title or p.layer}", p.id, p.id in self.met) for p in self.people], id="people"
         )
 
-    def resave(self, version: int, values: dict[str, Any]) -> m.Visit:
-        people = values.pop("people", None)
-        return self.app.store.save_visit(self.initial["id"], version, people, **values)
+    def resave(self, store: Store, version: int, values: dict[str, Any]) -> m.Visit:
+        changes = dict(values)
+        people = changes.pop("people", None)
+        return store.save_visit(self.initial["id"], version, people, **changes)
 
     def extra_values(self) -> dict[str, Any]:
         chosen = set(self.query_one("#people", SelectionList).selected)

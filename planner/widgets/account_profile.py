@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.formatting import money, percent
-from planner.reports import Overview
+from planner.core.formatting import money, percent
+from planner.core.overview import Overview
 
 KEY_SERVICE = "Key account: special pricing, close care, value-added service (特殊的价格、密切的关怀、超值的服务)"
 BASIC_SERVICE = "Basic pricing, attention and technical support"

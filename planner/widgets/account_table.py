@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from planner import analysis
-from planner.formatting import money, percent
-from planner.portfolio import AccountSummary
+from planner.core import analysis
+from planner.core.formatting import money, percent
+from planner.core.portfolio import AccountSummary
 from planner.widgets.virtual_table import Cell, Column, VirtualTable
 
 TIERS = {"major": "maj", "minor": "min", "tracked": "trk", "other": "oth"}

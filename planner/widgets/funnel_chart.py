@@ -12,9 +12,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.analysis import CLASS_STAGES, Funnel, FunnelStage
-from planner.formatting import money
-from planner.widgets.pareto_chart import Line, styled
+from planner.core.analysis import CLASS_STAGES, Funnel, FunnelStage
+from planner.core.formatting import money
+from planner.widgets.chart_text import Line, styled
 
 LABEL = 14  # "C potential" and a gap
 COUNT = 7

@@ -18,8 +18,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder, grid_cells, influential_not_close
-from planner.widgets.pareto_chart import Line, Run, merge
+from planner.core.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder, grid_cells, influential_not_close
+from planner.widgets.chart_text import Line, Run, merge
 
 SIDE = HIGHEST  # cells per axis
 Y_LABEL = 3  # " 5 " before each row

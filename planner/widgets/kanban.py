@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from planner.battle_plan import COLUMN_TITLES, Card
+from planner.core.battle_plan import COLUMN_TITLES, Card
 
 
 def due_line(card: Card) -> Content:

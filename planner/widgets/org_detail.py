@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from planner.org import Chart, Ref
+from planner.core.org import Chart, Ref
 
 STANCE_STYLES = {
     "supporter": "$text-success",

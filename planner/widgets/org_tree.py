@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from planner.listings import PersonNode, UnitNode
-from planner.org import NO_UNIT, PERSON, STANCE_MARKS, UNIT, Chart, Ref, stance_text
+from planner.core.org import NO_UNIT, PERSON, STANCE_MARKS, UNIT, Chart, Ref, stance_text
+from planner.store.listings import PersonNode, UnitNode
 
 CUT_MARK = "✂ "
 

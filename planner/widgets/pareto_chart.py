@@ -15,10 +15,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.analysis import ParetoEntry
-
-Run = tuple[str, str]  # text, role ("" for plain); roles name component classes
-Line = list[Run]
+from planner.core.analysis import ParetoEntry
+from planner.widgets.chart_text import Line, Run, merge, styled
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"
 KEY_FILL = "█"
@@ -64,29 +62,6 @@ def bar_glyph(value: float, row: int, rows: int) -> str:
     """The part of a bar of height `value` that falls in `row`, in eighths of a cell."""
     eighths = round(value * rows * 8) - row * 8
     return EIGHTHS[max(0, min(eighths, 8))]
-
-
-def merge(cells: Sequence[Run]) -> Line:
-    """Join neighbouring runs of the same role, so a line is a handful of spans."""
-    line: Line = []
-    for text, role in cells:
-        if line and line[-1][1] == role:
-            line[-1] = (line[-1][0] + text, role)
-        else:
-            line.append((text, role))
-    return line
-
-
-def styled(widget: Widget, prefix: str, lines: Sequence[Line]) -> Text:
-    """Lines of runs as Rich text, each role styled by the `{prefix}--{role}` component
-    class (shared by the portfolio charts, so theme colours come from their CSS)."""
-    text = Text(no_wrap=True, overflow="crop")
-    for number, line in enumerate(lines):
-        if number:
-            text.append("\n")
-        for run, role in line:
-            text.append(run, widget.get_component_rich_style(f"{prefix}--{role}") if role else None)
-    return text
 
 
 def _y_labels(threshold: float, rows: int) -> dict[int, Run]:

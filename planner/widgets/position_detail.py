@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from planner import fields
-from planner import models as m
-from planner.competition import POSITION_FIELDS, PositionRow, threat_bar, unanswered
+from planner.core import fields
+from planner.core import models as m
+from planner.core.competition import POSITION_FIELDS, PositionRow, threat_bar, unanswered
 
 
 def detail_renderable(row: PositionRow) -> Group:

@@ -16,8 +16,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.analysis import CUT_INPUT, FOCUS_GROW, FOCUS_INVEST, MAINTAIN, QuadrantEntry
-from planner.widgets.pareto_chart import Line, Run, merge, styled
+from planner.core.analysis import CUT_INPUT, FOCUS_GROW, FOCUS_INVEST, MAINTAIN, QuadrantEntry
+from planner.widgets.chart_text import Line, Run, merge, styled
 
 Y_LABEL = 4  # "0.5" and the axis
 LEGEND = (

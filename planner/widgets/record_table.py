@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+
+def cell(text: str, width: int) -> Text:
+    """A table cell cut to `width` columns with an ellipsis; plain text, never markup."""
+    shown = Text(text.replace("\n", " "), no_wrap=True, end="")
+    shown.truncate(width, overflow="ellipsis")
+    return shown
 
 
 class RecordTable(DataTable):

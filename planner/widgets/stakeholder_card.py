@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder
+from planner.core.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder
 
 STANCE_STYLES = {"supporter": "$text-success bold", "opponent": "$text-error bold", "unknown": "$text-muted"}
 NOT_CLOSE = "⚠ influential, not close"

@@ -14,8 +14,8 @@ from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
-from planner.battle_plan import SWOT_SCOPE, SWOT_TITLES
-from planner.models import SwotItem
+from planner.core.battle_plan import SWOT_SCOPE, SWOT_TITLES
+from planner.core.models import SwotItem
 
 LAYOUT = ("S", "W", "O", "T")  # reading order of the 2x2 grid
 ACROSS = {"S": "W", "W": "S", "O": "T", "T": "O"}

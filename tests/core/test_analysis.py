@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.analysis import (
+from planner.core.analysis import (
     CUT_INPUT,
     FOCUS_GROW,
     FOCUS_INVEST,

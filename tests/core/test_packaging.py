@@ -32,7 +32,7 @@ def test_the_wheel_opens_a_demo_database_without_the_checkout(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "planner/data/demo.json" in names
     assert "planner/data/industries.json" in names
-    assert any(name.startswith("planner/migrations/versions/0001") for name in names)
+    assert any(name.startswith("planner/store/migrations/versions/0001") for name in names)
     assert "planner/planner.tcss" in names
 
     site = tmp_path / "site"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from planner import models as m
-from planner.errors import DatabaseBusy
-from planner.startup import open_store
+from planner.core import models as m
+from planner.core.errors import DatabaseBusy
+from planner.store.startup import open_store
 
 WRITERS = 4
 BACKUPS = 5
@@ -202,7 +202,7 @@ def test_a_backup_api_copy_under_four_writers_is_sound_and_consistent(tmp_path, 
 
 
 def _backup_function():
-    module = pytest.importorskip("planner.backup")
+    module = pytest.importorskip("planner.store.backup")
     for name in ("backup", "backup_database", "make_backup", "create_backup", "run"):
         function = getattr(module, name, None)
         if callable(function):
@@ -211,7 +211,7 @@ def _backup_function():
                     return function
             except (TypeError, ValueError):
                 continue
-    pytest.skip("planner.backup has no function taking (source_path, dest_path)")
+    pytest.skip("planner.store.backup has no function taking (source_path, dest_path)")
 
 
 def test_the_planner_backup_function_under_four_writers_is_sound_and_consistent(tmp_path, db_path):

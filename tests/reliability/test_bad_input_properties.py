@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from planner import fields
-from planner import models as m
-from planner.errors import ValidationError
-from planner.startup import open_store
-from planner.store import Store
+from planner.core import fields
+from planner.core import models as m
+from planner.core.errors import ValidationError
+from planner.store.startup import open_store
+from planner.store.store import Store
 
 MODELS = (m.Account, m.Person, m.Project, m.Purchase, m.Goal, m.Action, m.Visit, m.OrgUnit)
 SETTINGS = settings(

@@ -18,9 +18,9 @@ from collections import defaultdict
 
 from shared_helpers import collect
 
-from planner import models as m
-from planner.errors import Conflict, DatabaseBusy
-from planner.startup import open_store
+from planner.core import models as m
+from planner.core.errors import Conflict, DatabaseBusy
+from planner.store.startup import open_store
 
 ROWS = 4
 WORKERS = 8

@@ -19,8 +19,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from planner import models as m
-from planner.startup import open_store
+from planner.core import models as m
+from planner.store.startup import open_store
 
 KILLS = 50
 FIRST_ACK_TIMEOUT = 20.0  # a child that has not written within this is a failure, not a hang
@@ -68,7 +68,7 @@ def test_fifty_kill_9s_of_a_writer_lose_no_acknowledged_change(db_path, tmp_path
     ctx = multiprocessing.get_context("forkserver")
     # Children fork from a server that already imported the planner: restarts take
     # milliseconds, so the 50 rounds spend their time writing, not importing.
-    ctx.set_forkserver_preload(["planner.startup", __name__])
+    ctx.set_forkserver_preload(["planner.store.startup", __name__])
     for round_no in range(KILLS):
         before = _ack_count(side)
         child = ctx.Process(target=_writer, args=(str(db_path), str(side), round_no, counter_id), daemon=True)

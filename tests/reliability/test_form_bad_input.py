@@ -30,16 +30,17 @@ from hypothesis import strategies as st
 from textual.widgets import Input, Static, TextArea
 from textual.worker import WorkerCancelled
 
-from planner import fields, seed
-from planner import models as m
 from planner.app import PlannerApp, make_app
+from planner.core import fields
+from planner.core import models as m
 from planner.screens.account_overview import TABS, AccountOverviewScreen
-from planner.screens.customer_list import ACCOUNT_FIELDS
+from planner.screens.confirm import Confirm
+from planner.screens.account_form import ACCOUNT_FIELDS
+from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VISIT_FIELDS
-from planner.startup import open_store
-from planner.store import Store
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
+from planner.store import seed
+from planner.store.startup import open_store
+from planner.store.store import Store
 
 FIXED_DAY = date(2026, 11, 27)
 NOT_TYPED = ("flag", "choice", "ref", "long")  # kinds edited with a Checkbox, a Select or a TextArea

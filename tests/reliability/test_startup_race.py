@@ -13,10 +13,11 @@ import traceback
 
 from shared_helpers import collect, scripts_with_a_rebuild
 
-from planner import migrate
-from planner import models as m
-from planner.db import Database, to_url
-from planner.startup import open_store
+from planner.core import models as m
+from planner.store import migrate
+from planner.store.connection import to_url
+from planner.store.db import Database
+from planner.store.startup import open_store
 
 APPS = 8
 TIMEOUT = 180

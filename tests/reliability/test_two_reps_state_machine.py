@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from planner import models as m
-from planner.errors import Conflict
-from planner.startup import open_store
+from planner.core import models as m
+from planner.core.errors import Conflict
+from planner.store.startup import open_store
 
 REPS = ("rep-a", "rep-b")
 TOTALS = {"saves": 0, "conflicts": 0}

@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import OptionList
 from textual.worker import WorkerCancelled
 
-from planner import seed
 from planner.app import PlannerApp
-from planner.models import Record
-from planner.startup import open_store
+from planner.core.models import Record
+from planner.store import seed
+from planner.store.startup import open_store
 
 FIXED_DAY = date(2026, 11, 27)
 

@@ -8,15 +8,14 @@ from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from rich.console import Console
 from textual.widgets import Input, SelectionList, Static, TabbedContent
 
-from planner import models as m
-from planner import reports
 from planner.app import make_app
+from planner.core import models as m
 from planner.screens.account_overview import AccountOverviewScreen
+from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
+from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
 
 
@@ -47,7 +46,7 @@ async def test_profile_shows_fields_industry_pattern_service_tier_and_flags(demo
         assert "KEY ACCOUNT" in text
         assert "special pricing, close care, value-added service" in text
         assert "How Education buys" in text
-        for flag in reports.red_flags(demo_store, FIXED_DAY, account.id)[account.id]:
+        for flag in demo_store.red_flags(FIXED_DAY, account.id)[account.id]:
             assert flag.message.split(":")[0] in text
 
 
@@ -95,7 +94,7 @@ async def test_purchases_show_history_by_year_and_the_forecast_method(demo_store
         screen = await open_overview(pilot, account.id)
         await pilot.press("3")
         text = str(screen.query_one("#forecast", Static).render())
-        data = reports.overview(demo_store, account.id, FIXED_DAY)
+        data = demo_store.overview(account.id, FIXED_DAY)
         assert f"Forecast {FIXED_DAY.year}" in text
         assert data.forecast.method in text
         assert str(data.yearly[0][0]) in text
@@ -134,7 +133,7 @@ async def test_a_visit_without_commitment_asks_first_and_becomes_a_red_flag(demo
     visit = demo_store.list(m.Visit, account_id=account.id)[0]
     assert visit.visited_on == FIXED_DAY and visit.purpose == "Review the HPC tender timeline"
     assert [p.id for p in demo_store.visit_people(visit.id)] == [first.id]
-    codes = [f.code for f in reports.red_flags(demo_store, FIXED_DAY, account.id)[account.id]]
+    codes = [f.code for f in demo_store.red_flags(FIXED_DAY, account.id)[account.id]]
     assert "no-commitment" in codes
 
 

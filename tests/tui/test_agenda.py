@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from textual.widgets import OptionList, Static
 
-from planner import reports, seed
-from planner.analysis import AgendaItem
 from planner.app import make_app
-from planner.models import Action
-from planner.screens.agenda import OVERDUE, THIS_WEEK, TODAY, AgendaScreen, option_id, sections
-from planner.startup import open_store
+from planner.core.agenda import OVERDUE, THIS_WEEK, TODAY, option_id, sections
+from planner.core.analysis import AgendaItem
+from planner.core.models import Action
+from planner.screens.agenda import AgendaScreen
+from planner.store import seed
+from planner.store.startup import open_store
 
 FIXED = date(2026, 11, 27)
 
@@ -93,7 +94,7 @@ async def test_the_agenda_shows_the_core_order_a_before_b_before_c(agenda_store)
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        expected = reports.agenda(agenda_store, FIXED)
+        expected = agenda_store.agenda(FIXED)
         assert expected, "the demo must have something due"
         assert shown(screen) == [option_id(i) for i in expected]
         classes = [screen.items[i].account_class for i in shown(screen)]
@@ -112,13 +113,13 @@ async def test_x_marks_an_action_done_and_it_leaves_the_agenda(agenda_store):
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        action = next(i for i in agenda_store.agenda(FIXED) if i.kind == "action")
         highlight(screen, action)
         await pilot.press("x")
         await settle(pilot)
         assert agenda_store.get(Action, action.ref_id).status == "done"
         assert option_id(action) not in shown(screen)
-        assert option_id(action) not in [option_id(i) for i in reports.agenda(agenda_store, FIXED)]
+        assert option_id(action) not in [option_id(i) for i in agenda_store.agenda(FIXED)]
         assert f"Done: {action.title}" in messages(app)
 
 
@@ -126,13 +127,13 @@ async def test_x_on_a_stale_account_changes_nothing_and_says_why(agenda_store):
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        before = reports.agenda(agenda_store, FIXED)
+        before = agenda_store.agenda(FIXED)
         actions = [(a.id, a.version, a.status) for a in agenda_store.list(Action)]
         highlight(screen, next(i for i in before if i.kind == "stale"))
         await pilot.press("x")
         await settle(pilot)
         assert [(a.id, a.version, a.status) for a in agenda_store.list(Action)] == actions
-        assert reports.agenda(agenda_store, FIXED) == before
+        assert agenda_store.agenda(FIXED) == before
         assert any("Only actions can be marked done" in m for m in messages(app))
 
 
@@ -140,7 +141,7 @@ async def test_an_action_deleted_behind_the_screen_is_a_notification_not_a_crash
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        action = next(i for i in agenda_store.agenda(FIXED) if i.kind == "action")
         highlight(screen, action)
         current = agenda_store.get(Action, action.ref_id)
         agenda_store.delete(Action, current.id, current.version)  # another rep, meanwhile
@@ -155,7 +156,7 @@ async def test_an_action_already_done_elsewhere_is_reported_not_rewritten(agenda
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        action = next(i for i in agenda_store.agenda(FIXED) if i.kind == "action")
         highlight(screen, action)
         current = agenda_store.get(Action, action.ref_id)
         done = agenda_store.update(Action, current.id, current.version, status="done")
@@ -170,7 +171,7 @@ async def test_enter_opens_the_account_of_the_line(agenda_store):
     app = make_app(agenda_store, today=FIXED)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_agenda(pilot)
-        chosen = reports.agenda(agenda_store, FIXED)[2]
+        chosen = agenda_store.agenda(FIXED)[2]
         highlight(screen, chosen)
         await pilot.press("enter")
         await pilot.pause()
@@ -183,7 +184,7 @@ async def test_escape_goes_back_and_r_reloads(agenda_store):
     async with app.run_test(size=(100, 30)) as pilot:
         previous = app.screen
         screen = await open_agenda(pilot)
-        action = next(i for i in reports.agenda(agenda_store, FIXED) if i.kind == "action")
+        action = next(i for i in agenda_store.agenda(FIXED) if i.kind == "action")
         current = agenda_store.get(Action, action.ref_id)
         agenda_store.update(Action, current.id, current.version, status="done")
         await pilot.press("r")

@@ -8,13 +8,13 @@ import pytest
 from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from textual.widgets import Input, Select, Static, TabbedContent
 
-from planner import models as m
 from planner.app import make_app
+from planner.core import models as m
 from planner.screens.battle_plan import BattlePlanScreen
+from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
-from planner.widgets.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.widgets.kanban import ActionCard, Kanban
-from planner.widgets.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
 from planner.widgets.swot import SwotBoard
 
@@ -286,7 +286,7 @@ async def test_a_review_is_added_dated_today_and_listed_first(demo_store):
 
 
 async def test_export_writes_the_plan_and_says_where(demo_store, tmp_path, monkeypatch):
-    pytest.importorskip("planner.export")
+    pytest.importorskip("planner.core.export")
     monkeypatch.setenv("PLANNER_EXPORTS", str(tmp_path / "exports"))
     account = university(demo_store)
     app = make_app(demo_store, today=FIXED_DAY)

@@ -6,14 +6,14 @@ from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
-from planner import models as m
 from planner.app import make_app
+from planner.core import models as m
+from planner.screens.brand_picker import NEW_BRAND, BrandPicker
 from planner.screens.competitor_map import CompetitorMapScreen
 from planner.screens.competitors import CompetitorsScreen
+from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
-from planner.widgets.brand_picker import NEW_BRAND, BrandPicker
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
+from planner.screens.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
 
 SIZE = (100, 30)

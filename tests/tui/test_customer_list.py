@@ -5,16 +5,16 @@ from __future__ import annotations
 from conftest import FIXED_DAY, settle
 from textual.widgets import Input, Static
 
-from planner import models as m
-from planner import reports
 from planner.app import make_app
+from planner.core import models as m
+from planner.core.portfolio import AccountSummary
 from planner.screens.account_overview import AccountOverviewScreen
+from planner.screens.confirm import Confirm
+from planner.screens.record_form import RecordForm
 from planner.widgets.account_table import AccountTable
-from planner.widgets.confirm import Confirm
-from planner.widgets.record_form import RecordForm
 
 
-def shown(app) -> list[reports.AccountSummary]:
+def shown(app) -> list[AccountSummary]:
     return list(app.screen.query_one(AccountTable).rows)
 
 
@@ -26,7 +26,7 @@ async def test_the_list_shows_every_account_ranked_with_the_core_figures(demo_st
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        summaries = reports.portfolio(demo_store, FIXED_DAY)
+        summaries = demo_store.portfolio(FIXED_DAY)
         rows = shown(app)
         assert len(rows) == len(summaries)
         assert [s.row.revenue for s in rows] == sorted((s.row.revenue for s in summaries), reverse=True)
@@ -238,7 +238,7 @@ async def test_left_and_right_scroll_the_columns_that_do_not_fit_at_80_columns(d
 
 
 async def test_a_database_error_while_loading_says_so_and_r_tries_again(demo_store, monkeypatch):
-    from planner.errors import DatabaseBusy
+    from planner.core.errors import DatabaseBusy
 
     real = demo_store.account_listing
     failing = {"left": 1}
@@ -258,5 +258,5 @@ async def test_a_database_error_while_loading_says_so_and_r_tries_again(demo_sto
         assert shown(app) == []
         await pilot.press("r")
         await settle(pilot)
-        assert len(shown(app)) == len(reports.portfolio(demo_store, FIXED_DAY))
+        assert len(shown(app)) == len(demo_store.portfolio(FIXED_DAY))
         assert "accounts" in str(app.screen.query_one("#status", Static).render())

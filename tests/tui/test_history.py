@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from conftest import FIXED_DAY, settle
 from textual.widgets import OptionList
 
-from planner import models as m
 from planner.app import make_app
-from planner.db import Database
+from planner.core import models as m
 from planner.screens.account_overview import AccountOverviewScreen
-from planner.screens.history import DeletedScreen, HistoryScreen
-from planner.store import Store
+from planner.screens.confirm import Confirm
+from planner.screens.deleted import DeletedScreen
+from planner.screens.history import HistoryScreen
+from planner.store.db import Database
+from planner.store.store import Store
 from planner.widgets.account_table import AccountTable
-from planner.widgets.confirm import Confirm
 from planner.widgets.record_table import RecordTable
 
 

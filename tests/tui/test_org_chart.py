@@ -8,16 +8,16 @@ import time
 from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
-from planner import models as m
 from planner.app import make_app
-from planner.org import NO_UNIT, PERSON, UNIT, Ref
+from planner.core import models as m
+from planner.core.org import NO_UNIT, PERSON, UNIT, Ref
+from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
 from planner.screens.org_chart import OrgChartScreen
-from planner.widgets.confirm import Confirm
+from planner.screens.record_form import RecordForm
+from planner.screens.unit_picker import UnitPicker
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
-from planner.widgets.record_form import RecordForm
-from planner.widgets.unit_picker import UnitPicker
 
 
 def university(store) -> m.Account:

@@ -7,10 +7,10 @@ from itertools import pairwise
 
 from textual.widgets import TabbedContent
 
-from planner import analysis, reports
-from planner import models as m
 from planner.app import make_app
-from planner.screens.portfolio import PortfolioScreen
+from planner.core import analysis
+from planner.core import models as m
+from planner.screens.portfolio_charts import PortfolioChartsScreen
 from planner.widgets import funnel_chart, pareto_chart, quadrant_chart
 from planner.widgets.funnel_chart import FunnelChart
 from planner.widgets.pareto_chart import ParetoChart
@@ -159,10 +159,10 @@ def test_an_empty_funnel_draws_no_bars():
 # --- the screen -------------------------------------------------------------------------
 
 
-async def open_portfolio(pilot) -> PortfolioScreen:
+async def open_portfolio(pilot) -> PortfolioChartsScreen:
     app = pilot.app
     await app.workers.wait_for_complete()
-    await app.push_screen(PortfolioScreen())
+    await app.push_screen(PortfolioChartsScreen())
     await app.workers.wait_for_complete()
     await pilot.pause()
     return app.screen
@@ -173,13 +173,13 @@ def shown(widget) -> str:
 
 
 async def test_the_screen_shows_the_cores_figures_and_switches_views(demo_store):
-    summaries = reports.portfolio(demo_store, TODAY)
-    funnel = reports.funnel(demo_store)
+    summaries = demo_store.portfolio(TODAY)
+    funnel = demo_store.funnel()
     keys = [s for s in summaries if s.pareto.key]
     app = make_app(demo_store, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_portfolio(pilot)
-        assert isinstance(screen, PortfolioScreen)
+        assert isinstance(screen, PortfolioChartsScreen)
         summary = shown(screen.query_one("#portfolio-summary"))
         assert summary.startswith(f"{len(summaries)} accounts · {len(keys)} key accounts carry")
         assert "(threshold 80%)" in summary
@@ -211,7 +211,7 @@ async def test_the_screen_shows_the_cores_figures_and_switches_views(demo_store)
         assert screen.query_one(TabbedContent).active == "pareto"
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, PortfolioScreen)
+        assert not isinstance(app.screen, PortfolioChartsScreen)
 
 
 async def test_reload_picks_up_a_new_account(demo_store):
@@ -228,7 +228,7 @@ async def test_reload_picks_up_a_new_account(demo_store):
 
 
 def test_every_key_is_declared_with_an_id_and_a_tooltip():
-    for binding in PortfolioScreen.BINDINGS:
+    for binding in PortfolioChartsScreen.BINDINGS:
         assert binding.id and binding.tooltip and binding.description
 
 

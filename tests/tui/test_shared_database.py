@@ -9,14 +9,14 @@ import pytest
 from conftest import FIXED_DAY, settle
 from textual.widgets import Input, Static
 
-from planner import models as m
 from planner.app import PlannerApp, make_app
-from planner.db import Database
-from planner.startup import open_store
-from planner.store import Store
+from planner.core import models as m
+from planner.screens.conflict_dialog import ConflictDialog
+from planner.screens.record_form import RecordForm
+from planner.store.db import Database
+from planner.store.startup import open_store
+from planner.store.store import Store
 from planner.widgets.account_table import AccountTable
-from planner.widgets.conflict_dialog import ConflictDialog
-from planner.widgets.record_form import RecordForm
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import FIXED_DAY, settle
 
-from planner import models as m
 from planner.app import make_app
+from planner.core import models as m
 from planner.screens.account_overview import AccountOverviewScreen
 
 SIZE = (100, 30)

@@ -7,14 +7,13 @@ import re
 from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
 from textual.widgets import ContentSwitcher, Input, Static
 
-from planner import models as m
-from planner import reports
 from planner.app import make_app
+from planner.core import models as m
+from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
+from planner.screens.record_form import RecordForm
 from planner.screens.stakeholders import CardScroll, StakeholdersScreen
-from planner.widgets.confirm import Confirm
 from planner.widgets.influence_grid import InfluenceGrid, grid_lines
-from planner.widgets.record_form import RecordForm
 from planner.widgets.stakeholder_card import StakeholderCard
 
 SIZE = (100, 30)
@@ -66,7 +65,7 @@ async def test_cards_are_grouped_in_the_four_layers_under_the_cores_red_flags(de
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cards(pilot, account.id)
-        flags = reports.red_flags(demo_store, FIXED_DAY, account.id)[account.id]
+        flags = demo_store.red_flags(FIXED_DAY, account.id)[account.id]
         shown = str(screen.query_one("#stakeholder-flags", Static).render())
         assert shown.splitlines() == [f"⚑ {flag.message}" for flag in flags]
 

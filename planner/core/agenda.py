@@ -1,0 +1,52 @@
+"""The agenda as a rep reads it: the core's priority order split into headed runs.
+
+`Store.agenda` decides what is due and in which order: A before B before C ("even a
+cooked duck can fly away"), overdue first within a class. This only splits that
+order into sections and never re-sorts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from planner.core.analysis import CLASS_STAGES, AgendaItem
+
+STAGE = dict(CLASS_STAGES)
+OVERDUE, TODAY, THIS_WEEK = "Overdue", "Today", "This week"
+NOT_DONE = {"follow-up": "a visit follow-up", "stale": "a stale account"}
+
+
+def band(item: AgendaItem, today: date) -> str:
+    """Which part of the week an item belongs to."""
+    if item.overdue(today):
+        return OVERDUE
+    return TODAY if item.due == today else THIS_WEEK
+
+
+@dataclass(frozen=True)
+class Section:
+    account_class: str
+    band: str
+    items: tuple[AgendaItem, ...]
+
+    @property
+    def heading(self) -> str:
+        stage = STAGE.get(self.account_class, "other")
+        return f"{self.account_class} · {stage} — {self.band} ({len(self.items)})"
+
+
+def sections(items: list[AgendaItem], today: date) -> list[Section]:
+    """Consecutive runs of the core's order sharing a class and a band. Because the core
+    sorts overdue first and then by date within a class, each class falls into at most
+    Overdue, Today, This week, and concatenating the sections gives back `items`."""
+    return [
+        Section(cls, when, tuple(run))
+        for (cls, when), run in groupby(items, key=lambda item: (item.account_class, band(item, today)))
+    ]
+
+
+def option_id(item: AgendaItem) -> str:
+    """Unique per line: a stale account and its follow-up share an account, not a ref."""
+    return f"{item.kind}:{item.ref_id}"

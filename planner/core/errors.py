@@ -1,0 +1,53 @@
+"""Errors the core raises, each carrying a sentence a rep can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class PlannerError(Exception):
+    """Base: `str(error)` is the message shown to the rep, never a traceback."""
+
+
+class DatabaseUnavailable(PlannerError):
+    """The database cannot be opened: missing folder, read-only, not a database."""
+
+
+class SchemaTooNew(DatabaseUnavailable):
+    """The file was written by a newer planner; we refuse to touch it."""
+
+
+class DatabaseBusy(PlannerError):
+    """Another writer held the lock past the timeout; retrying later is safe."""
+
+
+class WriteCancelled(PlannerError):
+    """The rep withdrew a write while it waited for the database; nothing was written."""
+
+
+class NotFound(PlannerError):
+    """The record does not exist (or was deleted)."""
+
+
+class ValidationError(PlannerError):
+    """Field-level messages: `errors` maps a field name to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in errors.items()))
+
+
+@dataclass
+class Conflict(PlannerError):
+    """Someone saved the record after the caller read it."""
+
+    table: str
+    row_id: str
+    who: str
+    when: datetime
+    current_version: int
+
+    def __str__(self) -> str:
+        stamp = self.when.astimezone().strftime("%Y-%m-%d %H:%M")
+        return f"This record was changed by {self.who or 'someone'} at {stamp}."

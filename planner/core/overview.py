@@ -1,0 +1,34 @@
+"""Everything the account overview shows about one account, and its per-stage totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.core import analysis
+from planner.core import models as m
+from planner.core.portfolio import AccountSummary
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the account overview shows, read in one go."""
+
+    account: m.Account
+    industry: m.Industry | None
+    summary: AccountSummary
+    flags: list[analysis.RedFlag]
+    projects: list[m.Project]
+    purchases: list[m.Purchase]
+    yearly: list[tuple[int, float]]
+    forecast: analysis.Forecast | None
+    visits: list[m.Visit]
+    met: dict[str, list[tuple[str, str]]]
+    people: list[m.Person]
+
+
+def project_stages(projects: list[m.Project]) -> list[tuple[str, int, float]]:
+    """(stage, count, amount) for every stage, in the funnel's order."""
+    return [
+        (stage, sum(1 for p in projects if p.stage == stage), sum(p.amount for p in projects if p.stage == stage))
+        for stage in m.PROJECT_STAGES
+    ]

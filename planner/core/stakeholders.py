@@ -1,0 +1,124 @@
+"""The key people of one account as the stakeholder screen shows them.
+
+Pure helpers (layers in the method's order, the next stance, a score nudged within
+1..5, people placed on the influence × closeness grid, moving between cards); the
+store's `stakeholder_board` gathers what the screen shows.
+The method's warning sign is the influential person the rep is not close to, so
+that corner of the grid is named here once and every view agrees on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from planner.core import models as m
+from planner.core.analysis import RedFlag
+from planner.core.rows import UnitNode
+
+LAYER_TITLES = {
+    "image": "Image layer 形象层",
+    "decision": "Decision layer 决策层",
+    "implementation": "Implementation layer 实施层",
+    "usage": "Usage layer 使用层",
+}
+STANCE_MARKS = {"supporter": "✓", "neutral": "○", "opponent": "✗", "unknown": "?"}
+LOWEST, HIGHEST = 1, 5
+# The corner of the grid the rep must work on: influence at least 4, closeness at most 2.
+CORNER_INFLUENCE, CORNER_CLOSENESS = 4, 2
+
+
+class Stakeholder(NamedTuple):
+    """A person with what the card shows beside the record: unit name and last met."""
+
+    person: m.Person
+    unit: str
+    last_met: date | None
+
+    @property
+    def id(self) -> str:
+        return self.person.id
+
+    @property
+    def not_close(self) -> bool:
+        return influential_not_close(self.person.influence, self.person.closeness)
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything the stakeholder screen shows for one account, read in one go."""
+
+    account: m.Account
+    people: tuple[Stakeholder, ...]
+    units: tuple[UnitNode, ...]
+    flags: tuple[RedFlag, ...]
+
+    def find(self, person_id: str | None) -> Stakeholder | None:
+        return next((s for s in self.people if s.id == person_id), None)
+
+
+def influential_not_close(influence: int, closeness: int) -> bool:
+    return influence >= CORNER_INFLUENCE and closeness <= CORNER_CLOSENESS
+
+
+def by_layer(people: Iterable[Stakeholder]) -> dict[str, list[Stakeholder]]:
+    """Every layer in the method's order (empty ones too), people in the given order."""
+    layers: dict[str, list[Stakeholder]] = {layer: [] for layer in m.LAYERS}
+    for stakeholder in people:
+        layers.setdefault(stakeholder.person.layer, []).append(stakeholder)
+    return layers
+
+
+def next_stance(stance: str) -> str:
+    """supporter → neutral → opponent → unknown → supporter; anything else starts over."""
+    stances = m.STANCES
+    return stances[(stances.index(stance) + 1) % len(stances)] if stance in stances else stances[0]
+
+
+def stepped(score: int, step: int) -> int | None:
+    """The score moved by `step` within 1..5, or None when it is already at the limit."""
+    moved = max(LOWEST, min(HIGHEST, score + step))
+    return None if moved == score else moved
+
+
+def grid_cells(people: Iterable[Stakeholder]) -> dict[tuple[int, int], list[Stakeholder]]:
+    """People per (influence, closeness) cell of the 5 × 5 grid, scores kept in 1..5."""
+    cells: dict[tuple[int, int], list[Stakeholder]] = {}
+    for stakeholder in people:
+        p = stakeholder.person
+        key = (max(LOWEST, min(HIGHEST, p.influence)), max(LOWEST, min(HIGHEST, p.closeness)))
+        cells.setdefault(key, []).append(stakeholder)
+    return cells
+
+
+def neighbour(layers: Sequence[Sequence[str]], current: str, direction: str, columns: int) -> str:
+    """The card reached from `current` by an arrow key, the layers laid out one under
+    another with `columns` cards per row. Left and right step through the cards in
+    reading order, into the next or previous layer at its ends; up and down keep the
+    column, crossing into the neighbouring layer from its first or last row."""
+    filled = [list(layer) for layer in layers if layer]
+    where = next(((n, layer.index(current)) for n, layer in enumerate(filled) if current in layer), None)
+    if where is None:
+        return filled[0][0] if filled else current
+    number, index = where
+    if direction in ("left", "right"):
+        flat = [card for layer in filled for card in layer]
+        at = flat.index(current) + (1 if direction == "right" else -1)
+        return flat[at] if 0 <= at < len(flat) else current
+    columns = max(1, columns)
+    layer, row, column = filled[number], index // columns, index % columns
+    last_row = (len(layer) - 1) // columns
+    if direction == "up":
+        if row > 0:
+            return layer[index - columns]
+        if number == 0:
+            return current
+        above = filled[number - 1]
+        return above[min((len(above) - 1) // columns * columns + column, len(above) - 1)]
+    if row < last_row:
+        return layer[min(index + columns, len(layer) - 1)]
+    if number == len(filled) - 1:
+        return current
+    return filled[number + 1][min(column, len(filled[number + 1]) - 1)]

@@ -1,0 +1,66 @@
+"""Finding an account by what a rep types, and reading a whole account plan for export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import col, or_, select
+
+from planner.core import models as m
+from planner.core.errors import NotFound
+from planner.core.export import PlanDocument
+from planner.store.base import T
+from planner.store.reports import Reports
+
+
+class Exports(Reports):
+    def find_account(self, wanted: str, *, deleted: bool = False) -> m.Account:
+        """An account by id, exact name, or a name fragment matching exactly one account.
+        With `deleted`, a deleted account is found by id or exact name too: its history
+        outlives it."""
+        rows = self.account_rows()
+        for row in rows:
+            if wanted in (row.id, row.name):
+                return self.get(m.Account, row.id)
+        if deleted:
+            a = m.Account
+            query = select(a).where(or_(a.id == wanted, a.name == wanted), col(a.deleted_at).is_not(None))
+            with self.db.read() as session:
+                found = session.exec(query).all()
+            if len(found) == 1:
+                return found[0]
+        matches = [row for row in rows if wanted.casefold() in row.name.casefold()]
+        if len(matches) == 1:
+            return self.get(m.Account, matches[0].id)
+        if not matches:
+            raise NotFound(f"No account matches {wanted!r}.")
+        names = ", ".join(sorted(row.name for row in matches)[:5])
+        raise NotFound(f"{len(matches)} accounts match {wanted!r} ({names}…); give more of the name.")
+
+    def plan_document(self, account_id: str, today: date) -> PlanDocument:
+        """Everything `planner.core.export` writes about the account."""
+        account = self.get(m.Account, account_id)
+        summary = self.portfolio(today).find(account_id)
+        if summary is None:
+            raise NotFound(f"The account {account.name!r} was deleted.")
+
+        def of_account(model: type[T]) -> list[T]:
+            return self.list(model, account_id=account_id)
+
+        return PlanDocument(
+            account=account,
+            industry=self.get(m.Industry, account.industry_id) if account.industry_id else None,
+            summary=summary,
+            tree=self.org_tree(account_id),
+            people=of_account(m.Person),
+            projects=of_account(m.Project),
+            purchases=of_account(m.Purchase),
+            brands={c.id: c.name for c in self.list(m.Competitor)},
+            positions=of_account(m.CompetitorPosition),
+            swot=of_account(m.SwotItem),
+            goals=of_account(m.Goal),
+            actions=of_account(m.Action),
+            reviews=of_account(m.PlanReview),
+            visits=of_account(m.Visit),
+            met=self.attendees(account_id),
+        )

@@ -1,0 +1,137 @@
+"""The screens' listings: only the columns a screen shows, as named tuples
+(`planner.core.rows`). Each listing is a few set-based queries, never one per row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from planner.core import models as m
+from planner.core.formatting import industry_choices
+from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
+from planner.store.account_list import read_listing
+from planner.store.base import StoreBase, live
+
+
+def _escape_like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _contains(column: Any, text: str, sqlite: bool) -> Any:
+    """Case-insensitive substring match. SQLite's LIKE already ignores ASCII case (and
+    its lower() folds nothing more), so `ilike` there would only double the scan."""
+    pattern = _escape_like(text)
+    if sqlite:
+        return col(column).like(pattern, escape="\\")
+    return col(column).ilike(pattern, escape="\\")
+
+
+class Listings(StoreBase):
+    def account_listing(self) -> AccountListing:
+        """The customer list's material, at driver speed (see `account_list`)."""
+        with self.db.read() as session:
+            return read_listing(session.connection().connection)
+
+    def industry_choices(self) -> list[tuple[str, str]]:
+        """(label, id) of every industry, for an industry picker."""
+        return industry_choices(self.list(m.Industry))
+
+    def account_rows(self, search: str = "") -> list[AccountRow]:
+        """Every live account's row, ordered by name; `search` keeps accounts whose
+        name, owner or industry contains it, ignoring case."""
+        listing = self.account_listing()
+        rows = sorted(map(listing.row, range(len(listing))), key=itemgetter(1))
+        needle = search.strip().casefold()
+        if needle:
+            rows = [
+                row
+                for row in rows
+                if any(needle in text.casefold() for text in (row.name, row.owner, row.industry, row.industry_zh))
+            ]
+        return rows
+
+    def search_people(self, text: str, limit: int = 50) -> list[PersonHit]:
+        """People whose name or title contains `text`, across all accounts."""
+        p, a = m.Person, m.Account
+        text, sqlite = text.strip(), self.db.is_sqlite
+        query = (
+            select(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
+            .join(a, col(p.account_id) == a.id)
+            .where(live(p), sa.or_(_contains(p.name, text, sqlite), _contains(p.title, text, sqlite)))
+            .order_by(p.name)
+            .limit(limit)
+        )
+        with self.db.read() as session:
+            return [PersonHit(*row) for row in session.execute(query)]
+
+    def org_tree(self, account_id: str) -> OrgTree:
+        u, p = m.OrgUnit, m.Person
+        units = (
+            select(u.id, u.parent_id, u.name, u.responsibilities, u.version)
+            .where(u.account_id == account_id, live(u))
+            .order_by(u.name)
+        )
+        people = (
+            select(
+                p.id,
+                p.unit_id,
+                p.reports_to_id,
+                p.name,
+                p.title,
+                p.layer,
+                p.stance,
+                p.influence,
+                p.closeness,
+                p.version,
+            )
+            .where(p.account_id == account_id, live(p))
+            .order_by(p.name)
+        )
+        with self.db.read() as session:
+            return OrgTree(
+                tuple(UnitNode(*row) for row in session.execute(units)),
+                tuple(PersonNode(*row) for row in session.execute(people)),
+            )
+
+    def attendees(self, account_id: str) -> dict[str, list[tuple[str, str]]]:
+        """(person id, name) of everyone met, per visit of one account."""
+        va, v, p = m.VisitAttendee, m.Visit, m.Person
+        query = (
+            select(va.visit_id, p.id, p.name)
+            .join(v, col(va.visit_id) == v.id)
+            .join(p, col(va.person_id) == p.id)
+            .where(v.account_id == account_id, live(va), live(v))
+            .order_by(p.name)
+        )
+        met: dict[str, list[tuple[str, str]]] = {}
+        with self.db.read() as session:
+            for visit_id, person_id, name in session.execute(query):
+                met.setdefault(visit_id, []).append((person_id, name))
+        return met
+
+    def visit_people(self, visit_id: str) -> list[m.Person]:
+        query = (
+            select(m.Person)
+            .join(m.VisitAttendee, col(m.VisitAttendee.person_id) == m.Person.id)
+            .where(m.VisitAttendee.visit_id == visit_id, live(m.VisitAttendee))
+            .order_by(m.Person.name)
+        )
+        with self.db.read() as session:
+            return list(session.exec(query).all())
+
+    def last_met(self, account_id: str) -> dict[str, date]:
+        """The last visit date at which each of the account's people was met."""
+        va, v = m.VisitAttendee, m.Visit
+        query = (
+            select(va.person_id, sa.func.max(v.visited_on))
+            .join(v, col(va.visit_id) == v.id)
+            .where(v.account_id == account_id, live(va), live(v))
+            .group_by(va.person_id)
+        )
+        with self.db.read() as session:
+            return dict(session.execute(query).all())

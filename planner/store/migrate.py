@@ -1,0 +1,154 @@
+"""Bring a database to this planner's schema at start-up, safely.
+
+On SQLite the whole upgrade is one `BEGIN IMMEDIATE` transaction: the revision is
+re-read inside the lock (eight apps starting at once upgrade exactly once), the
+database is backed up with the SQLite backup API, the steps run with foreign keys
+off (a batch rebuild with them on cascades deletes into child rows), and
+`foreign_key_check` must come back clean before the commit. A database stamped
+with a revision this planner does not know was written by a newer version: it is
+refused, never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from planner.core.errors import DatabaseUnavailable, SchemaTooNew
+from planner.store.connection import sqlite_path
+from planner.store.db import Database
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What start-up did: the revisions crossed and where the backup went."""
+
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+SCRIPTS = "planner.store:migrations"
+# The newest revision shipped (a test keeps it equal to the scripts' head), so a
+# start-up on a current database answers without loading Alembic at all.
+HEAD = "0003"
+
+
+def _config(scripts: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", scripts)
+    return config
+
+
+def _scripts(scripts: str):
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config(scripts))
+
+
+def head_revision(scripts: str = SCRIPTS) -> str:
+    return _scripts(scripts).get_current_head()
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    """The revision stamped in the database; None for a database never migrated."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _check_known(revision: str | None, scripts: str) -> None:
+    if revision is None:
+        return
+    script = _scripts(scripts)
+    try:
+        script.get_revision(revision)
+    except Exception as error:
+        raise SchemaTooNew(
+            f"This database was written by a newer version of the planner (schema {revision}). "
+            "Upgrade the planner to open it; the file was not changed."
+        ) from error
+
+
+def _backup(db_path: Path, revision: str | None) -> Path:
+    """Copy the committed database with the backup API (a file copy of a live
+    database can be corrupt). Called while the upgrade holds the write lock, from a
+    second connection: readers are still allowed, and nothing changes under it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.before-{revision or 'none'}-{stamp}.bak")
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, db_path.stat().st_mode & 0o777))
+    source = sqlite3.connect(db_path)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    return target
+
+
+def _has_tables(connection: sa.Connection) -> bool:
+    return bool(sa.inspect(connection).get_table_names())
+
+
+def upgrade(database: Database, scripts: str = SCRIPTS) -> Upgrade | None:
+    """Upgrade to head if needed; None when the schema was already current.
+
+    `scripts` is the Alembic script location (tests pass one with extra steps)."""
+    with database.engine.connect() as connection:
+        found = current_revision(connection)
+        connection.rollback()
+    if scripts == SCRIPTS and found == HEAD:
+        return None
+    head = head_revision(scripts)
+    _check_known(found, scripts)
+    if found == head:
+        return None
+    if not database.is_sqlite:
+        return _upgrade_plain(database, found, head, scripts)
+    return _upgrade_sqlite(database, head, scripts)
+
+
+def _upgrade_plain(database: Database, found: str | None, head: str, scripts: str) -> Upgrade:
+    from alembic import command
+
+    config = _config(scripts)
+    with database.write_connection() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return Upgrade(found, head, None)
+
+
+def _upgrade_sqlite(database: Database, head: str, scripts: str) -> Upgrade | None:
+    from alembic import command
+
+    db_path = sqlite_path(database.url)
+    config = _config(scripts)
+    with database.engine.connect() as connection:
+        raw: sqlite3.Connection = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with database.immediate(connection):
+                found = current_revision(connection)
+                _check_known(found, scripts)
+                if found == head:
+                    return None
+                backup = _backup(db_path, found) if db_path and _has_tables(connection) else None
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseUnavailable(
+                        f"Upgrading the database would break {len(broken)} links between records; "
+                        f"nothing was changed. A backup is at {backup}."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+    return Upgrade(found, head, backup)

@@ -1,0 +1,224 @@
+"""Load the bundled reference data (industries) and the demo portfolio.
+
+Industries get ids derived from their key, so every copy of the planner agrees on
+them and laptop copies merge. Demo dates are stored in `data/demo.json` as day
+offsets from the day the demo is made, so the demo never looks stale; owner
+"@me" becomes the rep running it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from planner.core import fields, locations
+from planner.core import models as m
+from planner.store.store import Store
+
+_NAMESPACE = uuid.UUID("8d3c2f6e-5b1a-4c1e-9a57-2f4d1c0b7e11")
+_PREPARATION = {
+    "cards": "brought_cards",
+    "notebook": "brought_notebook",
+    "address_book": "brought_address_book",
+    "material": "brought_material",
+    "quotation": "brought_quotation",
+}
+
+
+def industry_id(key: str) -> str:
+    return uuid.uuid5(_NAMESPACE, f"industry:{key}").hex
+
+
+def _load(name: str) -> Any:
+    return json.loads(locations.reference_data().joinpath(name).read_text(encoding="utf-8"))
+
+
+def industries(store: Store) -> int:
+    """Seed the industry table once, in a fresh database; returns rows added.
+    A plain read answers the usual case (already seeded) without taking the write lock."""
+    if store.has_any(m.Industry):
+        return 0
+    rows = [
+        {
+            "id": industry_id(item["key"]),
+            "name_en": item["name_en"],
+            "name_zh": item["name_zh"],
+            "tier": item["tier"],
+            "procurement_pattern": item["procurement_pattern"],
+        }
+        for item in _load("industries.json")
+    ]
+    return store.bulk_insert([(m.Industry, rows)], unless_any=m.Industry)
+
+
+class _Ids:
+    """Fresh ids for the demo's local keys, scoped per account."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, *key: str) -> str:
+        return self._ids.setdefault(key, m.new_id())
+
+    def get(self, *key: str | None) -> str | None:
+        return None if key[-1] is None else self(*key)
+
+
+def _given(model: type[m.Record], item: dict[str, Any]) -> dict[str, Any]:
+    """The item's values for the model's own fields (not links), as demo.json names them;
+    the caller then sets links, dates and anything that needs mapping."""
+    return {f.name: item[f.name] for f in fields.FIELDS[model] if f.kind != "ref" and f.name in item}
+
+
+def _day(today: date, offset: int | None) -> date | None:
+    return None if offset is None else today + timedelta(days=offset)
+
+
+def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[str, Any]]]]:
+    """The demo portfolio as rows per table, parents before children."""
+    data = _load("demo.json")
+    new = _Ids()
+
+    def owner(name: str) -> str:
+        return me if name == "@me" else name
+
+    tables: dict[type[m.Record], list[dict[str, Any]]] = {model: [] for model in m.ENTITIES}
+    for item in data["competitors"]:
+        tables[m.Competitor].append(
+            {"id": new("competitor", item["key"]), "name": item["name"], "notes": item["notes"]}
+        )
+    for acc in data["accounts"]:
+        key = acc["key"]
+        account_id = new("account", key)
+        tables[m.Account].append(
+            {
+                **_given(m.Account, acc),
+                "id": account_id,
+                "name": acc["name"],
+                "industry_id": industry_id(acc["industry"]),
+                "region": acc["region"],
+                "account_class": acc["class"],
+                "owner": owner(acc["owner"]),
+            }
+        )
+        unit = partial(new.get, key, "unit")
+        person = partial(new.get, key, "person")
+        for u in acc["units"]:
+            tables[m.OrgUnit].append(
+                {
+                    "id": unit(u["key"]),
+                    "account_id": account_id,
+                    "parent_id": unit(u["parent"]),
+                    "name": u["name"],
+                    "responsibilities": u["responsibilities"],
+                }
+            )
+        for p in acc["people"]:
+            tables[m.Person].append(
+                {
+                    **_given(m.Person, p),
+                    "id": person(p["key"]),
+                    "account_id": account_id,
+                    "unit_id": unit(p["unit"]),
+                    "reports_to_id": person(p["reports_to"]),
+                    "value_orientation": m.LAYER_VALUES[p["layer"]],
+                }
+            )
+        for p in acc["projects"]:
+            tables[m.Project].append(
+                {
+                    **_given(m.Project, p),
+                    "id": m.new_id(),
+                    "account_id": account_id,
+                    "expected_date": _day(today, p["expected_in"]),
+                }
+            )
+        for p in acc["purchases"]:
+            tables[m.Purchase].append(
+                {
+                    "id": m.new_id(),
+                    "account_id": account_id,
+                    "purchased_on": _day(today, p["on"]),
+                    "amount": p["amount"],
+                    "description": p["description"],
+                }
+            )
+        for p in acc["positions"]:
+            tables[m.CompetitorPosition].append(
+                {
+                    **_given(m.CompetitorPosition, p),
+                    "id": new(key, "position", p["competitor"]),
+                    "account_id": account_id,
+                    "competitor_id": new("competitor", p["competitor"]),
+                }
+            )
+        for s in acc["swot"]:
+            tables[m.SwotItem].append(
+                {"id": m.new_id(), "account_id": account_id, "kind": s["kind"], "text": s["text"]}
+            )
+        for g in acc["goals"]:
+            tables[m.Goal].append(
+                {
+                    "id": new(key, "goal", g["key"]),
+                    "account_id": account_id,
+                    "phase": g["phase"],
+                    "text": g["text"],
+                    "due_date": _day(today, g["due"]),
+                    "owner": owner(g["owner"]),
+                }
+            )
+        columns: dict[str, int] = {}
+        for a in acc["actions"]:
+            position = columns.setdefault(a["status"], 0)
+            columns[a["status"]] += 1
+            tables[m.Action].append(
+                {
+                    "id": m.new_id(),
+                    "account_id": account_id,
+                    "goal_id": new.get(key, "goal", a["goal"]),
+                    "person_id": person(a["person"]),
+                    "competitor_position_id": new.get(key, "position", a["competitor"]),
+                    "title": a["title"],
+                    "status": a["status"],
+                    "position": position,
+                    "due_date": _day(today, a["due"]),
+                    "owner": owner(a["owner"]),
+                    "notes": a["notes"],
+                }
+            )
+        for v in acc["visits"]:
+            visit_id = m.new_id()
+            tables[m.Visit].append(
+                {
+                    "id": visit_id,
+                    "account_id": account_id,
+                    "visited_on": _day(today, v["on"]),
+                    "purpose": v["purpose"],
+                    "appointment_made": v["appointment_made"],
+                    **{column: name in v["brought"] for name, column in _PREPARATION.items()},
+                    "outcome": v["outcome"],
+                    "commitment": v["commitment"],
+                    "next_step": v["next_step"],
+                    "next_step_date": _day(today, v["next_step_in"]),
+                }
+            )
+            for k in v["people"]:
+                tables[m.VisitAttendee].append({"id": m.new_id(), "visit_id": visit_id, "person_id": person(k)})
+        for r in acc["reviews"]:
+            tables[m.PlanReview].append(
+                {
+                    "id": m.new_id(),
+                    "account_id": account_id,
+                    "reviewed_on": _day(today, r["on"]),
+                    "text": r["text"],
+                }
+            )
+    return [(model, rows) for model, rows in tables.items() if model is not m.Industry]
+
+
+def demo(store: Store, today: date) -> int:
+    """Fill an empty database with the demo portfolio; returns rows added (0 if it had accounts)."""
+    return store.bulk_insert(demo_batches(today, store.db.user), unless_any=m.Account)

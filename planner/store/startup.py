@@ -1,0 +1,41 @@
+"""Open a store the way every client does: check the file, migrate, seed reference data."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import exc
+
+from planner.core import config, locations
+from planner.store import migrate, seed, team
+from planner.store.connection import prepare_sqlite_file, sqlite_path, to_url, translate
+from planner.store.db import Database
+from planner.store.store import Store
+
+
+def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
+    """Raise a `PlannerError` with a clear sentence if the database is unusable."""
+    url = to_url(db or locations.default_database())
+    path = sqlite_path(url)
+    if path is not None:
+        prepare_sqlite_file(path)
+        team.use_team_umask(path)
+    database = Database(url, user)
+    try:
+        migrate.upgrade(database)
+        store = Store(database, settings or config.load(locations.config_file()))
+        seed.industries(store)
+    except exc.DBAPIError as error:
+        database.close()
+        raise translate(error) from error
+    except BaseException:
+        database.close()
+        raise
+    return store
+
+
+def init_team(path: str | os.PathLike, group: str) -> team.TeamDatabase:
+    """Create a team database at `path` for `group`, migrated and ready; refuse anything unsafe."""
+    made = team.prepare_team_file(path, group)
+    open_store(str(made.path)).db.close()
+    return made

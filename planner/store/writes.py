@@ -1,0 +1,323 @@
+"""Every write: validated first, one `BEGIN IMMEDIATE` transaction, optimistic versions.
+
+Writes validate every field first (a `ValidationError` maps fields to messages and
+nothing is written), run in one transaction, and take the version the caller read:
+if the row moved on since, a `Conflict` says who changed it and when. Deletes set a
+tombstone, cascading to the rows that belong to the deleted one, so a restore brings
+the whole record back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from planner.core import fields
+from planner.core import models as m
+from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.org import PERSON, UNIT, Ref
+from planner.store import bulk
+from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_seq
+from planner.store.base import StoreBase, T, live, live_row
+
+CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
+    m.Account: tuple(
+        (child, "account_id")
+        for child in (
+            m.OrgUnit,
+            m.Person,
+            m.Project,
+            m.Purchase,
+            m.CompetitorPosition,
+            m.SwotItem,
+            m.Goal,
+            m.Action,
+            m.Visit,
+            m.PlanReview,
+        )
+    ),
+    m.Competitor: ((m.CompetitorPosition, "competitor_id"),),
+    m.Visit: ((m.VisitAttendee, "visit_id"),),
+}
+"""The rows that belong to a row: deleted and restored with it."""
+
+BULK_CACHE_KIB = 128 * 1024  # room for the indexes a 100k-row import fills
+PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
+
+
+def _validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) -> None:
+    errors = fields.validate(model, values, creating=creating)
+    if errors:
+        raise ValidationError(errors)
+
+
+class Writes(StoreBase):
+    def create(self, model: type[T], **values: Any) -> T:
+        _validate(model, values, creating=True)
+        with self.db.write() as session:
+            return self._create_in(session, model, values)
+
+    def update(self, model: type[T], row_id: str, version: int, **changes: Any) -> T:
+        """Apply `changes` if the row is still at `version`, else raise `Conflict`."""
+        _validate(model, changes, creating=False)
+        try:
+            with self.db.write() as session:
+                return self._update_in(session, model, row_id, version, changes)
+        except StaleDataError:
+            raise self._conflict(model, row_id) from None
+
+    def save_visit(
+        self, visit_id: str | None, version: int | None, people: Sequence[str] | None, **values: Any
+    ) -> m.Visit:
+        """Create (no `visit_id`) or update a visit and set who was met, in one transaction.
+        `people` None leaves the attendees as they are."""
+        _validate(m.Visit, values, creating=visit_id is None)
+        try:
+            with self.db.write() as session:
+                if visit_id is None:
+                    visit = self._create_in(session, m.Visit, values)
+                else:
+                    visit = self._update_in(session, m.Visit, visit_id, version or 0, values)
+                if people is not None:
+                    self._set_attendees(session, visit, set(people))
+                return visit
+        except StaleDataError:
+            raise self._conflict(m.Visit, visit_id or "") from None
+
+    def move_action(self, action_id: str, version: int, status: str, index: int) -> m.Action:
+        """Put an action at `index` (0 = top) of the `status` column and renumber the
+        column, so the board's order survives reloads and other reps' moves."""
+        _validate(m.Action, {"status": status}, creating=False)
+        act = m.Action
+        try:
+            with self.db.write() as session:
+                moving = self._current(session, act, action_id, version)
+                column = list(
+                    session.exec(
+                        select(act)
+                        .where(
+                            act.account_id == moving.account_id, act.status == status, live(act), act.id != action_id
+                        )
+                        .order_by(act.position, act.created_at)
+                    )
+                )
+                column.insert(max(0, min(index, len(column))), moving)
+                moving.status = status
+                for position, row in enumerate(column):
+                    if row.position != position:
+                        row.position = position
+                return moving
+        except StaleDataError:
+            raise self._conflict(act, action_id) from None
+
+    def _create_in(self, session: Session, model: type[T], values: dict[str, Any]) -> T:
+        row = model(**values)
+        self._check_links(session, row, values)
+        self._fill_defaults(session, row, values)
+        session.add(row)
+        return row
+
+    def _update_in(self, session: Session, model: type[T], row_id: str, version: int, changes: dict[str, Any]) -> T:
+        row = self._current(session, model, row_id, version)
+        before = {name: getattr(row, name) for name in changes}
+        with session.no_autoflush:  # one flush at commit: one version step, one log entry
+            for name, value in changes.items():
+                setattr(row, name, value)
+            self._check_links(session, row, changes)
+            self._follow_changes(session, row, before)
+        return row
+
+    def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:
+        va = m.VisitAttendee
+        current = {a.person_id: a for a in session.exec(select(va).where(va.visit_id == visit.id, live(va)))}
+        for person_id in wanted - current.keys():
+            person = session.get(m.Person, person_id)
+            if person is None or person.deleted_at is not None or person.account_id != visit.account_id:
+                raise ValidationError({"people": "Only people of this account can be recorded as met."})
+            session.add(va(visit_id=visit.id, person_id=person_id))
+        now = m.utcnow()
+        for person_id in current.keys() - wanted:
+            current[person_id].deleted_at = now
+
+    def delete(self, model: type[m.Record], row_id: str, version: int) -> None:
+        """Tombstone the row and everything that belongs to it. A deleted unit's
+        sub-units and people move up to its parent, never vanish."""
+        with self.db.write() as session:
+            row = self._current(session, model, row_id, version)
+            if isinstance(row, m.OrgUnit):
+                self._hand_members_to(session, row, row.parent_id)
+            self._tombstone(session, row, m.utcnow())
+
+    def delete_unit(self, unit_id: str, version: int, target: str | None) -> None:
+        """Delete an org unit after moving its sub-units and people to `target` (a unit
+        of the same account, or None: the top level / no unit), in one transaction."""
+        with self.db.write() as session:
+            unit = self._current(session, m.OrgUnit, unit_id, version)
+            if target is not None:
+                self._check_links(session, unit, {"parent_id": target})
+            self._hand_members_to(session, unit, target)
+            self._tombstone(session, unit, m.utcnow())
+
+    def move_in_org(self, ref: Ref, version: int, target: str | None) -> None:
+        """Put a unit under `target` (None: top level) or a person into it (None: no unit)."""
+        if ref.kind == UNIT and ref.id:
+            self.update(m.OrgUnit, ref.id, version, parent_id=target)
+        elif ref.kind == PERSON and ref.id:
+            self.update(m.Person, ref.id, version, unit_id=target)
+        else:
+            raise ValueError(f"cannot move a {ref.kind} node")
+
+    def restore(self, model: type[T], row_id: str) -> T:
+        """Bring back a deleted row and the rows deleted with it."""
+        with self.db.write() as session:
+            row = session.get(model, row_id)
+            if row is None or row.deleted_at is None:
+                raise NotFound(f"There is no deleted {model.__name__.lower()} to restore.")
+            self._untombstone(session, row, row.deleted_at)
+        return row
+
+    def bulk_insert(
+        self,
+        batches: Sequence[tuple[type[m.Record], Sequence[dict[str, Any]]]],
+        unless_any: type[m.Record] | None = None,
+    ) -> int:
+        """Insert many validated rows in one transaction (imports, demo data, benchmarks).
+
+        Rows carry their own `id`; links between them may point forwards (checked by
+        the database at commit). With `unless_any`, nothing is inserted when that
+        table already has rows, decided inside the write lock. Every row is logged.
+        """
+        full: list[tuple[type[m.Record], list[dict[str, Any]]]] = []
+        for model, rows in batches:
+            defaults = bulk.model_defaults(model)
+            complete = [{**defaults, **row} for row in rows]
+            if errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS):
+                raise ValidationError(errors)
+            full.append((model, complete))
+        now = m.utcnow()
+        who = self.db.user
+        stamps = {"created_at": now, "updated_at": now, "updated_by": who, "version": 1, "deleted_at": None}
+        log_stamps = {"action": "insert", "who": who, "at": now}
+        count = 0
+        with self.db.write_connection() as connection:
+            if unless_any is not None and connection.execute(select(unless_any.id).limit(1)).first():
+                return 0
+            if self.db.is_sqlite:
+                connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            with bulk.page_cache(connection, BULK_CACHE_KIB):
+                for model, rows in full:
+                    if not rows:
+                        continue
+                    bulk.insert_rows(connection, model.__table__, rows, stamps)
+                    table, first = model.__tablename__, next_seq(connection)
+                    log = [
+                        {
+                            "id": entry_id,
+                            "seq": first + offset,
+                            "table_name": table,
+                            "row_id": row["id"],
+                            "changes": encode(insert_changes(row)),
+                        }
+                        for offset, (entry_id, row) in enumerate(zip(m.new_ids(len(rows)), rows, strict=True))
+                    ]
+                    bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
+                    connection.info.setdefault(SEQS, []).append((first, first + len(rows) - 1))
+                    count += len(rows)
+        return count
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _current(self, session: Session, model: type[T], row_id: str, version: int) -> T:
+        row = live_row(session, model, row_id)
+        if row.version != version:
+            raise Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+        return row
+
+    def _conflict(self, model: type[m.Record], row_id: str) -> Conflict:
+        row = self.get(model, row_id)
+        return Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+
+    @staticmethod
+    def _check_links(session: Session, row: m.Record, values: dict[str, Any]) -> None:
+        """Links must point at live rows of the same account, and trees may not loop."""
+        errors: dict[str, str] = {}
+        for field in fields.FIELDS[type(row)]:
+            target_id = values.get(field.name)
+            if field.kind != "ref" or not target_id:
+                continue
+            target = session.get(field.target, target_id)
+            if target is None or target.deleted_at is not None:
+                errors[field.name] = f"{field.label}: that {field.target.__name__.lower()} does not exist."
+            elif (
+                field.name != "account_id"
+                and hasattr(target, "account_id")
+                and getattr(row, "account_id", None) not in (None, target.account_id)
+            ):
+                errors[field.name] = f"{field.label} belongs to another account."
+            elif PARENT_FIELD.get(type(row)) == field.name:
+                parent = target
+                while parent is not None:
+                    if parent.id == row.id:
+                        errors[field.name] = f"{field.label} cannot be this record or one below it."
+                        break
+                    next_id = getattr(parent, field.name)
+                    parent = session.get(type(row), next_id) if next_id else None
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _fill_defaults(session: Session, row: m.Record, values: dict[str, Any]) -> None:
+        if isinstance(row, m.Person) and "value_orientation" not in values:
+            row.value_orientation = m.LAYER_VALUES[row.layer]
+        if isinstance(row, m.Action) and "position" not in values:
+            row.position = Writes._column_end(session, row.account_id, row.status)
+
+    @staticmethod
+    def _follow_changes(session: Session, row: m.Record, before: dict[str, Any]) -> None:
+        """Keep derived defaults in step: a person's values follow the layer unless
+        edited; an action moved to another column goes to its end."""
+        if (
+            isinstance(row, m.Person)
+            and "layer" in before
+            and "value_orientation" not in before
+            and row.value_orientation in ("", m.LAYER_VALUES.get(before["layer"]))
+        ):
+            row.value_orientation = m.LAYER_VALUES[row.layer]
+        if isinstance(row, m.Action) and before.get("status", row.status) != row.status and "position" not in before:
+            row.position = Writes._column_end(session, row.account_id, row.status, exclude=row.id)
+
+    @staticmethod
+    def _column_end(session: Session, account_id: str, status: str, exclude: str | None = None) -> int:
+        query = select(sa.func.max(m.Action.position)).where(
+            m.Action.account_id == account_id, m.Action.status == status, live(m.Action)
+        )
+        if exclude:
+            query = query.where(m.Action.id != exclude)
+        highest = session.exec(query).one()
+        return 0 if highest is None else highest + 1
+
+    @staticmethod
+    def _hand_members_to(session: Session, unit: m.OrgUnit, target: str | None) -> None:
+        for child in session.exec(select(m.OrgUnit).where(m.OrgUnit.parent_id == unit.id, live(m.OrgUnit))):
+            child.parent_id = target
+        for person in session.exec(select(m.Person).where(m.Person.unit_id == unit.id, live(m.Person))):
+            person.unit_id = target
+
+    def _tombstone(self, session: Session, row: m.Record, now: datetime) -> None:
+        row.deleted_at = now
+        for child_model, link in CHILDREN.get(type(row), ()):
+            query = select(child_model).where(getattr(child_model, link) == row.id, live(child_model))
+            for child in session.exec(query):
+                self._tombstone(session, child, now)
+
+    def _untombstone(self, session: Session, row: m.Record, stamp: datetime) -> None:
+        row.deleted_at = None
+        for child_model, link in CHILDREN.get(type(row), ()):
+            query = select(child_model).where(getattr(child_model, link) == row.id, child_model.deleted_at == stamp)
+            for child in session.exec(query):
+                self._untombstone(session, child, stamp)

@@ -1,0 +1,108 @@
+"""Connections and transactions: what SQLite is actually asked to do."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+from records import make_account
+from sqlalchemy import event
+
+from planner.core import models as m
+from planner.core.errors import DatabaseBusy, DatabaseUnavailable
+from planner.store.connection import prepare_sqlite_file, to_url
+from planner.store.db import Database
+from planner.store.startup import open_store
+from planner.store.store import Store
+
+
+@pytest.fixture
+def trace(store):
+    """Every statement SQLite runs on connections opened from now on."""
+    statements: list[str] = []
+
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(statements.append)
+
+    store.db.engine.dispose()
+    event.listen(store.db.engine, "connect", on_connect)
+    return statements
+
+
+def test_writes_begin_immediate_and_reads_begin_deferred(store, trace):
+    account = make_account(store)
+    writes = [s for s in trace if s.startswith(("BEGIN", "COMMIT", "INSERT"))]
+    assert writes[0] == "BEGIN IMMEDIATE"
+    assert writes[-1] == "COMMIT"
+    assert any(s.startswith("INSERT INTO account") for s in writes)
+
+    trace.clear()
+    store.get(m.Account, account.id)
+    assert trace[0] == "BEGIN"
+    assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in trace)
+
+
+def test_an_update_reads_and_writes_inside_one_immediate_transaction(store, trace):
+    account = make_account(store)
+    trace.clear()
+    store.update(m.Account, account.id, account.version, notes="new")
+    begin = trace.index("BEGIN IMMEDIATE")
+    select = next(i for i, s in enumerate(trace) if s.startswith("SELECT"))
+    update = next(i for i, s in enumerate(trace) if s.startswith("UPDATE account"))
+    commit = trace.index("COMMIT")
+    assert begin < select < update < commit
+    assert "BEGIN" not in trace[begin + 1 : commit]
+
+
+def test_connections_use_wal_foreign_keys_full_sync_and_a_busy_timeout(store):
+    with store.db.engine.connect() as connection:
+        pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("synchronous") == 2
+        assert pragma("busy_timeout") == 5000
+
+
+def test_a_new_database_file_is_private_to_its_owner(db_path, store):
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="does not exist"):
+        prepare_sqlite_file(tmp_path / "nowhere" / "planner.db")
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("shopping list")
+    with pytest.raises(DatabaseUnavailable, match="not a planner database"):
+        open_store(str(notes))
+    assert notes.read_text() == "shopping list"
+
+
+def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="is a folder"):
+        prepare_sqlite_file(tmp_path)
+
+
+def test_another_writer_holding_the_lock_gives_database_busy_and_no_change(db_path, store):
+    account = make_account(store)
+    impatient = Store(Database(to_url(db_path), user="rep-b", busy_timeout_ms=50))
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy, match="try again"):
+            impatient.update(m.Account, account.id, account.version, notes="blocked")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        impatient.db.close()
+    assert store.get(m.Account, account.id).notes == ""
+    store.update(m.Account, account.id, account.version, notes="after the lock")
+    assert store.get(m.Account, account.id).notes == "after the lock"
+
+
+def test_url_and_path_forms_are_accepted(tmp_path):
+    assert to_url(tmp_path / "a.db") == f"sqlite:///{tmp_path / 'a.db'}"
+    assert to_url("postgresql://team@server/planner") == "postgresql://team@server/planner"

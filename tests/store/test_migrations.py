@@ -1,0 +1,161 @@
+"""Start-up migrations: from nothing, on an existing file, through a rebuild, and refusal."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from records import make_account, raw_log
+from shared_helpers import scripts_with_a_rebuild
+
+from planner.core import models as m
+from planner.core.errors import SchemaTooNew
+from planner.store import migrate
+from planner.store.connection import prepare_sqlite_file, to_url
+from planner.store.db import Database
+from planner.store.startup import open_store
+
+
+def _revision(path: Path) -> str | None:
+    with sqlite3.connect(path) as connection:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def test_an_empty_file_is_migrated_to_head_without_a_backup(tmp_path, db_path):
+    prepare_sqlite_file(db_path)
+    database = Database(to_url(db_path))
+    result = migrate.upgrade(database)
+    database.close()
+    assert result == migrate.Upgrade(None, migrate.head_revision(), None)
+    assert _revision(db_path) == migrate.head_revision()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_starting_on_a_current_database_changes_nothing(tmp_path, db_path, store):
+    make_account(store)
+    database = Database(to_url(db_path))
+    assert migrate.upgrade(database) is None
+    database.close()
+    reopened = open_store(str(db_path))
+    assert [r.name for r in reopened.account_rows()] == ["Acme"]
+    reopened.db.close()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_a_database_from_a_newer_planner_is_refused_untouched(db_path, store):
+    store.db.close()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(SchemaTooNew, match="newer version of the planner"):
+        open_store(str(db_path))
+    assert db_path.read_bytes() == before
+
+
+def test_a_rebuild_of_a_parent_table_keeps_every_child_row_and_backs_up_first(tmp_path, db_path, store):
+    account = make_account(store)
+    for name in ("Zhang", "Li", "Wang"):
+        store.create(m.Person, account_id=account.id, name=name)
+    store.db.close()
+
+    database = Database(to_url(db_path))
+    result = migrate.upgrade(database, scripts=scripts_with_a_rebuild(tmp_path))
+    database.close()
+
+    assert result.to_revision == "9000"
+    assert result.backup is not None and result.backup.exists()
+    with sqlite3.connect(result.backup) as backup:
+        assert backup.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+        assert backup.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with sqlite3.connect(db_path) as upgraded:
+        assert upgraded.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+        assert upgraded.execute("SELECT count(*) FROM account").fetchone()[0] == 1
+        assert "website" in [row[1] for row in upgraded.execute("PRAGMA table_info(account)")]
+        assert upgraded.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert _revision(db_path) == "9000"
+
+
+def test_foreign_keys_are_back_on_after_an_upgrade(tmp_path, db_path, store):
+    store.db.close()
+    database = Database(to_url(db_path))
+    migrate.upgrade(database, scripts=scripts_with_a_rebuild(tmp_path))
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.close()
+
+
+def test_the_head_constant_matches_the_shipped_scripts():
+    assert migrate.head_revision() == migrate.HEAD
+
+
+def test_a_current_database_opens_without_loading_alembic(db_path, store):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from planner.store.startup import open_store; "
+        f"open_store({str(db_path)!r}); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def _database_at(db_path: Path, revision: str) -> None:
+    """An empty database as an older planner left it, at `revision`."""
+    from alembic import command
+
+    prepare_sqlite_file(db_path)
+    database = Database(to_url(db_path))
+    with database.engine.begin() as connection:
+        config = migrate._config(migrate.SCRIPTS)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    database.close()
+
+
+def test_the_migrations_build_exactly_the_models_schema(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with store.db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_a_0001_database_gets_the_customer_list_index_after_a_backup(tmp_path, db_path):
+    _database_at(db_path, "0001")
+    store = open_store(str(db_path))
+    make_account(store, name="Acme", revenue=5.0)
+    assert [store.account_listing().row(0).name] == ["Acme"]
+    store.db.close()
+    assert _revision(db_path) == migrate.HEAD
+    assert len(list(tmp_path.glob("*.bak"))) == 1
+    with sqlite3.connect(db_path) as connection:
+        (sql,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_account_list'").fetchone()
+    assert "revenue DESC" in sql and "WHERE deleted_at IS NULL" in sql
+
+
+def test_change_log_entries_keep_their_order_and_get_uuid_keys_from_0002(tmp_path, db_path):
+    _database_at(db_path, "0002")
+    with sqlite3.connect(db_path) as connection:
+        connection.executemany(
+            "INSERT INTO changelog (table_name, row_id, action, who, at, changes) VALUES (?, ?, ?, ?, ?, ?)",
+            [("account", f"row{n}", "update", "li", f"2026-11-0{n} 09:00:00.000000", "{}") for n in (1, 2, 3)],
+        )
+    store = open_store(str(db_path), user="rep-a")  # upgrades, then seeds the industries (logged)
+    try:
+        before = store.latest_change()
+        account = make_account(store)
+        assert store.latest_change() == before + 1
+        assert [e.action for e in raw_log(store, m.Account, account.id)] == ["insert"]
+    finally:
+        store.db.close()
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute("SELECT id, seq, row_id FROM changelog ORDER BY seq").fetchall()
+    assert [(seq, row_id) for _, seq, row_id in rows[:3]] == [(1, "row1"), (2, "row2"), (3, "row3")]
+    assert [seq for _, seq, _ in rows] == list(range(1, before + 2)) and rows[-1][2] == account.id
+    keys = [key for key, _, _ in rows]
+    assert len(set(keys)) == len(keys) and all(len(key) == 32 and int(key, 16) >= 0 for key in keys)
+    assert len(list(tmp_path.glob("*.bak"))) == 1
