@@ -27,7 +27,6 @@ from generate import BIG_ACCOUNT, BIG_PEOPLE, generate, size_error
 from report import grid
 
 from planner.core import models as m
-from planner.store import reports
 from planner.core.config import Settings
 from planner.core.portfolio import AccountSummary, Portfolio
 from planner.store.startup import open_store

@@ -11,6 +11,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from planner.core import crash
 from planner.core.errors import PlannerError
@@ -106,7 +107,7 @@ class PlannerApp(App[None]):
         """A bug, not a refusal: keep the details in a crash report for whoever fixes it,
         tell the rep where it is instead of a screenful of traceback, exit non-zero."""
         super()._handle_exception(error)
-        self.crash_report = crash.write_report(error)
+        self.crash_report = crash.write_report(error.error if isinstance(error, WorkerFailed) else error)
         self._exit_renderables[:] = [crash.message(self.crash_report)]
 
 

@@ -15,6 +15,13 @@ from planner.store import migrate
 PACKAGE_SCRIPTS = Path(migrate.__file__).parent / "migrations"
 
 
+def copy_database(template: Path, target: Path) -> None:
+    """A test's own copy of a closed (fully checkpointed) template database."""
+    assert not template.with_name(template.name + "-wal").exists(), "the template must be closed"
+    shutil.copyfile(template, target)
+    target.chmod(0o600)
+
+
 def scripts_with_a_rebuild(tmp_path: Path) -> str:
     """The shipped migrations plus revision 9000, which rebuilds the parent table `account`."""
     scripts = tmp_path / "scripts"

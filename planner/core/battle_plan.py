@@ -8,7 +8,7 @@ re-sorts or computes anything itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -64,7 +64,7 @@ def quadrants(items: Iterable[m.SwotItem]) -> dict[str, list[m.SwotItem]]:
     return swot
 
 
-def move_target(board: dict[str, Sequence[str]], action_id: str, across: int, down: int) -> tuple[str, int] | None:
+def move_target(board: Mapping[str, Sequence[str]], action_id: str, across: int, down: int) -> tuple[str, int] | None:
     """Where a card goes when moved `across` columns (appended at the end there) or
     `down` places in its column, as (status, index) for `store.move_action`; None at
     an edge, where the move would do nothing. `board` holds the action ids per column."""

@@ -145,8 +145,9 @@ def _people(doc: PlanDocument) -> list[str]:
         out += [f"### {LAYER_TITLES[layer]}", "", f"Values: {m.LAYER_VALUES[layer]}", ""]
         out += _table(
             ["Name", "Title", "Unit", "Reports to", "Influence", "Closeness", "Stance", "Characteristics"],
-            [[p.name, p.title, units.get(p.unit_id, "—"), names.get(p.reports_to_id, "—"), f"{p.influence}/5",
-              f"{p.closeness}/5", f"{STANCE_MARK[p.stance]} {p.stance}", p.characteristics] for p in group],
+            [[p.name, p.title, units.get(p.unit_id or "", "—"), names.get(p.reports_to_id or "", "—"),
+              f"{p.influence}/5", f"{p.closeness}/5", f"{STANCE_MARK[p.stance]} {p.stance}", p.characteristics]
+             for p in group],
         )  # fmt: skip
     return out
 

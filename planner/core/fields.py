@@ -173,7 +173,7 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
 
 
 FIELDS = {
-    model: tuple(replace(f, nullable=model.__table__.c[f.name].nullable) for f in specs)
+    model: tuple(replace(f, nullable=bool(m.table_of(model).c[f.name].nullable)) for f in specs)
     for model, specs in FIELDS.items()
 }
 _NAMES = {model: frozenset(field.name for field in specs) for model, specs in FIELDS.items()}
@@ -260,7 +260,8 @@ def first_invalid(
     names = _NAMES[model] | ignore
     first = next((index for index, row in enumerate(rows) if row.keys() - names), len(rows))
     for field in FIELDS[model]:
-        name, seen = field.name, {}
+        name = field.name
+        seen: dict[Any, object] = {}
         for index in range(first):
             row = rows[index]
             if name in row:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import Index, Table
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -55,6 +56,16 @@ def new_ids(count: int) -> list[str]:
     return [_uuid7(millis, random[i : i + 10]) for i in range(0, 10 * count, 10)]
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table behind a table model (SQLModel does not type `__table__`)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def table_name(model: type[SQLModel]) -> str:
+    return table_of(model).name
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -69,9 +80,9 @@ class Record(SQLModel):
     version: int = Field(default=1)
     deleted_at: datetime | None = None
 
-    @declared_attr
-    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy's declared_attr signature
-        return {"version_id_col": cls.__table__.c.version}
+    @declared_attr  # type: ignore[arg-type]
+    def __mapper_args__(cls: type[SQLModel]) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr signature
+        return {"version_id_col": table_of(cls).c.version}
 
 
 class Industry(Record, table=True):
@@ -103,7 +114,7 @@ class Account(Record, table=True):
 # The customer list reads every live account in 80/20 order (revenue, largest first,
 # then name); this index holds those columns in that order, so SQLite answers from
 # the index alone, with no sort. `tests/core/test_store.py` checks it stays covering.
-_account = Account.__table__.c
+_account = table_of(Account).c
 Index(
     "ix_account_list",
     _account.revenue.desc(),

@@ -24,10 +24,10 @@ STANCE_MARKS = {"supporter": "✓", "neutral": "~", "opponent": "✗", "unknown"
 
 
 class Ref(NamedTuple):
-    """A node of the chart: a unit, a person, or the "No unit" group (id None)."""
+    """A node of the chart: a unit, a person, or the "No unit" group (id "")."""
 
     kind: str
-    id: str | None
+    id: str
 
 
 class Notes(NamedTuple):

@@ -100,13 +100,15 @@ class AccountListing(NamedTuple):
 
     def row(self, index: int) -> AccountRow:
         record = self.record(index)
-        return AccountRow(
-            record.id,
-            record.name,
-            *self.industry(record.industry_id),
-            *record[3:12],  # account_class .. cadence_days, in the same order in both
-            self.last_contact.get(record.id),
-            record.version,
+        return AccountRow._make(
+            (
+                record.id,
+                record.name,
+                *self.industry(record.industry_id),
+                *record[3:12],  # account_class .. cadence_days, in the same order in both
+                self.last_contact.get(record.id),
+                record.version,
+            )
         )
 
 

@@ -204,7 +204,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         table = event.data_table
         if isinstance(table, RecordTable) and table.current is not None:
-            self._open(table.id.removesuffix("-table"), table.current)
+            self._open((table.id or "").removesuffix("-table"), table.current)
 
     def _open(self, tab: str, record: Any | None) -> None:
         if self.overview is None:

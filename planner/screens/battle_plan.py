@@ -229,13 +229,13 @@ class BattlePlanScreen(AccountScreen[Plan]):
         if self.plan is None:
             return
         tab, user, today = self.active_tab, self.planner.store.db.user, self.today()
-        initial: dict[str, Any] = {
+        initials: dict[str, dict[str, Any]] = {
             "board": {"owner": user},
             "swot": {"kind": self.query_one(SwotBoard).kind},
             "goals": {"owner": user},
             "reviews": {"reviewed_on": today},
-        }[tab]
-        self._open(tab, None, initial)
+        }
+        self._open(tab, None, initials[tab])
 
     def action_edit(self) -> None:
         record = self._current() if self.plan else None

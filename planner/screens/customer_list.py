@@ -50,8 +50,17 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         Binding("1", "toggle_class('A')", "A", id="list-only-a", show=False, tooltip="Show class A (toggle)"),
         Binding("2", "toggle_class('B')", "B", id="list-only-b", show=False, tooltip="Show class B (toggle)"),
         Binding("3", "toggle_class('C')", "C", id="list-only-c", show=False, tooltip="Show class C (toggle)"),
-        Binding("k", "toggle('key_only')", "Key", id="list-only-key", show=False, tooltip="Key accounts only (toggle)"),
-        Binding("t", "toggle('stale_only')", "Stale", id="list-only-stale", show=False, tooltip="Stale only (toggle)"),
+        Binding(
+            "k",
+            "toggle_filter('key_only')",
+            "Key",
+            id="list-only-key",
+            show=False,
+            tooltip="Key accounts only (toggle)",
+        ),
+        Binding(
+            "t", "toggle_filter('stale_only')", "Stale", id="list-only-stale", show=False, tooltip="Stale only (toggle)"
+        ),
         Binding("m", "toggle_mine", "Mine", id="list-only-mine", show=False, tooltip="My accounts only (toggle)"),
         Binding("0", "clear_filters", "All", id="list-clear-filters", show=False, tooltip="Clear every filter"),
         Binding("p", "portfolio", "Portfolio", id="list-portfolio", tooltip="Pareto curve, quadrant and funnel"),
@@ -195,7 +204,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
     def action_toggle_class(self, account_class: str) -> None:
         self._refilter(classes=self.wanted.classes ^ {account_class})
 
-    def action_toggle(self, name: str) -> None:
+    def action_toggle_filter(self, name: str) -> None:
         self._refilter(**{name: not getattr(self.wanted, name)})
 
     def action_toggle_mine(self) -> None:

@@ -208,7 +208,12 @@ class OrgChartScreen(AccountScreen[Chart]):
             subs = len(chart.sub_units.get(ref.id, ()))
             question = f"{name} has {here} people and {subs} sub-units. Where should they go before it is deleted?"
             picker = UnitPicker(question, chart.move_targets(ref, "Top level (sub-units) / no unit (people)"))
-            self.app.push_screen(picker, lambda target: target is not None and self._confirm_delete(ref, name, target))
+
+            def chosen(target: str | None) -> None:
+                if target is not None:
+                    self._confirm_delete(ref, name, target)
+
+            self.app.push_screen(picker, chosen)
         else:
             self._confirm_delete(ref, name, org.TOP)
 
@@ -221,9 +226,9 @@ class OrgChartScreen(AccountScreen[Chart]):
 
         def delete(store: Store) -> None:
             if ref.kind == PERSON:
-                store.delete(m.Person, ref.id or "", chart.people[ref.id or ""].version)
+                store.delete(m.Person, ref.id, chart.version(ref))
             else:
-                store.delete_unit(ref.id or "", chart.units[ref.id or ""].version, target or None)
+                store.delete_unit(ref.id, chart.version(ref), target or None)
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from planner.app import PlannerApp
     from planner.store.store import Store
 
-Choices = Sequence[tuple[str, str]]
+Choices = Sequence[tuple[str, str]]  # (label, value) per option
 Save = Callable[["Store", dict[str, Any]], Any]
 
 
@@ -85,7 +85,7 @@ class RecordForm(ModalScreen[Any]):
         initial: dict[str, Any],
         save: Save,
         *,
-        choices: dict[str, Choices] | None = None,
+        choices: Mapping[str, Choices] | None = None,
         question: Callable[[dict[str, Any]], str | None] | None = None,
     ):
         super().__init__()
@@ -153,7 +153,7 @@ class RecordForm(ModalScreen[Any]):
             return widget.text
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else widget.value
-        return widget.value
+        return self.query_one(f"#field-{field.name}", Input).value
 
     def _read(self, field: fields.FieldSpec) -> tuple[Any, str | None]:
         """The typed value of one field and the message for it (None when fine)."""

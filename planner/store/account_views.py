@@ -21,7 +21,7 @@ from planner.core.competition import (
     Presence,
 )
 from planner.core.stakeholders import Board, Stakeholder
-from planner.store.base import live
+from planner.store.base import columns, live
 from planner.store.reports import Reports
 
 
@@ -55,21 +55,21 @@ class AccountViews(Reports):
         cp, c, act = m.CompetitorPosition, m.Competitor, m.Action
         keys = (cp.id, cp.version, cp.account_id, cp.competitor_id, c.name, c.notes, c.version)
         rows = (
-            select(*keys, *(getattr(cp, name) for name in POSITION_FIELDS))
+            columns(*keys, *(getattr(cp, name) for name in POSITION_FIELDS))
             .join(c, col(cp.competitor_id) == c.id)
             .where(cp.account_id == account_id, live(cp), live(c))
         )
         actions = (
-            select(act.competitor_position_id, act.title, act.status, act.due_date, act.owner)
+            columns(act.competitor_position_id, act.title, act.status, act.due_date, act.owner)
             .where(act.account_id == account_id, col(act.competitor_position_id).is_not(None), live(act))
-            .order_by(act.status, act.due_date, act.title)
+            .order_by(col(act.status), col(act.due_date), col(act.title))
         )
         counters: dict[str, list[Counter]] = {}
         with self.db.read() as session:
             found = session.execute(rows).all()
             for position_id, *counter in session.execute(actions):
                 counters.setdefault(position_id, []).append(Counter(*counter))
-        positions = [PositionRow(*row, tuple(counters.get(row[0], ()))) for row in found]
+        positions = [PositionRow._make((*row, tuple(counters.get(row[0], ())))) for row in found]
         positions.sort(key=lambda p: (-p.threat, p.brand.casefold()))
         return AccountCompetitors(account, positions, self.list(m.Competitor))
 
@@ -79,14 +79,14 @@ class AccountViews(Reports):
         cp, c, a, act = m.CompetitorPosition, m.Competitor, m.Account, m.Action
         countered = select(act.id).where(act.competitor_position_id == cp.id, live(act)).exists()
         placed = (
-            select(c.id, c.name, cp.id, a.id, a.name, a.account_class, cp.threat, countered)
+            columns(c.id, c.name, cp.id, a.id, a.name, a.account_class, cp.threat, countered)
             .join(cp, col(cp.competitor_id) == c.id)
             .join(a, col(cp.account_id) == a.id)
             .where(live(c), live(cp), live(a))
         )
         brands = select(c.id, c.name).where(live(c))
         with self.db.read() as session:
-            rows = [Presence(*row[:7], bool(row[7])) for row in session.execute(placed)]
+            rows = [Presence._make((*row[:7], bool(row[7]))) for row in session.execute(placed)]
             present = {row.competitor_id for row in rows}
             rows += [
                 Presence(brand_id, name, None, None, "", "", 0, False)

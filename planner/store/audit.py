@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from planner.core.models import ChangeLog, Record, utcnow
+from planner.core.models import ChangeLog, Record, table_name, utcnow
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
 STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at"})
@@ -91,7 +91,7 @@ def _record(session: Session, _context, _instances) -> None:
 
 def _entry(row: Record, action: str, changes: dict[str, Any], who: str, now: datetime) -> ChangeLog:
     return ChangeLog(
-        table_name=row.__tablename__, row_id=row.id, action=action, who=who, at=now, changes=encode(changes)
+        table_name=table_name(type(row)), row_id=row.id, seq=0, action=action, who=who, at=now, changes=encode(changes)
     )
 
 

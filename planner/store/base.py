@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from planner.core import models as m
 from planner.core.config import Settings
@@ -31,6 +32,12 @@ ORDER: dict[type[m.Record], tuple[Any, ...]] = {
     m.PlanReview: (col(m.PlanReview.reviewed_on).desc(),),
     m.Goal: (m.Goal.due_date, m.Goal.text),
 }
+
+
+def columns(*fields: Any) -> Select[Any]:
+    """A SELECT of model fields and expressions, any number of them (SQLModel's own
+    `select` is typed for up to four)."""
+    return Select(*fields)
 
 
 def live(model: type[m.Record]) -> Any:

@@ -34,7 +34,7 @@ def insert_rows(
     dialect = connection.dialect
     names = [column.name for column in table.columns]
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup) if compiled.positional else names
+    order = list(compiled.positiontup or ()) if compiled.positional else names
     columns: list[list[Any]] = []
     for name in order:
         process = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -46,6 +46,7 @@ def insert_rows(
         if process:
             values = [None if value is None else process(value) for value in values]
         columns.append(values)
+    parameters: list[Any]
     if compiled.positional:
         parameters = list(zip(*columns, strict=True))
     else:
@@ -61,7 +62,7 @@ def page_cache(connection: sa.Connection, kib: int) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size = {-int(kib)}")
     try:
         yield

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from planner.core import history
+from planner.core import history as readable
 from planner.core import models as m
+from planner.core.history import Deleted, Entry
 from planner.store.base import StoreBase
 from planner.store.writes import CHILDREN
 
@@ -31,17 +32,17 @@ def _fetch_all(session: Session, wanted: dict[type[m.Record], set[str]]) -> list
 def _linked(session: Session, rows: list[m.Record], log: list[m.ChangeLog]) -> list[m.Record]:
     """What the labels need beyond `rows`: the rows logged links point at, and the
     rows that those and `rows` take their names from."""
-    targets = _fetch_all(session, history.log_links(rows, log))
-    return targets + _fetch_all(session, history.named_by_links([*rows, *targets]))
+    targets = _fetch_all(session, readable.log_links(rows, log))
+    return targets + _fetch_all(session, readable.named_by_links([*rows, *targets]))
 
 
-def _entries(session: Session, rows: list[m.Record], brief: bool) -> list[history.Entry]:
+def _entries(session: Session, rows: list[m.Record], brief: bool) -> list[Entry]:
     log = m.ChangeLog
     found: list[m.ChangeLog] = []
     for model in {type(row) for row in rows}:
         ids = [row.id for row in rows if type(row) is model]
-        found += session.exec(select(log).where(log.table_name == model.__tablename__, col(log.row_id).in_(ids)))
-    return history.entries(rows, found, _linked(session, rows, found), brief)
+        found += session.exec(select(log).where(log.table_name == m.table_name(model), col(log.row_id).in_(ids)))
+    return readable.entries(rows, found, _linked(session, rows, found), brief)
 
 
 def _tree(session: Session, account_id: str) -> list[tuple[m.Record, m.Record | None]]:
@@ -62,23 +63,23 @@ def _tree(session: Session, account_id: str) -> list[tuple[m.Record, m.Record | 
     return found
 
 
-def _deleted(session: Session, rows: list[m.Record]) -> list[history.Deleted]:
-    return history.deleted(rows, _fetch_all(session, history.named_by_links(rows)))
+def _deleted(session: Session, rows: list[m.Record]) -> list[Deleted]:
+    return readable.deleted(rows, _fetch_all(session, readable.named_by_links(rows)))
 
 
 class HistoryReads(StoreBase):
-    def history(self, model: type[m.Record], row_id: str) -> list[history.Entry]:
+    def history(self, model: type[m.Record], row_id: str) -> list[Entry]:
         """The record's change log, newest first, every field in full (the history screen)."""
         with self.db.read() as session:
             return _entries(session, _fetch(session, model, [row_id]), brief=False)
 
-    def account_history(self, account_id: str) -> list[history.Entry]:
+    def account_history(self, account_id: str) -> list[Entry]:
         """Every change to the account and to what belongs to it, newest first, creates in
         brief (`planner history`)."""
         with self.db.read() as session:
             return _entries(session, [row for row, _ in _tree(session, account_id)], brief=True)
 
-    def deleted_records(self, account_id: str) -> list[history.Deleted]:
+    def deleted_records(self, account_id: str) -> list[Deleted]:
         """The account's deleted rows (the account too), newest deletion first. A row
         deleted together with its parent is left out: restoring the parent brings it
         back. So are attendees: who was met is edited on the visit, and restoring one
@@ -93,8 +94,8 @@ class HistoryReads(StoreBase):
             ]
             return _deleted(session, rows)
 
-    def deleted_accounts(self) -> list[history.Deleted]:
+    def deleted_accounts(self) -> list[Deleted]:
         """Deleted accounts (each restores with everything deleted alongside), newest first."""
         query = select(m.Account).where(col(m.Account.deleted_at).is_not(None))
         with self.db.read() as session:
-            return _deleted(session, list(session.exec(query)))
+            return _deleted(session, [*session.exec(query)])

@@ -15,7 +15,7 @@ from planner.core import models as m
 from planner.core.formatting import industry_choices
 from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
 from planner.store.account_list import read_listing
-from planner.store.base import StoreBase, live
+from planner.store.base import StoreBase, columns, live
 
 
 def _escape_like(text: str) -> str:
@@ -60,7 +60,7 @@ class Listings(StoreBase):
         p, a = m.Person, m.Account
         text, sqlite = text.strip(), self.db.is_sqlite
         query = (
-            select(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
+            columns(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
             .join(a, col(p.account_id) == a.id)
             .where(live(p), sa.or_(_contains(p.name, text, sqlite), _contains(p.title, text, sqlite)))
             .order_by(p.name)
@@ -72,12 +72,12 @@ class Listings(StoreBase):
     def org_tree(self, account_id: str) -> OrgTree:
         u, p = m.OrgUnit, m.Person
         units = (
-            select(u.id, u.parent_id, u.name, u.responsibilities, u.version)
+            columns(u.id, u.parent_id, u.name, u.responsibilities, u.version)
             .where(u.account_id == account_id, live(u))
             .order_by(u.name)
         )
         people = (
-            select(
+            columns(
                 p.id,
                 p.unit_id,
                 p.reports_to_id,

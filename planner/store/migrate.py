@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -132,7 +133,7 @@ def _upgrade_sqlite(database: Database, head: str, scripts: str) -> Upgrade | No
     db_path = sqlite_path(database.url)
     config = _config(scripts)
     with database.engine.connect() as connection:
-        raw: sqlite3.Connection = connection.connection.driver_connection
+        raw = cast(sqlite3.Connection, connection.connection.driver_connection)
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with database.immediate(connection):

@@ -18,12 +18,13 @@ from planner.core import models as m
 from planner.core.errors import NotFound
 from planner.core.overview import Overview
 from planner.core.portfolio import Portfolio
+from planner.store.base import columns
 from planner.store.listings import Listings
 
 
 def _last_visits(account_id: str | None) -> Any:
     v = m.Visit
-    ranked = select(
+    ranked = columns(
         v.account_id,
         v.visited_on,
         v.commitment,
@@ -36,8 +37,8 @@ def _last_visits(account_id: str | None) -> Any:
     ).where(col(v.deleted_at).is_(None))
     if account_id:
         ranked = ranked.where(v.account_id == account_id)
-    ranked = ranked.subquery()
-    return select(ranked).where(ranked.c.n == 1)
+    latest = ranked.subquery()
+    return sa.select(latest).where(latest.c.n == 1)
 
 
 class Reports(Listings):
@@ -111,7 +112,7 @@ class Reports(Listings):
         until = today + timedelta(days=horizon_days)
         a, act = m.Account, m.Action
         actions = (
-            select(act.id, act.title, act.due_date, a.id, a.name, a.account_class)
+            columns(act.id, act.title, act.due_date, a.id, a.name, a.account_class)
             .join(a, col(act.account_id) == a.id)
             .where(
                 col(act.deleted_at).is_(None),
@@ -123,7 +124,7 @@ class Reports(Listings):
         )
         last = _last_visits(None).subquery()
         follow_ups = (
-            select(last.c.id, last.c.next_step, last.c.next_step_date, a.id, a.name, a.account_class)
+            columns(last.c.id, last.c.next_step, last.c.next_step_date, a.id, a.name, a.account_class)
             .join(a, a.id == last.c.account_id)
             .where(col(a.deleted_at).is_(None), last.c.next_step_date.is_not(None), last.c.next_step_date <= until)
         )

@@ -64,7 +64,7 @@ class _Ids:
         return self._ids.setdefault(key, m.new_id())
 
     def get(self, *key: str | None) -> str | None:
-        return None if key[-1] is None else self(*key)
+        return None if any(part is None for part in key) else self(*(part or "" for part in key))
 
 
 def _given(model: type[m.Record], item: dict[str, Any]) -> dict[str, Any]:

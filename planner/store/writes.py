@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.core import fields
 from planner.core import models as m
@@ -103,7 +103,7 @@ class Writes(StoreBase):
                         .where(
                             act.account_id == moving.account_id, act.status == status, live(act), act.id != action_id
                         )
-                        .order_by(act.position, act.created_at)
+                        .order_by(col(act.position), col(act.created_at))
                     )
                 )
                 column.insert(max(0, min(index, len(column))), moving)
@@ -165,9 +165,9 @@ class Writes(StoreBase):
 
     def move_in_org(self, ref: Ref, version: int, target: str | None) -> None:
         """Put a unit under `target` (None: top level) or a person into it (None: no unit)."""
-        if ref.kind == UNIT and ref.id:
+        if ref.kind == UNIT:
             self.update(m.OrgUnit, ref.id, version, parent_id=target)
-        elif ref.kind == PERSON and ref.id:
+        elif ref.kind == PERSON:
             self.update(m.Person, ref.id, version, unit_id=target)
         else:
             raise ValueError(f"cannot move a {ref.kind} node")
@@ -213,8 +213,8 @@ class Writes(StoreBase):
                 for model, rows in full:
                     if not rows:
                         continue
-                    bulk.insert_rows(connection, model.__table__, rows, stamps)
-                    table, first = model.__tablename__, next_seq(connection)
+                    bulk.insert_rows(connection, m.table_of(model), rows, stamps)
+                    table, first = m.table_name(model), next_seq(connection)
                     log = [
                         {
                             "id": entry_id,
@@ -225,7 +225,7 @@ class Writes(StoreBase):
                         }
                         for offset, (entry_id, row) in enumerate(zip(m.new_ids(len(rows)), rows, strict=True))
                     ]
-                    bulk.insert_rows(connection, m.ChangeLog.__table__, log, log_stamps)
+                    bulk.insert_rows(connection, m.table_of(m.ChangeLog), log, log_stamps)
                     connection.info.setdefault(SEQS, []).append((first, first + len(rows) - 1))
                     count += len(rows)
         return count
@@ -235,12 +235,12 @@ class Writes(StoreBase):
     def _current(self, session: Session, model: type[T], row_id: str, version: int) -> T:
         row = live_row(session, model, row_id)
         if row.version != version:
-            raise Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+            raise Conflict(m.table_name(model), row_id, row.updated_by, row.updated_at, row.version)
         return row
 
     def _conflict(self, model: type[m.Record], row_id: str) -> Conflict:
         row = self.get(model, row_id)
-        return Conflict(model.__tablename__, row_id, row.updated_by, row.updated_at, row.version)
+        return Conflict(m.table_name(model), row_id, row.updated_by, row.updated_at, row.version)
 
     @staticmethod
     def _check_links(session: Session, row: m.Record, values: dict[str, Any]) -> None:
@@ -248,7 +248,7 @@ class Writes(StoreBase):
         errors: dict[str, str] = {}
         for field in fields.FIELDS[type(row)]:
             target_id = values.get(field.name)
-            if field.kind != "ref" or not target_id:
+            if field.kind != "ref" or not target_id or field.target is None:
                 continue
             target = session.get(field.target, target_id)
             if target is None or target.deleted_at is not None:
@@ -260,7 +260,7 @@ class Writes(StoreBase):
             ):
                 errors[field.name] = f"{field.label} belongs to another account."
             elif PARENT_FIELD.get(type(row)) == field.name:
-                parent = target
+                parent: m.Record | None = target
                 while parent is not None:
                     if parent.id == row.id:
                         errors[field.name] = f"{field.label} cannot be this record or one below it."

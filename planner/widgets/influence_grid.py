@@ -60,7 +60,7 @@ def _box_characters() -> dict[tuple[int, int, int, int], str]:
             elif word in directions:
                 pending.extend(directions[word])
         arms.update(dict.fromkeys(pending, weight))
-        table[tuple(arms.values())] = chr(code)
+        table[(arms["up"], arms["down"], arms["left"], arms["right"])] = chr(code)
     return table
 
 
@@ -105,8 +105,8 @@ def _border(y: int, width: int) -> Line:
         title = next((t for t in CORNER_TITLES if cell_len(t) + 1 <= corner_width), "")
         if title:
             line = merge(runs)
-            first, heavy = line[0], line[1][0]
-            return [first, (heavy[:2] + title + heavy[2 + cell_len(title) :], "corner"), *line[2:]]
+            first, bar = line[0], line[1][0]
+            return [first, (bar[:2] + title + bar[2 + cell_len(title) :], "corner"), *line[2:]]
     return merge(runs)
 
 

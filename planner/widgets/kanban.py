@@ -104,7 +104,7 @@ class Kanban(Horizontal):
         wanted = keep if keep in ids else self.current_id
         if wanted not in ids:
             same = list(board.values())[place[0]] if place else []
-            wanted = same[min(place[1], len(same) - 1)].action.id if same else (ids[0] if ids else None)
+            wanted = same[min(place[1], len(same) - 1)].action.id if place and same else (ids[0] if ids else None)
         self.current_id = wanted
         if isinstance(self.screen.focused, ActionCard):
             # Else Textual hands the focus to a neighbour of each removed card, and

@@ -74,7 +74,7 @@ class OrgChartTree(Tree[Ref]):
         self._add_units(chart, self.root, None, expanded)
         unplaced = chart.members.get(None, ())
         if unplaced:
-            ref = Ref(NO_UNIT, None)
+            ref = Ref(NO_UNIT, "")
             label = Text(f"No unit ({len(unplaced)})", style="italic")
             node = self._add(self.root, ref, label, [], expanded is None or ref in expanded, True)
             self._add_people(node, unplaced)

@@ -50,6 +50,6 @@ class PositionDetail(VerticalScroll):
         flag = self.query_one("#position-flag", Static)
         body = self.query_one("#position-fields", Static)
         flagged = row is not None and unanswered(row.threat, row.countered, high_threat)
-        flag.update(f"⚑ High threat ({row.threat}/5) with no counter-action" if flagged else "")
+        flag.update(f"⚑ High threat ({row.threat}/5) with no counter-action" if row is not None and flagged else "")
         flag.display = flagged
         body.update(detail_renderable(row) if row else Text(empty))

@@ -33,9 +33,9 @@ from textual.worker import WorkerCancelled
 from planner.app import PlannerApp, make_app
 from planner.core import fields
 from planner.core import models as m
+from planner.screens.account_form import ACCOUNT_FIELDS
 from planner.screens.account_overview import TABS, AccountOverviewScreen
 from planner.screens.confirm import Confirm
-from planner.screens.account_form import ACCOUNT_FIELDS
 from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VISIT_FIELDS
 from planner.store import seed

@@ -72,6 +72,7 @@ def planner_db(db_path):
     return db_path
 
 
+@pytest.mark.slow
 def test_backups_taken_while_another_process_writes_are_consistent(planner_db, tmp_path):
     rows = 400
     writer = subprocess.Popen(
@@ -156,6 +157,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(planner_
         store.db.close()
 
 
+@pytest.mark.slow
 def test_restore_refuses_while_another_process_has_the_database_open(planner_db, tmp_path, capsys):
     saved = backup.backup(planner_db, tmp_path / "saved.db")
     store = open_store(str(planner_db), user="rep-a")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import date
+from pathlib import Path
 
 import pytest
+from shared_helpers import copy_database
 from textual.widgets import OptionList
 from textual.worker import WorkerCancelled
 
 from planner.app import PlannerApp
+from planner.core.config import Settings
 from planner.core.models import Record
 from planner.store import seed
 from planner.store.startup import open_store
@@ -24,10 +27,20 @@ def no_background_polling(monkeypatch):
     monkeypatch.setattr(PlannerApp, "poll_seconds", 0)
 
 
-@pytest.fixture
-def demo_store(tmp_path):
-    store = open_store(str(tmp_path / "demo.db"), user="rep-a")
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo portfolio made once per session; each `demo_store` is a copy of it."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    store = open_store(str(path), settings=Settings(), user="rep-a")
     seed.demo(store, FIXED_DAY)
+    store.db.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(tmp_path, demo_template):
+    copy_database(demo_template, tmp_path / "demo.db")
+    store = open_store(str(tmp_path / "demo.db"), user="rep-a")
     yield store
     store.db.close()
 

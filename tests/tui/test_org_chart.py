@@ -68,7 +68,7 @@ async def test_the_tree_shows_every_unit_with_its_people_stance_and_the_detail(d
             assert shown[Ref(UNIT, unit.id)].startswith(unit.name)
         people = demo_store.list(m.Person, account_id=account.id)
         assert {ref.id for ref in shown if ref.kind == PERSON} == {p.id for p in people}
-        assert Ref(NO_UNIT, None) not in shown
+        assert Ref(NO_UNIT, "") not in shown
         zhang = person_named(demo_store, account.id, "张伟")
         assert shown[Ref(PERSON, zhang.id)].startswith("● 张伟 · ✓ supporter · implementation · 设备科科长")
         sun = person_named(demo_store, account.id, "孙明")
