@@ -18,8 +18,10 @@ from planner.core.errors import PlannerError
 from planner.screens.base import PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, build
+from planner.store.opening import Opening
 
 if TYPE_CHECKING:
+    from planner.core.config import Settings
     from planner.store.store import Store
 
 
@@ -32,9 +34,9 @@ class PlannerApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the planner", priority=True),
     ]
 
-    def __init__(self, store: Store, today: date | None = None):
+    def __init__(self, opening: Opening, today: date | None = None):
         super().__init__()
-        self.store = store
+        self.opening = opening
         self._today = today
         self._latest_seen = 0
         self.crash_report: str | None = None
@@ -43,11 +45,27 @@ class PlannerApp(App[None]):
         """The day every figure is computed for (fixed in tests and snapshots)."""
         return self._today or date.today()
 
+    @property
+    def store(self) -> Store:
+        """The store; built on first use, so use it from workers (`planner.store.opening`)."""
+        return self.opening.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.opening.settings
+
+    @property
+    def user(self) -> str:
+        """The rep's login, as the change log records it."""
+        return self.opening.user
+
+    def get_default_screen(self) -> Screen:
+        return CustomerListScreen()
+
     def on_mount(self) -> None:
-        self.sub_title = self.store.db.url.rsplit("/", 1)[-1]
-        if self.store.settings.keymap:
-            self.set_keymap(self.store.settings.keymap)
-        self.push_screen(CustomerListScreen())
+        self.sub_title = self.opening.url.rsplit("/", 1)[-1]
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
 
@@ -58,10 +76,12 @@ class PlannerApp(App[None]):
 
     def latest_change_known(self) -> int:
         """The newest change-log number this app has seen, its own writes included."""
-        return max(self._latest_seen, self.store.db.own_changes.latest)
+        own = self.store.db.own_changes.latest if self.opening.store_is_built else 0
+        return max(self._latest_seen, own)
 
     def own_changes_cover(self, after: int, upto: int) -> bool:
-        return self.store.db.own_changes.cover(after, upto)
+        """Whether every change in (after, upto] was this app's own (and reloaded by itself)."""
+        return self.opening.store_is_built and self.store.db.own_changes.cover(after, upto)
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -69,7 +89,7 @@ class PlannerApp(App[None]):
         screen on top reloads (keeping its cursor); screens below reload when they are
         back on top, and a form on top is left alone."""
         try:
-            latest = self.store.latest_change()
+            latest = self.opening.latest_change()
         except PlannerError:
             return
         self.call_from_thread(self._seen, latest)
@@ -111,5 +131,6 @@ class PlannerApp(App[None]):
         self._exit_renderables[:] = [crash.message(self.crash_report)]
 
 
-def make_app(store: Store, today: date | None = None) -> PlannerApp:
-    return PlannerApp(store, today)
+def make_app(store: Store | Opening, today: date | None = None) -> PlannerApp:
+    """The app on an opened database (`planner.store.opening`), or on a store (tests)."""
+    return PlannerApp(store if isinstance(store, Opening) else Opening.of(store), today)

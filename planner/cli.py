@@ -9,11 +9,15 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from planner import __version__
 from planner.core import locations
 from planner.core.errors import NotFound, PlannerError
+
+if TYPE_CHECKING:
+    from planner.store.opening import Opening
+    from planner.store.store import Store
 
 EXIT_FLAGS = 1
 EXIT_UNUSABLE = 3
@@ -165,16 +169,16 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(db: str | None):
+def _open(db: str | None) -> Store:
     from planner.store.startup import open_store
 
     return open_store(db)
 
 
-def _run_tui(store) -> int:
+def _run_tui(source: Store | Opening) -> int:
     from planner.app import make_app
 
-    app = make_app(store)
+    app = make_app(source)
     # Everything loaded so far lives as long as the process: keep it out of the
     # collector's full passes (at 10k accounts they would double each list load).
     gc.freeze()
@@ -237,7 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command in TEAM_COMMANDS:
             return TEAM_COMMANDS[args.command](args)
-        return _run_tui(_open(args.db))
+        from planner.store.opening import open_for_screen
+
+        return _run_tui(open_for_screen(args.db))
     except NotFound as error:
         print(f"planner: {error}", file=sys.stderr)
         return EXIT_FLAGS

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from planner.core import models as m
 from planner.core.analysis import next_class
@@ -22,6 +22,7 @@ from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 yield RecordTable(
                     ("Date", "Purpose", "Met", "Commitment", "Next step", "By"), self._visit_cells, id="visits-table"
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> tuple[Overview, Industries]:
         return store.overview(self.account_id, self.today()), store.industry_choices()

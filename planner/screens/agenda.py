@@ -16,7 +16,7 @@ from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.core.agenda import NOT_DONE, option_id, sections
@@ -24,6 +24,7 @@ from planner.core.analysis import AgendaItem
 from planner.core.errors import PlannerError
 from planner.core.models import Action
 from planner.screens.base import PlannerScreen
+from planner.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -102,7 +103,7 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
         yield OptionList(id="agenda")
         yield Static("Nothing due this week", id="agenda-empty")
         yield Static("Loading the agenda…", id="agenda-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.today():%a %d %b %Y}"

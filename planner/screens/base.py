@@ -31,6 +31,7 @@ from planner.screens.writing import run_write
 
 if TYPE_CHECKING:
     from planner.app import PlannerApp
+    from planner.store.opening import Opening
     from planner.store.store import Store
 
 DataT = TypeVar("DataT")
@@ -129,9 +130,9 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
         self.run_worker(self._load(self._generation, keep), group="load")
 
     async def _load(self, generation: int, keep: Any) -> None:
-        app = self.planner
+        opening = self.planner.opening
         try:
-            seq, data = await asyncio.to_thread(self._read, app)
+            seq, data = await asyncio.to_thread(self.snapshot, opening)
         except PlannerError as error:
             if generation == self._generation and self.is_attached:
                 self._settling = False
@@ -148,9 +149,12 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
                 await shown
         self._settled()
 
-    def _read(self, app: PlannerApp) -> tuple[int, DataT]:
-        store = app.store
-        seq = store.latest_change()  # before the read: a write in between only means one more reload
+    def snapshot(self, opening: Opening) -> tuple[int, DataT]:
+        """The change-log number and the data (in a thread). The number is read first: a
+        write in between only means one more reload. The customer list overrides this
+        to read before the store is built."""
+        store = opening.store
+        seq = store.latest_change()
         return seq, self.fetch(store)
 
     def on_screen_resume(self) -> None:
@@ -164,7 +168,7 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
         if latest > self.loaded_seq >= 0 and not self.planner.own_changes_cover(self.loaded_seq, latest):
             self.reload()
 
-    def read(self, job: Callable[[Store], T], then: Callable[[T], None]) -> None:
+    def read_then(self, job: Callable[[Store], T], then: Callable[[T], None]) -> None:
         """Run a read the screen needs beyond its data (a record to edit, a file to
         write) in a thread, then hand the result to `then`; refusals are shown."""
         self.run_worker(self._read_job(job, then), group="read")

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane, Tabs
 
 from planner.core import battle_plan
 from planner.core import models as m
@@ -27,6 +27,7 @@ from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.widgets.kanban import Kanban
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable
 from planner.widgets.swot import SwotBoard
 
@@ -111,7 +112,7 @@ class BattlePlanScreen(AccountScreen[Plan]):
                 yield RecordTable(("Date", "Review"), self._review_cells, id="reviews-table")
                 with Vertical(classes="plan-detail"):
                     yield Static("", id="review-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False
@@ -228,7 +229,7 @@ class BattlePlanScreen(AccountScreen[Plan]):
     def action_new(self) -> None:
         if self.plan is None:
             return
-        tab, user, today = self.active_tab, self.planner.store.db.user, self.today()
+        tab, user, today = self.active_tab, self.planner.user, self.today()
         initials: dict[str, dict[str, Any]] = {
             "board": {"owner": user},
             "swot": {"kind": self.query_one(SwotBoard).kind},
@@ -323,7 +324,7 @@ class BattlePlanScreen(AccountScreen[Plan]):
 
     def action_export(self) -> None:
         account_id, today = self.account_id, self.today()
-        self.read(
+        self.read_then(
             lambda store: write_plan(store.plan_document(account_id, today)),
             lambda path: self.notify(f"Account plan written to {path}"),
         )

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from planner.core import competition
 from planner.core.competition import Presence
 from planner.screens.base import PlannerScreen
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable, cell
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
         yield Input(placeholder="Filter by brand or account  (/)", id="competitor-map-filter")
         yield RecordTable(("Brand", "Account", "Class", "Threat", "Countered"), self._cells, id="competitor-map")
         yield Static("Loading competitors…", id="competitor-map-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Competitors across accounts"
@@ -65,7 +66,7 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
             row.id for i, row in enumerate(shown) if i == 0 or shown[i - 1].competitor_id != row.competitor_id
         }
         self.table.show(shown)
-        high = self.planner.store.settings.high_threat
+        high = self.planner.settings.high_threat
         brands = len({row.competitor_id for row in self.rows})
         places = [row for row in self.rows if row.position_id]
         flagged = sum(competition.unanswered(row.threat, row.countered, high) for row in places)
@@ -79,7 +80,7 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
         brand = cell(row.brand, 20) if row.id in self.first_of_brand else Text("")
         if row.position_id is None:
             return [brand, cell("not present at any account", 24), Text(""), Text(""), Text("")]
-        high = self.planner.store.settings.high_threat
+        high = self.planner.settings.high_threat
         countered = "yes" if row.countered else "no ⚑" if competition.unanswered(row.threat, False, high) else "no"
         return [
             brand,

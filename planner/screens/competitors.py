@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from planner.core import competition
 from planner.core import models as m
@@ -23,6 +23,7 @@ from planner.screens.base import AccountScreen
 from planner.screens.brand_picker import NEW_BRAND, BrandPicker
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.position_detail import PositionDetail
 from planner.widgets.record_table import RecordTable, cell
 
@@ -58,7 +59,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
         yield Static("Loading competitors…", id="competitors-status", markup=False)
         yield RecordTable(("Brand", "Partner", "Threat", "Counter-action"), self._cells, id="positions")
         yield PositionDetail(id="position-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -69,7 +70,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
 
     @property
     def high_threat(self) -> int:
-        return self.planner.store.settings.high_threat
+        return self.planner.settings.high_threat
 
     def fetch(self, store: Store) -> AccountCompetitors:
         return store.competitors_at(self.account_id)
@@ -176,7 +177,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
         row = self._highlighted("counter")
         if row is not None:
             account_id = self.account_id
-            initial = {"owner": self.planner.store.db.user}
+            initial = {"owner": self.planner.user}
             form = RecordForm(
                 f"Counter-action against {row.brand}", m.Action, COUNTER_FIELDS, initial,
                 lambda store, values: store.create(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from planner.core.analysis import next_class
 from planner.core.errors import PlannerError
@@ -24,10 +24,11 @@ from planner.core.portfolio import ListFilter, Portfolio, columns_needed, select
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
 from planner.widgets.account_table import COLUMNS, AccountTable
+from planner.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from planner.core.models import Account
-    from planner.store.store import Store
+    from planner.store.opening import Opening
 
 
 def _account_model() -> type[Account]:
@@ -85,7 +86,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         yield Static("", id="chips", markup=False)
         yield AccountTable(id="accounts")
         yield Static("Loading accounts…", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(AccountTable).focus()
@@ -96,19 +97,24 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
 
     # --- load → apply --------------------------------------------------------------------
 
-    def fetch(self, store: Store) -> Portfolio:
-        """The list first, with what its current sort and filter need; the other
-        columns, the red-flag counts and the industries follow (`_follow_up`): at 10k
-        accounts they take longer than the list, and the rep can start working meanwhile."""
-        portfolio = store.portfolio(self.today())
+    def snapshot(self, opening: Opening) -> tuple[int, Portfolio]:
+        """The list first, with what its current sort and filter need, read with the
+        driver alone on the first start; the other columns, the red-flag counts and the
+        industries follow (`_follow_up`): at 10k accounts they take longer than the list,
+        and the rep can start working meanwhile."""
+        seq, listing = opening.listing()
+        portfolio = Portfolio(listing, opening.settings, self.today())
         portfolio.warm(*columns_needed(COLUMNS[self.sort_index][0], self.wanted))
-        return portfolio
+        return seq, portfolio
 
     def apply(self, data: Portfolio, keep: Any) -> None:
         self.portfolio = data
         current = self.table.current
         self._show(keep or (current.row.id if current else None))
-        self.run_worker(self._follow_up(data, self._generation), group="follow-up", exclusive=True)
+        # After the list is on screen: the follow-up may import the ORM, and would hold
+        # up the very paint it waits behind.
+        generation = self._generation
+        self.call_after_refresh(lambda: self.run_worker(self._follow_up(data, generation), group="follow-up"))
 
     async def _follow_up(self, portfolio: Portfolio, generation: int) -> None:
         app, today = self.planner, self.today()
@@ -142,7 +148,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         name = COLUMNS[self.sort_index][0]
         rows = select_accounts(portfolio, self.table.flags, self.wanted, name, self.descending)
         self.table.set_rows(rows, cursor=rows.position(keep) or 0)
-        threshold = self.planner.store.settings.key_threshold
+        threshold = self.planner.settings.key_threshold
         self.query_one("#status", Static).update(
             f"{len(rows)} of {len(portfolio)} accounts · {portfolio.key_count} key accounts carry {threshold:.0%} "
             "of revenue · Enter opens · ? keys"
@@ -208,7 +214,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         self._refilter(**{name: not getattr(self.wanted, name)})
 
     def action_toggle_mine(self) -> None:
-        self._refilter(owner=None if self.wanted.owner is not None else self.planner.store.db.user)
+        self._refilter(owner=None if self.wanted.owner is not None else self.planner.user)
 
     def action_clear_filters(self) -> None:
         self.query_one("#filter", Input).value = ""
@@ -240,12 +246,12 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
     # --- changes --------------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        self.open("account-form", None, self.industries, self.planner.store.db.user, then=self._saved)
+        self.open("account-form", None, self.industries, self.planner.user, then=self._saved)
 
     def action_edit(self) -> None:
         if self.table.current:
             account_id = self.table.current.row.id
-            self.read(
+            self.read_then(
                 lambda store: store.get(_account_model(), account_id),
                 lambda account: self.open("account-form", account, self.industries, then=self._saved),
             )

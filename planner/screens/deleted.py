@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from planner.core import history
 from planner.core import models as m
 from planner.core.history import Deleted
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
         yield Header()
         yield RecordTable(("Deleted", "By", "Kind", "Record"), self._cells, id="deleted-table")
         yield Static("Loading deleted records…", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(RecordTable).focus()

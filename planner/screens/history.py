@@ -13,13 +13,14 @@ from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.core import history
 from planner.core import models as m
 from planner.core.history import Entry
 from planner.screens.base import PlannerScreen
+from planner.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -87,7 +88,7 @@ class HistoryScreen(PlannerScreen[list[Entry]]):
         yield Header()
         yield OptionList(id="history-entries")
         yield Static("Loading the history…", id="status", markup=False)  # the app's status-line style
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.heading

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from planner.core import models as m
 from planner.core import org
@@ -19,6 +19,7 @@ from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.screens.unit_picker import UnitPicker
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
 
@@ -64,7 +65,7 @@ class OrgChartScreen(AccountScreen[Chart]):
             with VerticalScroll(id="org-detail-scroll"):
                 yield OrgDetail("Loading…", id="org-detail")
         yield Static("", id="org-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def org_tree(self) -> OrgChartTree:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from planner.core import analysis
 from planner.core.formatting import percent
 from planner.screens.base import PlannerScreen
 from planner.widgets.funnel_chart import FunnelChart
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.pareto_chart import ParetoChart
 from planner.widgets.quadrant_chart import QuadrantChart
 
@@ -81,7 +82,7 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
                 yield QuadrantChart()
             with TabPane("3 Funnel", id="funnel"):
                 yield FunnelChart()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#portfolio-summary", Static).update("Loading the portfolio…")

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from planner.core import models as m
 from planner.core.fields import FIELDS
@@ -27,6 +27,7 @@ from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.widgets.influence_grid import InfluenceGrid
+from planner.widgets.key_footer import KeyFooter
 from planner.widgets.stakeholder_card import StakeholderCard
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class StakeholdersScreen(AccountScreen[Board]):
         with ContentSwitcher(initial="stakeholder-cards", id="stakeholder-views"):
             yield CardScroll(id="stakeholder-cards")
             yield InfluenceGrid(id="stakeholder-grid")
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Board:
         return store.stakeholder_board(self.account_id, self.today())

@@ -1,7 +1,7 @@
 """Back up and restore a live database with SQLite's backup API, never a file copy.
 
 Copying the `.db` file of a live database (even with its `-wal`) gave corrupt copies
-45 times in 60; the backup API gave none (RELIABILITY.md). Every copy is checked
+45 times in 60; the backup API gave none (docs/reliability.md). Every copy is checked
 with `integrity_check` before anyone relies on it. A restore overwrites the
 database in place, so it first makes sure nobody has it open, and keeps what it
 replaces.

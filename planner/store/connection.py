@@ -3,7 +3,7 @@
 Everything here is needed before the ORM is: where a `--db` value points, whether
 the file is usable, how a driver error reads to a rep, and how every SQLite
 connection is set up. SQLAlchemy's engine makes its connections with `connect_sqlite`
-too, so the settings that keep reps' edits safe (RELIABILITY in docs/) live in one place.
+too, so the settings that keep reps' edits safe (docs/reliability.md) live in one place.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from planner.core.errors import DatabaseUnavailable, SchemaTooNew
 from planner.store.connection import sqlite_path
 from planner.store.db import Database
+from planner.store.schema import HEAD
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,8 @@ class Upgrade:
 
 
 SCRIPTS = "planner.store:migrations"
-# The newest revision shipped (a test keeps it equal to the scripts' head), so a
-# start-up on a current database answers without loading Alembic at all.
-HEAD = "0003"
+# HEAD (`schema`) is the newest revision shipped, so a start-up on a current database
+# answers without loading Alembic at all.
 
 
 def _config(scripts: str):

@@ -1,7 +1,7 @@
 """A database shared by a team of reps on one machine: folder, group and modes.
 
 SQLite creates a new file 0644 minus umask, so a teammate gets "attempt to write a
-readonly database" (RELIABILITY.md). A team database therefore lives in a setgid
+readonly database" (docs/reliability.md). A team database therefore lives in a setgid
 folder (2770) owned by the team's group, is pre-created 0660 in that group, and
 every planner that opens it runs with a umask that keeps group write and drops
 world access, so the files made beside it (`-wal`, `-shm`, backups) stay usable by

@@ -173,3 +173,10 @@ def test_migrations_never_import_textual(tmp_path):
         "assert 'alembic' in sys.modules, 'no migration ran'\n"
     )
     assert "textual" not in _loaded_by(code)
+
+
+def test_the_first_screen_is_drawn_without_the_orm():
+    """Start-up imports the app and opens the database before the ORM is loaded: the
+    customer list is read with the driver alone (see docs/architecture.md)."""
+    code = "import planner.app, planner.cli, planner.store.opening\n"
+    assert _loaded_by(code) == {"textual"}

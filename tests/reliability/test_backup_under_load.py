@@ -38,7 +38,7 @@ def _notes(writer: int, seq: int) -> str:
 
 def _retry_busy(write, *args, **kwargs):
     """The writers only make load here: a BUSY at `BEGIN IMMEDIATE` (a starved writer on an
-    overloaded machine) changed nothing and is safe to retry (RELIABILITY.md)."""
+    overloaded machine) changed nothing and is safe to retry (docs/reliability.md)."""
     for _ in range(20):
         try:
             return write(*args, **kwargs)

@@ -121,8 +121,10 @@ async def test_a_screen_write_says_it_waits_and_quick_keys_queue_behind_it(demo_
 
 async def test_an_own_save_reloads_the_screen_once_and_another_reps_save_once(demo_store, monkeypatch):
     reads: list[int] = []
-    fetch = CustomerListScreen.fetch
-    monkeypatch.setattr(CustomerListScreen, "fetch", lambda self, store: reads.append(1) or fetch(self, store))
+    snapshot = CustomerListScreen.snapshot
+    monkeypatch.setattr(
+        CustomerListScreen, "snapshot", lambda self, opening: reads.append(1) or snapshot(self, opening)
+    )
     other = Store(demo_store.db.__class__(demo_store.db.url, user="rep-b"))
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -213,10 +215,10 @@ async def test_a_bug_in_a_worker_writes_a_crash_report_and_exits_non_zero(demo_s
 
 
 def test_the_planner_command_exits_non_zero_after_a_bug(demo_store, monkeypatch, tmp_path):
-    def bug(self, store):
+    def bug(self, opening):
         raise RuntimeError("a bug in the customer list")
 
-    monkeypatch.setattr(CustomerListScreen, "fetch", bug)
+    monkeypatch.setattr(CustomerListScreen, "snapshot", bug)
     monkeypatch.setattr(PlannerApp, "run", lambda self: asyncio.run(App.run_async(self, headless=True)))
     path = demo_store.db.url.removeprefix("sqlite:///")
     demo_store.db.close()

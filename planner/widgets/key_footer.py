@@ -1,0 +1,26 @@
+"""The footer of every screen: Textual's, recomposed once for a burst of binding changes.
+
+Textual's footer remounts every key each time the screen's bindings change, and a
+screen coming up changes them several times in a row (focus, the stack, the first
+data); each remount of a dozen keys costs a few milliseconds of the event loop.
+Here a change that arrives while a recompose is already due waits for that one.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    _recompose_due = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._recompose_due:
+            return
+        super().bindings_changed(screen)
+        self._recompose_due = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
+
+    async def recompose(self) -> None:
+        self._recompose_due = False
+        await super().recompose()
