@@ -42,8 +42,8 @@ FILTER_ROUNDS = 3
 TIMEOUT_S = 120
 # Where a child's start-up time goes: (label, stamp the phase ends at).
 PHASES = (
-    ("import planner.store.startup (sqlmodel, sqlalchemy)", "import store"),
-    ("open_store (migrations check, seed)", "open store"),
+    ("import planner.store.opening (the driver only)", "import store"),
+    ("open_for_screen (file, schema and seed checks)", "open store"),
     ("import planner.app (textual)", "import app"),
     ("make_app, gc.freeze, run to first frame", "first frame"),
     ("first frame to the filled list (load worker)", "list filled"),
@@ -181,15 +181,15 @@ async def _drive(path: str, interact: bool) -> None:
     """What `planner run` does, with the phases stamped and a frame hook installed."""
     stamps = {"bench imports": _ms(IMPORTED - STARTED)}
     from planner.core.config import Settings
-    from planner.store.startup import open_store
+    from planner.store.opening import open_for_screen
 
     stamps["import store"] = _ms(time.perf_counter() - STARTED)
-    store = open_store(path, settings=Settings())
+    opening = open_for_screen(path, settings=Settings())
     stamps["open store"] = _ms(time.perf_counter() - STARTED)
     from planner.app import make_app
 
     stamps["import app"] = _ms(time.perf_counter() - STARTED)
-    app = make_app(store)
+    app = make_app(opening)
     gc.freeze()  # as planner/cli.py does before app.run()
     frames = _Frames(app, stamps)
     app.post_display_hook = frames.hook
@@ -199,7 +199,7 @@ async def _drive(path: str, interact: bool) -> None:
             if interact:
                 _emit("RESULT", await _interact(pilot, frames))
     finally:
-        store.db.close()
+        opening.close()
 
 
 def child(path: str, interact: bool) -> int:

@@ -62,6 +62,10 @@ class Opening:
     def store_is_built(self) -> bool:
         return self._store is not None
 
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.db.close()
+
     def listing(self) -> tuple[int, AccountListing]:
         """The newest change-log number and every live account, in one snapshot; with
         the driver alone until the store is built."""
@@ -102,10 +106,10 @@ def _ready(path: Path) -> bool:
     return revision == (HEAD,) and seeded is not None
 
 
-def open_for_screen(db: str | None = None) -> Opening:
+def open_for_screen(db: str | None = None, *, settings: config.Settings | None = None) -> Opening:
     """Open the database the TUI shows: quickly when it is ready, else the full way."""
     url = to_url(db or locations.default_database())
-    settings = config.load(locations.config_file())
+    settings = settings or config.load(locations.config_file())
     path = sqlite_path(url)
     if path is not None and "?" not in url:
         prepare_sqlite_file(path)
