@@ -15,7 +15,8 @@ from textual.worker import WorkerFailed
 
 from planner.core import crash
 from planner.core.errors import PlannerError
-from planner.screens.base import PlannerScreen
+from planner.screens.base import HoldsTyping, PlannerScreen
+from planner.screens.confirm import Confirm
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, build
 from planner.store.opening import Opening
@@ -31,7 +32,7 @@ class PlannerApp(App[None]):
     CSS_PATH = "planner.tcss"
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", id="help", tooltip="Show or hide the keys of this screen"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the planner", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the planner", priority=True, show=False),
     ]
 
     def __init__(self, opening: Opening, today: date | None = None):
@@ -100,6 +101,19 @@ class PlannerApp(App[None]):
             self.screen.changed_elsewhere(latest)
 
     # --- keys and errors -------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; if a form holds typed text that is not saved, ask first."""
+        if not any(isinstance(s, HoldsTyping) and s.has_unsaved_typing() for s in self.screen_stack):
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = "A form holds what you typed and it is not saved. Quit anyway and lose it?"
+        self.push_screen(Confirm(question, yes="Quit", no="Go back"), answered)
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

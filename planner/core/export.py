@@ -18,11 +18,10 @@ from platformdirs import user_documents_dir
 
 from planner.core import models as m
 from planner.core.errors import PlannerError
-from planner.core.formatting import money, percent
+from planner.core.formatting import money, percent, stance_text
 from planner.core.portfolio import AccountSummary
 from planner.core.rows import OrgTree
 
-STANCE_MARK = {"supporter": "✓", "neutral": "~", "opponent": "✗", "unknown": "?"}
 SWOT_TITLES = {"S": "Strengths (internal)", "W": "Weaknesses (internal)", "O": "Opportunities (external)",
                "T": "Threats (external)"}  # fmt: skip
 LAYER_TITLES = {"image": "Image layer 形象层", "decision": "Decision layer 决策层",
@@ -123,13 +122,12 @@ def _organisation(tree: OrgTree) -> list[str]:
             duty = f" — {cell(unit.responsibilities)}" if unit.responsibilities else ""
             out.append(f"{'  ' * depth}- **{unit.name}**{duty}")
             for p in sorted(members[unit.id], key=lambda p: (p.name, p.title)):
-                out.append(f"{'  ' * (depth + 1)}- {p.name} · {p.title or '—'} · {p.layer} · "
-                           f"{STANCE_MARK[p.stance]} {p.stance}")  # fmt: skip
+                out.append(f"{'  ' * (depth + 1)}- {p.name} · {p.title or '—'} · {p.layer} · {stance_text(p.stance)}")
             walk(unit.id, depth + 1)
 
     walk(None, 0)
     for p in sorted(members[None], key=lambda p: (p.name, p.title)):
-        out.append(f"- {p.name} · {p.title or '—'} · {p.layer} · {STANCE_MARK[p.stance]} {p.stance} (no unit)")
+        out.append(f"- {p.name} · {p.title or '—'} · {p.layer} · {stance_text(p.stance)} (no unit)")
     if len(out) == 2:
         out.append("_None recorded._")
     return [*out, ""]
@@ -146,7 +144,7 @@ def _people(doc: PlanDocument) -> list[str]:
         out += _table(
             ["Name", "Title", "Unit", "Reports to", "Influence", "Closeness", "Stance", "Characteristics"],
             [[p.name, p.title, units.get(p.unit_id or "", "—"), names.get(p.reports_to_id or "", "—"),
-              f"{p.influence}/5", f"{p.closeness}/5", f"{STANCE_MARK[p.stance]} {p.stance}", p.characteristics]
+              f"{p.influence}/5", f"{p.closeness}/5", stance_text(p.stance), p.characteristics]
              for p in group],
         )  # fmt: skip
     return out

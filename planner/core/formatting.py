@@ -10,6 +10,26 @@ def money(value: float) -> str:
     return f"{value:,.0f}"
 
 
+STANCE_MARKS = {"supporter": "✓", "neutral": "~", "opponent": "✗", "unknown": "?"}
+"""A stance's symbol, so it reads without colour; the same in every view and export."""
+
+
+def stance_text(stance: str) -> str:
+    """The stance with its symbol: "✓ supporter"."""
+    return f"{STANCE_MARKS.get(stance, '?')} {stance}"
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 person", "3 people", "0 units"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def one_line(text: object, width: int) -> str:
+    """`text` on one line of at most `width` characters, an ellipsis showing what was cut."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.core import fields
 from planner.core import models as m
-from planner.core.formatting import money
+from planner.core.formatting import money, one_line
 
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted", "restore": "restored"}
 NOUNS: dict[type[m.Record], str] = {
@@ -89,11 +89,6 @@ def local_time(when: datetime, tz: tzinfo | None = None) -> str:
     return utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def one_line(text: Any, width: int = VALUE_WIDTH) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
 def label(row: m.Record, names: dict[str, str] | None = None) -> str:
     """What a rep calls the row: its day (for dated records) and its name or text;
     rows in `NAMED_BY` take the label of the row they link to from `names`."""
@@ -119,8 +114,8 @@ def show(field: fields.FieldSpec | None, value: Any, names: dict[str, str]) -> s
     if kind in ("money", "amount") and isinstance(value, (int, float)):
         return money(value)
     if kind == "ref":
-        return one_line(names.get(value, str(value)[:8]))
-    return one_line(value)
+        return one_line(names.get(value, str(value)[:8]), VALUE_WIDTH)
+    return one_line(value, VALUE_WIDTH)
 
 
 def _spec(model: type[m.Record], name: str) -> fields.FieldSpec | None:

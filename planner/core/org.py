@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from planner.core import models as m
+from planner.core.formatting import count, stance_text
 from planner.core.rows import OrgTree, PersonNode, UnitNode
 
 UNIT, PERSON, NO_UNIT = "unit", "person", "none"
 TOP = ""
 """Move target meaning "top level" for a unit and "no unit" for a person."""
-
-STANCE_MARKS = {"supporter": "✓", "neutral": "~", "opponent": "✗", "unknown": "?"}
 
 
 class Ref(NamedTuple):
@@ -33,11 +32,6 @@ class Ref(NamedTuple):
 class Notes(NamedTuple):
     value_orientation: str
     characteristics: str
-
-
-def stance_text(stance: str) -> str:
-    """The stance with its symbol, so it reads without colour: "✓ supporter"."""
-    return f"{STANCE_MARKS.get(stance, '?')} {stance}"
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,8 @@ class Chart:
                 ("Characteristics", notes.characteristics or "not recorded"),
             ]
         unplaced = len(self.members.get(None, ()))
-        return [("No unit", f"{unplaced} people not placed in a unit yet; move them with x/v or m.")]
+        placed = count(unplaced, "person", "people")
+        return [("No unit", f"{placed} not placed in a unit yet; move them with x/v or m.")]
 
 
 def build(tree: OrgTree, notes: dict[str, Notes], account_name: str = "") -> Chart:

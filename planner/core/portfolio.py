@@ -65,6 +65,12 @@ class Portfolio(Sequence[AccountSummary]):
     def key_count(self) -> int:
         return self.figures.key_count
 
+    @property
+    def key_share(self) -> float:
+        """The share of revenue the key accounts carry together (at least the threshold)."""
+        count = self.figures.key_count
+        return self.figures.cumulative[count - 1] if count else 0.0
+
     def pareto_entry(self, index: int) -> analysis.ParetoEntry:
         figures, revenue = self.figures, self.columns.revenue[index]
         return analysis.ParetoEntry(

@@ -24,7 +24,6 @@ LAYER_TITLES = {
     "implementation": "Implementation layer 实施层",
     "usage": "Usage layer 使用层",
 }
-STANCE_MARKS = {"supporter": "✓", "neutral": "○", "opponent": "✗", "unknown": "?"}
 LOWEST, HIGHEST = 1, 5
 # The corner of the grid the rep must work on: influence at least 4, closeness at most 2.
 CORNER_INFLUENCE, CORNER_CLOSENESS = 4, 2

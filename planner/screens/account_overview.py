@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from planner.core import models as m
 from planner.core.analysis import next_class
-from planner.core.formatting import money
+from planner.core.formatting import money, one_line
 from planner.core.overview import Overview, project_stages
 from planner.screens.account_form import AccountForm
 from planner.screens.base import AccountScreen
@@ -44,8 +44,7 @@ def _label(record: m.Project | m.Purchase | m.Visit) -> str:
         day, about = record.purchased_on, record.description
     else:
         day, about = record.visited_on, record.purpose
-    about = " ".join(about.split())
-    return f"{_day(day)} {about if len(about) <= 40 else about[:39] + '…'}".rstrip()
+    return f"{_day(day)} {one_line(about, 40)}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -73,20 +72,48 @@ TABS = {
 class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="account-back", tooltip="Back to the previous screen"),
-        Binding("e", "edit_account", "Edit account", id="account-edit-account", tooltip="Edit the account's profile"),
+        Binding("e", "edit_account", "Account", id="account-edit-account", tooltip="Edit the account's profile"),
         Binding("n", "new", "New", id="account-new-item", tooltip="Add to the open tab (a visit from the profile)"),
         Binding(
             "d", "delete", "Delete", id="account-delete-item", tooltip="Delete the highlighted project/purchase/visit"
         ),
-        Binding("right_square_bracket", "stage(1)", "Stage →", id="account-stage-next", tooltip="Move project on"),
-        Binding("left_square_bracket", "stage(-1)", "← Stage", id="account-stage-back", tooltip="Move project back"),
-        Binding("c", "cycle_class", "Class", id="account-class", tooltip="Change class: A → B → C → A"),
-        Binding("o", "analysis('org-chart')", "Org chart", id="account-org-chart", tooltip="Units and people"),
+        Binding(
+            "right_square_bracket",
+            "stage(1)",
+            "Stage →",
+            id="account-stage-next",
+            show=False,
+            tooltip="Move the highlighted project to its next stage",
+        ),
+        Binding(
+            "left_square_bracket",
+            "stage(-1)",
+            "← Stage",
+            id="account-stage-back",
+            show=False,
+            tooltip="Move the highlighted project back a stage",
+        ),
+        Binding("c", "cycle_class", "Class", id="account-class", show=False, tooltip="Change class: A → B → C → A"),
+        Binding("o", "analysis('org-chart')", "Org", id="account-org-chart", tooltip="Units and people"),
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
         Binding("b", "analysis('battle-plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
-        Binding("h", "history", "History", id="account-history", tooltip="Change log of the highlighted row/account"),
-        Binding("u", "deleted", "Deleted", id="account-deleted", tooltip="Deleted records of the account, to restore"),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="account-history",
+            show=False,
+            tooltip="Change log of the highlighted row/account",
+        ),
+        Binding(
+            "u",
+            "deleted",
+            "Deleted",
+            id="account-deleted",
+            show=False,
+            tooltip="Deleted records of the account, to restore",
+        ),
         Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
         Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
         Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
@@ -130,11 +157,11 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         self.overview = overview
         self.sub_title = f"{overview.account.name} · class {overview.account.account_class}"
         self.query_one(AccountProfile).show(overview)
-        self.query_one("#stage-values", Static).update(
-            "  ".join(
-                f"{stage} {count} · {money(amount)}" for stage, count, amount in project_stages(overview.projects)
-            )
-        )
+        # No-break spaces inside a stage's figures: a narrow screen wraps between stages only.
+        stages = [
+            f"{stage}\u00a0{n}\u00a0·\u00a0{money(amount)}" for stage, n, amount in project_stages(overview.projects)
+        ]
+        self.query_one("#stage-values", Static).update("   ".join(stages) + "   ([ ] move a project's stage)")
         self.query_one("#forecast", Static).update(self._forecast_text(overview))
         self._table("projects").show(overview.projects, keep)
         self._table("purchases").show(overview.purchases, keep)
@@ -155,23 +182,43 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
 
     @staticmethod
     def _project_cells(p: m.Project) -> list[str]:
-        return [p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date), p.funding_source]
+        return [one_line(p.name, 30), p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date),
+                one_line(p.funding_source, 16)]  # fmt: skip
 
     @staticmethod
     def _purchase_cells(p: m.Purchase) -> list[str]:
-        return [_day(p.purchased_on), money(p.amount), p.description]
+        return [_day(p.purchased_on), money(p.amount), one_line(p.description, 50)]
 
     def _visit_cells(self, v: m.Visit) -> list[str]:
         met = ", ".join(name for _, name in (self.overview.met.get(v.id, []) if self.overview else []))
         commitment = v.commitment or "⚑ none"
-        return [_day(v.visited_on), v.purpose[:28], met[:20], commitment[:28], v.next_step[:24], _day(v.next_step_date)]
+        return [
+            _day(v.visited_on), one_line(v.purpose, 28), one_line(met, 20), one_line(commitment, 28),
+            one_line(v.next_step, 24), _day(v.next_step_date),
+        ]  # fmt: skip
 
     @property
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Stage keys act on projects, delete on a tab's list: each only where it can."""
+        if action == "stage":
+            return self.active_tab == "projects"
+        if action == "delete":
+            return self.active_tab in TABS
+        return True
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        """Keys act on the tab's own list: enter edits its highlighted row, d deletes it."""
+        tab = self.active_tab
+        self.refresh_bindings()
+        if tab in TABS:
+            self.call_after_refresh(self._table(tab).focus)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -257,7 +304,8 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 self.write(lambda store: store.delete(spec.model, record.id, record.version))
 
         self.app.push_screen(
-            Confirm(f"Delete this {spec.noun}? It can be restored from the history.", yes="Delete"), answered
+            Confirm(f"Delete the {spec.noun} “{_label(record)}”? It can be restored from the history.", yes="Delete"),
+            answered,
         )
 
     def action_stage(self, step: int) -> None:

@@ -47,6 +47,13 @@ def refusal(error: PlannerError) -> str:
     return str(error)
 
 
+class HoldsTyping:
+    """A screen holding text the rep typed and has not saved (a form): quitting asks first."""
+
+    def has_unsaved_typing(self) -> bool:
+        raise NotImplementedError
+
+
 class SavingNotice(Static):
     """Shown over the footer while a write waits for the database."""
 

@@ -23,6 +23,7 @@ from planner.core import battle_plan
 from planner.core import models as m
 from planner.core.battle_plan import SWOT_TITLES, TAT, Plan
 from planner.core.export import write_plan
+from planner.core.formatting import one_line
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
@@ -34,7 +35,7 @@ from planner.widgets.swot import SwotBoard
 if TYPE_CHECKING:
     from planner.store.store import Store
 
-MOVE = Binding.Group("Move", compact=True)
+MOVE = Binding.Group("Move")
 STATUS_MARK = {"todo": "☐", "doing": "◐", "done": "✓"}
 
 
@@ -61,12 +62,6 @@ def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
-def clip(text: str, width: int) -> str:
-    """One line of at most `width` characters, an ellipsis showing what was cut."""
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
 class BattlePlanScreen(AccountScreen[Plan]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="plan-back", tooltip="Back to the previous screen"),
@@ -74,7 +69,7 @@ class BattlePlanScreen(AccountScreen[Plan]):
                 tooltip="Add an action, a SWOT item (to the picked quadrant), a goal or a review"),
         Binding("e,enter", "edit", "Edit", id="plan-edit", tooltip="Edit the picked card, SWOT item, goal or review"),
         Binding("d", "delete", "Delete", id="plan-delete", tooltip="Delete the picked card, SWOT item, goal or review"),
-        Binding("h", "history", "History", id="plan-history",
+        Binding("h", "history", "History", id="plan-history", show=False,
                 tooltip="Change log of the picked card, SWOT item, goal or review"),
         Binding("shift+left", "move(-1, 0)", "Card to previous column", id="plan-move-left", group=MOVE,
                 key_display="⇧←", tooltip="Move the card to the end of the previous column"),
@@ -139,11 +134,11 @@ class BattlePlanScreen(AccountScreen[Plan]):
 
     @staticmethod
     def _goal_cells(goal: m.Goal) -> list[str]:
-        return [clip(goal.phase, 22), clip(goal.text, 30), _day(goal.due_date), clip(goal.owner, 12)]
+        return [one_line(goal.phase, 22), one_line(goal.text, 30), _day(goal.due_date), one_line(goal.owner, 12)]
 
     @staticmethod
     def _review_cells(review: m.PlanReview) -> list[str]:
-        return [_day(review.reviewed_on), clip(review.text, 60)]
+        return [_day(review.reviewed_on), one_line(review.text, 60)]
 
     @on(DataTable.RowHighlighted, "#goals-table")
     def _show_goal(self) -> None:
@@ -215,8 +210,8 @@ class BattlePlanScreen(AccountScreen[Plan]):
         plan = self.plan
         assert plan is not None
         every = {
-            "goal_id": [(clip(f"{g.phase}: {g.text}" if g.phase else g.text, 70), g.id) for g in plan.goals],
-            "person_id": [(clip(f"{p.name} · {p.title} ({p.layer})", 70), p.id) for p in plan.people],
+            "goal_id": [(one_line(f"{g.phase}: {g.text}" if g.phase else g.text, 70), g.id) for g in plan.goals],
+            "person_id": [(one_line(f"{p.name} · {p.title} ({p.layer})", 70), p.id) for p in plan.people],
             "competitor_position_id": plan.positions,
             "kind": [(f"{kind} · {title}", kind) for kind, title in SWOT_TITLES.items()],
         }
@@ -277,7 +272,7 @@ class BattlePlanScreen(AccountScreen[Plan]):
         if record is None:
             self.notify(f"Pick a {kind.noun} to {purpose} first.")
             return None
-        return record, kind, getattr(record, "title", None) or clip(getattr(record, "text", ""), 60)
+        return record, kind, getattr(record, "title", None) or one_line(getattr(record, "text", ""), 60)
 
     def action_delete(self) -> None:
         picked = self._picked("delete")

@@ -14,16 +14,13 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from planner.core import competition
 from planner.core.competition import Presence
+from planner.core.formatting import count
 from planner.screens.base import PlannerScreen
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable, cell
 
 if TYPE_CHECKING:
     from planner.store.store import Store
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class CompetitorMapScreen(PlannerScreen[list[Presence]]):
@@ -71,9 +68,9 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
         places = [row for row in self.rows if row.position_id]
         flagged = sum(competition.unanswered(row.threat, row.countered, high) for row in places)
         parts = [f"{len(shown)} of {len(self.rows)} shown"] if len(shown) < len(self.rows) else []
-        parts += [_count(brands, "brand"), _count(len(places), "position")]
+        parts += [count(brands, "brand"), count(len(places), "position")]
         if flagged:
-            parts.append(f"{_count(flagged, 'high threat')} unanswered ⚑")
+            parts.append(f"{count(flagged, 'high threat')} unanswered ⚑")
         self.query_one("#competitor-map-status", Static).update(" · ".join([*parts, "Enter opens the account"]))
 
     def _cells(self, row: Presence) -> list[Text]:

@@ -43,7 +43,14 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
         Binding("d", "delete", "Delete", id="delete", tooltip="Delete the highlighted position (asks first)"),
         Binding("a", "counter", "Counter", id="counter-action", tooltip="Add an action countering this competitor"),
         Binding("b", "edit_brand", "Brand", id="edit-brand", tooltip="Edit the brand's name and notes (all accounts)"),
-        Binding("h", "history", "History", id="competitor-history", tooltip="Change log of the highlighted position"),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="competitor-history",
+            show=False,
+            tooltip="Change log of the highlighted position",
+        ),
         Binding("w", "map", "Map", id="competitor-map", tooltip="Where every competitor is present"),
         Binding("r", "reload", "Reload", id="reload", show=False, tooltip="Read the database again"),
     ]

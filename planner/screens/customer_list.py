@@ -20,6 +20,7 @@ from textual.widgets import Header, Input, Static
 
 from planner.core.analysis import next_class
 from planner.core.errors import PlannerError
+from planner.core.formatting import count, percent
 from planner.core.portfolio import ListFilter, Portfolio, columns_needed, select_accounts
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
@@ -66,9 +67,13 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         Binding("0", "clear_filters", "All", id="list-clear-filters", show=False, tooltip="Clear every filter"),
         Binding("p", "portfolio", "Portfolio", id="list-portfolio", tooltip="Pareto curve, quadrant and funnel"),
         Binding("a", "agenda", "Agenda", id="list-agenda", tooltip="What to do today and this week"),
-        Binding("w", "competitor_map", "Competitors", id="list-competitors", tooltip="Where each competitor is"),
-        Binding("h", "history", "History", id="list-history", tooltip="Change log of the highlighted account"),
-        Binding("u", "deleted", "Deleted", id="list-deleted", tooltip="Deleted accounts, to restore"),
+        Binding(
+            "w", "competitor_map", "Competitors", id="list-competitors", show=False, tooltip="Where each competitor is"
+        ),
+        Binding(
+            "h", "history", "History", id="list-history", show=False, tooltip="Change log of the highlighted account"
+        ),
+        Binding("u", "deleted", "Deleted", id="list-deleted", show=False, tooltip="Deleted accounts, to restore"),
         Binding("r", "reload", "Reload", id="list-reload", show=False, tooltip="Read the database again"),
     ]
 
@@ -148,11 +153,14 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         name = COLUMNS[self.sort_index][0]
         rows = select_accounts(portfolio, self.table.flags, self.wanted, name, self.descending)
         self.table.set_rows(rows, cursor=rows.position(keep) or 0)
-        threshold = self.planner.settings.key_threshold
-        self.query_one("#status", Static).update(
-            f"{len(rows)} of {len(portfolio)} accounts · {portfolio.key_count} key accounts carry {threshold:.0%} "
-            "of revenue · Enter opens · ? keys"
-        )
+        if rows:
+            shown = f"{len(rows)} of {len(portfolio)} accounts · Enter opens"
+        elif len(portfolio):
+            shown = f"No account matches (of {len(portfolio)}): 0 clears the filters"
+        else:
+            shown = "No accounts yet: n adds one"
+        key = f"{count(portfolio.key_count, 'key account')} carry {percent(portfolio.key_share)} of revenue"
+        self.query_one("#status", Static).update(f"{shown} · {key} · ? keys")
         chips = [f"sort: {COLUMNS[self.sort_index][1].title} {'↓' if self.descending else '↑'}"]
         if self.wanted.classes:
             chips.append("class " + "/".join(sorted(self.wanted.classes)))

@@ -14,6 +14,7 @@ from textual.widgets import Header, Static, Tree
 
 from planner.core import models as m
 from planner.core import org
+from planner.core.formatting import count
 from planner.core.org import NO_UNIT, PERSON, UNIT, Chart, Ref
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
@@ -40,14 +41,21 @@ def _filled(values: dict[str, Any]) -> dict[str, Any]:
 class OrgChartScreen(AccountScreen[Chart]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
-        Binding("n", "new_unit", "New unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
-        Binding("p", "new_person", "New person", id="org-new-person", tooltip="Add a person to the highlighted unit"),
+        Binding("n", "new_unit", "Unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
+        Binding("p", "new_person", "Person", id="org-new-person", tooltip="Add a person to the highlighted unit"),
         Binding("e", "edit", "Edit", id="org-edit", tooltip="Edit the highlighted unit or person"),
         Binding("d", "delete", "Delete", id="org-delete", tooltip="Delete the highlighted unit or person"),
         Binding("x", "cut", "Cut", id="org-cut", tooltip="Cut the highlighted unit or person to paste elsewhere"),
         Binding("v", "paste", "Paste", id="org-paste", tooltip="Paste what was cut under the highlighted unit"),
-        Binding("m", "move", "Move to…", id="org-move", tooltip="Move the highlighted unit or person: pick a unit"),
-        Binding("h", "history", "History", id="org-history", tooltip="Change log of the highlighted unit or person"),
+        Binding("m", "move", "Move", id="org-move", tooltip="Move the highlighted unit or person: pick a unit"),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="org-history",
+            show=False,
+            tooltip="Change log of the highlighted unit or person",
+        ),
         Binding("plus", "expand_all", "Expand all", id="org-expand-all", show=False, tooltip="Open every unit"),
         Binding("minus", "collapse_all", "Collapse all", id="org-collapse-all", show=False, tooltip="Close every unit"),
         Binding("r", "reload", "Reload", id="org-reload", show=False, tooltip="Read the chart again from the database"),
@@ -98,7 +106,7 @@ class OrgChartScreen(AccountScreen[Chart]):
         chart = self.chart
         if chart is None:
             return
-        text = f"{len(chart.units)} units · {len(chart.people)} people"
+        text = f"{count(len(chart.units), 'unit')} · {count(len(chart.people), 'person', 'people')}"
         if self.cut:
             text += f" · ✂ {self._title_of(self.cut)}: v pastes it into the highlighted unit, x cancels"
         self.query_one("#org-status", Static).update(text)
@@ -207,7 +215,8 @@ class OrgChartScreen(AccountScreen[Chart]):
         if ref.kind == UNIT and (chart.sub_units.get(ref.id) or chart.members.get(ref.id)):
             here, _ = chart.head_count(ref.id)
             subs = len(chart.sub_units.get(ref.id, ()))
-            question = f"{name} has {here} people and {subs} sub-units. Where should they go before it is deleted?"
+            members = f"{count(here, 'person', 'people')} and {count(subs, 'sub-unit')}"
+            question = f"{name} has {members}. Where should they go before it is deleted?"
             picker = UnitPicker(question, chart.move_targets(ref, "Top level (sub-units) / no unit (people)"))
 
             def chosen(target: str | None) -> None:

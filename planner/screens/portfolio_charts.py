@@ -59,7 +59,7 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
         Binding(
             "2",
             "view('quadrant')",
-            "Quadrant",
+            "Input-output",
             id="portfolio-quadrant",
             tooltip="Accounts placed by output against input; focus in on high output",
         ),

@@ -30,6 +30,7 @@ from planner.core import fields
 from planner.core.errors import Conflict, DatabaseBusy, PlannerError, ValidationError
 from planner.core.formatting import number_input
 from planner.core.models import Record
+from planner.screens.base import HoldsTyping
 from planner.screens.confirm import Confirm
 from planner.screens.conflict_dialog import ConflictDialog
 from planner.screens.writing import run_write
@@ -52,7 +53,7 @@ def _shown(field: fields.FieldSpec, value: Any) -> str:
     return str(value)
 
 
-class RecordForm(ModalScreen[Any]):
+class RecordForm(HoldsTyping, ModalScreen[Any]):
     """Edit `names` of `model` starting from `initial`; `save(store, changes)` (run in
     a thread) returns what the form is dismissed with. `question(values)` may ask
     before saving."""
@@ -180,6 +181,8 @@ class RecordForm(ModalScreen[Any]):
         field = next((f for f in self.specs if f.name == name), None)
         if field:
             self._show_error(name, self._read(field)[1])
+            if not any(self.query_one(f"#error-{f.name}", Static).display for f in self.specs):
+                self._problem(None)  # every field is right again: the summary above goes too
 
     def collect(self) -> dict[str, Any] | None:
         """The changed values, or None after marking every field that is wrong."""
@@ -318,12 +321,15 @@ class RecordForm(ModalScreen[Any]):
     def action_cancel(self) -> None:
         """Close; if anything was typed, ask first so it is never lost by a slip. A save
         still waiting for the database is withdrawn: nothing of the form is written."""
-        if any(self._raw(f) != self._initial_raw(f) for f in self.specs):
+        if self.has_unsaved_typing():
             self.app.push_screen(
                 Confirm("Discard what you typed in this form?", yes="Discard", no="Keep editing"), self._discard
             )
         else:
             self._discard(True)
+
+    def has_unsaved_typing(self) -> bool:
+        return any(self._raw(f) != self._initial_raw(f) for f in self.specs)
 
     def _discard(self, yes: bool | None) -> None:
         if not yes:

@@ -22,6 +22,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from planner.core import models as m
 from planner.core.fields import FIELDS
+from planner.core.formatting import count
 from planner.core.stakeholders import LAYER_TITLES, Board, Stakeholder, by_layer, neighbour, next_stance, stepped
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
@@ -37,8 +38,8 @@ PERSON_FIELDS = tuple(field.name for field in FIELDS[m.Person] if field.name != 
 NEW_PERSON = {"influence": 3, "closeness": 1, "stance": "unknown"}
 CARD_WIDTH = 36  # the narrowest card (border and padding included) that shows both score bars whole
 SCORE_LABELS = {"influence": "Influence", "closeness": "Closeness"}
-INFLUENCE = Binding.Group("Influence", compact=True)
-CLOSENESS = Binding.Group("Closeness", compact=True)
+INFLUENCE = Binding.Group("Influence")
+CLOSENESS = Binding.Group("Closeness")
 
 
 class CardScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
@@ -63,7 +64,7 @@ def heading(layer: str, people: list[Stakeholder]) -> Content:
         (LAYER_TITLES[layer], "bold"),
         ("  values: ", "$text-muted"),
         m.LAYER_VALUES[layer],
-        (f"  · {len(people)} people, {supporters} supporter{'' if supporters == 1 else 's'}", "$text-muted"),
+        (f"  · {count(len(people), 'person', 'people')}, {count(supporters, 'supporter')}", "$text-muted"),
     )
 
 
@@ -92,9 +93,15 @@ class StakeholdersScreen(AccountScreen[Board]):
         ),
         Binding("g", "toggle_grid", "Grid", id="stakeholders-grid", tooltip="Cards or influence × closeness grid"),
         Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
-        Binding("d", "delete", "Delete", id="stakeholders-delete", tooltip="Delete the selected person (asks first)"),
+        Binding(
+            "d", "delete", "Delete", id="stakeholders-delete", show=False,
+            tooltip="Delete the selected person (asks first)",
+        ),
         Binding("escape", "back", "Back", id="stakeholders-back", tooltip="Back to the previous screen"),
-        Binding("h", "history", "History", id="stakeholders-history", tooltip="Change log of the selected person"),
+        Binding(
+            "h", "history", "History", id="stakeholders-history", show=False,
+            tooltip="Change log of the selected person",
+        ),
         Binding("r", "reload", "Reload", id="stakeholders-reload", show=False, tooltip="Read the database again"),
         Binding("up", "move('up')", "Card above", id="stakeholders-up", show=False, tooltip="Select the card above"),
         Binding("down", "move('down')", "Card below", id="stakeholders-down", show=False, tooltip="Select card below"),

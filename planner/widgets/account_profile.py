@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.core.formatting import money, percent
+from planner.core.formatting import count, money, percent
 from planner.core.overview import Overview
 
 KEY_SERVICE = "Key account: special pricing, close care, value-added service (特殊的价格、密切的关怀、超值的服务)"
@@ -30,7 +30,8 @@ def profile_renderable(data: Overview) -> Group:
     figures.add_row("Service", KEY_SERVICE if s.pareto.key else BASIC_SERVICE)
     figures.add_row("Quadrant", f"{s.quadrant.quadrant} (output {s.quadrant.output:.2f}, input {s.quadrant.input:.2f})")
     since = s.cadence.days_since
-    contact = "never contacted" if since is None else f"last contact {since} days ago"
+    ago = "today" if since == 0 else f"{count(since, 'day')} ago" if since is not None else ""
+    contact = "never contacted" if since is None else f"last contact {ago}"
     stale = f" — STALE (contact every {s.cadence.cadence_days} days)" if s.cadence.stale else ""
     figures.add_row("Contact", contact + stale)
 

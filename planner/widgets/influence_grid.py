@@ -18,7 +18,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.core.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder, grid_cells, influential_not_close
+from planner.core.formatting import STANCE_MARKS
+from planner.core.stakeholders import HIGHEST, Stakeholder, grid_cells, influential_not_close
 from planner.widgets.chart_text import Line, Run, merge
 
 SIDE = HIGHEST  # cells per axis

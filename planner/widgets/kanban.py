@@ -127,7 +127,10 @@ class Kanban(Horizontal):
 
     def focus_current(self) -> None:
         if self.current_id:
-            self.query_one(f"#card-{self.current_id}", ActionCard).focus()
+            card = self.query_one(f"#card-{self.current_id}", ActionCard)
+            card.focus()
+            # A card just mounted has no place yet; scroll its column to it once laid out.
+            self.call_after_refresh(card.scroll_visible, animate=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, ActionCard):

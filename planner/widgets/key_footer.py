@@ -13,7 +13,16 @@ from textual.widgets import Footer
 
 
 class KeyFooter(Footer):
+    """Compact, and without the palette's corner (ctrl+p is in the help panel with every
+    other key), so a screen's main keys and `? Help` fit in 80 columns."""
+
+    DEFAULT_CSS = """
+    KeyFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    """
     _recompose_due = False
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._recompose_due:

@@ -14,7 +14,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from planner.core.org import NO_UNIT, PERSON, STANCE_MARKS, UNIT, Chart, Ref, stance_text
+from planner.core.formatting import STANCE_MARKS, stance_text
+from planner.core.org import NO_UNIT, PERSON, UNIT, Chart, Ref
 from planner.store.listings import PersonNode, UnitNode
 
 CUT_MARK = "✂ "

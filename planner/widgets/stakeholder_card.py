@@ -13,7 +13,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.core.stakeholders import HIGHEST, STANCE_MARKS, Stakeholder
+from planner.core.formatting import STANCE_MARKS
+from planner.core.stakeholders import HIGHEST, Stakeholder
 
 STANCE_STYLES = {"supporter": "$text-success bold", "opponent": "$text-error bold", "unknown": "$text-muted"}
 NOT_CLOSE = "⚠ influential, not close"
