@@ -80,8 +80,19 @@ def _prepare(path: Path) -> int:
         store.db.close()
 
 
+def compile_planner() -> None:
+    """Byte-compile the planner's modules, as `pip install` does: in a checkout installed
+    with `-e` (and with PYTHONDONTWRITEBYTECODE set) every start would compile them again."""
+    import compileall
+
+    import planner
+
+    compileall.compile_dir(Path(planner.__file__).parent, quiet=1)
+
+
 def run(path: Path, runs: int, warmup: int) -> dict[str, list[float]]:
     accounts = _prepare(path)
+    compile_planner()
     planner = shutil.which("planner", path=str(Path(sys.executable).parent))
     if planner is None:
         raise SystemExit("no `planner` command beside this Python; pip install the project first")
