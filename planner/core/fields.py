@@ -159,6 +159,7 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
         _f("commitment", "Commitment obtained", "long"),
         _f("next_step", "Next step", "long"),
         _f("next_step_date", "Next step date", "date"),
+        _f("next_step_done", "Next step done", "flag"),
     ),
     m.VisitAttendee: (
         _f("visit_id", "Visit", "ref", target=m.Visit, required=True),

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Index, Table
+from sqlalchemy import Index, Table, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -79,6 +79,8 @@ class Record(SQLModel):
     updated_by: str = Field(default="")
     version: int = Field(default=1)
     deleted_at: datetime | None = None
+    deleted_with: str | None = Field(default=None, max_length=32)
+    """The row whose deletion took this one with it: a restore brings back exactly those."""
 
     @declared_attr  # type: ignore[arg-type]
     def __mapper_args__(cls: type[SQLModel]) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr signature
@@ -238,6 +240,7 @@ class Visit(Record, table=True):
     commitment: str = ""
     next_step: str = ""
     next_step_date: date | None = None
+    next_step_done: bool = False
 
 
 class VisitAttendee(Record, table=True):
@@ -273,6 +276,30 @@ class ChangeLog(SQLModel, table=True):
     who: str
     at: datetime = Field(default_factory=utcnow)
     changes: str = "{}"
+
+
+class Draft(SQLModel, table=True):
+    """What a rep typed in a form and has not saved, kept so that a dropped connection or
+    a closed laptop loses nothing. One per rep and form (`key` names the record, or the
+    new record's kind and parent); never logged or synced: it is the rep's scratch pad."""
+
+    __table_args__ = (UniqueConstraint("who", "key"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    who: str
+    key: str
+    title: str = ""
+    fields: str = "{}"
+    saved_at: datetime = Field(default_factory=utcnow)
+
+
+class Meta(SQLModel, table=True):
+    """Facts about the database itself, such as what made it (`kind`: demo, team)."""
+
+    __tablename__ = "planner_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
 
 
 ENTITIES: tuple[type[Record], ...] = (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planner.core.models import ChangeLog, Record, table_name, utcnow
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
-STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at"})
+STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at", "deleted_with"})
 
 
 def _plain(value: Any) -> Any:

@@ -63,6 +63,14 @@ def _tree(session: Session, account_id: str) -> list[tuple[m.Record, m.Record | 
     return found
 
 
+def _deleted_on_its_own(row: m.Record, parent: m.Record | None) -> bool:
+    """Deleted by itself rather than along with its parent (rows deleted before the
+    planner recorded `deleted_with` go by the time of the deletion)."""
+    if row.deleted_with is not None:
+        return row.deleted_with == row.id
+    return parent is None or parent.deleted_at != row.deleted_at
+
+
 def _deleted(session: Session, rows: list[m.Record]) -> list[Deleted]:
     return readable.deleted(rows, _fetch_all(session, readable.named_by_links(rows)))
 
@@ -88,9 +96,7 @@ class HistoryReads(StoreBase):
             rows = [
                 row
                 for row, parent in _tree(session, account_id)
-                if row.deleted_at
-                and (parent is None or parent.deleted_at != row.deleted_at)
-                and not isinstance(row, m.VisitAttendee)
+                if row.deleted_at and _deleted_on_its_own(row, parent) and not isinstance(row, m.VisitAttendee)
             ]
             return _deleted(session, rows)
 

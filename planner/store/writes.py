@@ -178,7 +178,7 @@ class Writes(StoreBase):
             row = session.get(model, row_id)
             if row is None or row.deleted_at is None:
                 raise NotFound(f"There is no deleted {model.__name__.lower()} to restore.")
-            self._untombstone(session, row, row.deleted_at)
+            self._untombstone(session, row, row.id, row.deleted_at)
         return row
 
     def bulk_insert(
@@ -308,16 +308,26 @@ class Writes(StoreBase):
         for person in session.exec(select(m.Person).where(m.Person.unit_id == unit.id, live(m.Person))):
             person.unit_id = target
 
-    def _tombstone(self, session: Session, row: m.Record, now: datetime) -> None:
+    def _tombstone(self, session: Session, row: m.Record, now: datetime, root: str | None = None) -> None:
+        """Delete `row`, and what belongs to it with it: each marked with the id of the row
+        the rep deleted (`deleted_with`; the row itself carries its own id)."""
         row.deleted_at = now
+        row.deleted_with = root or row.id
         for child_model, link in CHILDREN.get(type(row), ()):
             query = select(child_model).where(getattr(child_model, link) == row.id, live(child_model))
             for child in session.exec(query):
-                self._tombstone(session, child, now)
+                self._tombstone(session, child, now, root or row.id)
 
-    def _untombstone(self, session: Session, row: m.Record, stamp: datetime) -> None:
+    def _untombstone(self, session: Session, row: m.Record, root: str, stamp: datetime) -> None:
+        """Bring back `row` and the rows its deletion took with it (rows deleted before
+        the planner recorded that are matched by the time of the deletion instead)."""
         row.deleted_at = None
+        row.deleted_with = None
         for child_model, link in CHILDREN.get(type(row), ()):
-            query = select(child_model).where(getattr(child_model, link) == row.id, child_model.deleted_at == stamp)
+            took = sa.or_(
+                col(child_model.deleted_with) == root,
+                sa.and_(col(child_model.deleted_with).is_(None), col(child_model.deleted_at) == stamp),
+            )
+            query = select(child_model).where(getattr(child_model, link) == row.id, took)
             for child in session.exec(query):
-                self._untombstone(session, child, stamp)
+                self._untombstone(session, child, root, stamp)

@@ -147,6 +147,24 @@ def test_restore_leaves_rows_deleted_earlier_deleted(store):
     assert [p.name for p in store.list(m.Person)] == ["Stays"]
 
 
+def test_restore_brings_back_what_the_deletion_took_not_what_shares_its_time(store, monkeypatch):
+    """Two deletions in the same instant: restoring the account must not bring back the
+    person deleted on her own (the cascade is matched by id, not by time)."""
+    account = make_account(store)
+    alone = store.create(m.Person, account_id=account.id, name="Deleted on her own")
+    store.create(m.Person, account_id=account.id, name="Deleted with the account")
+    instant = m.utcnow()
+    monkeypatch.setattr(m, "utcnow", lambda: instant)
+    store.delete(m.Person, alone.id, alone.version)
+    account = store.get(m.Account, account.id)
+    store.delete(m.Account, account.id, account.version)
+    monkeypatch.undo()
+    assert store.deleted_records(account.id)[0].label == "Acme"
+    assert {d.label for d in store.deleted_records(account.id)} == {"Acme", "Deleted on her own"}
+    store.restore(m.Account, account.id)
+    assert [p.name for p in store.list(m.Person)] == ["Deleted with the account"]
+
+
 def test_deleting_a_unit_moves_its_people_and_sub_units_up(store):
     account = make_account(store)
     top = store.create(m.OrgUnit, account_id=account.id, name="President's office")
