@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
@@ -16,7 +17,6 @@ from textual.worker import WorkerFailed
 from planner.core import crash
 from planner.core.errors import PlannerError
 from planner.screens.base import HoldsTyping, PlannerScreen
-from planner.screens.confirm import Confirm
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, build
 from planner.store.opening import Opening
@@ -103,17 +103,16 @@ class PlannerApp(App[None]):
     # --- keys and errors -------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        """Quit; if a form holds typed text that is not saved, ask first."""
-        if not any(isinstance(s, HoldsTyping) and s.has_unsaved_typing() for s in self.screen_stack):
-            self.exit()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.exit()
-
-        question = "A form holds what you typed and it is not saved. Quit anyway and lose it?"
-        self.push_screen(Confirm(question, yes="Quit", no="Go back"), answered)
+        """Quit; what a rep typed in an open form is kept as a draft first, and offered
+        back when the form opens again."""
+        jobs = [screen.draft_job() for screen in self.screen_stack if isinstance(screen, HoldsTyping)]
+        if jobs:
+            try:
+                await asyncio.to_thread(lambda: [job(self.store) for job in jobs])
+            except PlannerError as error:
+                self.notify(f"What you typed could not be kept as a draft: {error}", severity="error")
+                return
+        self.exit()
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

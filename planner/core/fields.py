@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from planner.core import models as m
+from planner.core.formatting import number_input
 
 SHORT_MAX = 200
 LONG_MAX = 5000
@@ -288,6 +289,17 @@ def first_invalid(
 
 _SCALE = {"k": 1e3, "m": 1e6, "万": 1e4, "亿": 1e8}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def as_text(field: FieldSpec, value: Any) -> str:
+    """A stored value as a rep would type it back into the field (`parse` reads it back)."""
+    if value is None:
+        return ""
+    if field.kind in ("money", "amount") and isinstance(value, (int, float)):
+        return number_input(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def parse(field: FieldSpec, raw: str) -> Any:

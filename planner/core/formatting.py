@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def money(value: float) -> str:
     """Whole currency units with thousands separators; millions shortened."""
@@ -22,6 +24,12 @@ def stance_text(stance: str) -> str:
 def count(number: int, noun: str, plural: str | None = None) -> str:
     """ "1 person", "3 people", "0 units"."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def name_key(name: str) -> str:
+    """A name as two reps would call it the same: case, full- and half-width letters and
+    runs of spaces don't matter ("ＡＣＭＥ  Bank" is "acme bank")."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def one_line(text: object, width: int) -> str:

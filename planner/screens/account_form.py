@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from planner.core import models as m
+from planner.core.formatting import name_key
 from planner.screens.record_form import RecordForm
 
 if TYPE_CHECKING:
@@ -16,6 +17,20 @@ ACCOUNT_FIELDS = (
     "input_people", "input_money", "input_material", "application_level", "problems",
     "procurement_method", "notes", "cadence_days",
 )  # fmt: skip
+
+
+def same_name(store: Store, values: dict[str, Any], account: m.Account | None) -> str | None:
+    """Ask before a second account gets the name of one that exists (a rename to the
+    name the account already has asks nothing)."""
+    name = values.get("name") or ""
+    if account is not None and name_key(name) == name_key(account.name):
+        return None
+    found = store.accounts_named(name, other_than=account.id if account else None)
+    if not found:
+        return None
+    name, owner, region = found[0]
+    where = ", ".join(part for part in (owner, region) if part)
+    return f"An account named {name!r} already exists ({where or 'no owner or region recorded'}). Save anyway?"
 
 
 class AccountForm(RecordForm):
@@ -30,12 +45,16 @@ class AccountForm(RecordForm):
             def create(store: Store, values: dict[str, Any]) -> m.Account:
                 return store.create(m.Account, **{**fresh, **values})
 
-            super().__init__("New account", m.Account, ACCOUNT_FIELDS, fresh, create, choices=choices)
+            super().__init__(
+                "New account", m.Account, ACCOUNT_FIELDS, fresh, create, choices=choices,
+                question=lambda store, values: same_name(store, values, None),
+            )  # fmt: skip
         else:
 
             def update(store: Store, values: dict[str, Any]) -> m.Account:
                 return store.update(m.Account, account.id, account.version, **values)
 
             super().__init__(
-                f"Edit {account.name}", m.Account, ACCOUNT_FIELDS, account.model_dump(), update, choices=choices
-            )
+                f"Edit {account.name}", m.Account, ACCOUNT_FIELDS, account.model_dump(), update, choices=choices,
+                question=lambda store, values: same_name(store, values, account),
+            )  # fmt: skip

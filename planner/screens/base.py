@@ -48,9 +48,11 @@ def refusal(error: PlannerError) -> str:
 
 
 class HoldsTyping:
-    """A screen holding text the rep typed and has not saved (a form): quitting asks first."""
+    """A screen holding text the rep typed and has not saved (a form): quitting keeps it
+    as a draft first."""
 
-    def has_unsaved_typing(self) -> bool:
+    def draft_job(self) -> Callable[[Store], None]:
+        """The store call that keeps what is typed now as a draft (run in a thread)."""
         raise NotImplementedError
 
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from planner.core import competition
 from planner.core import models as m
 from planner.core.competition import POSITION_FIELDS, AccountCompetitors, PositionRow
+from planner.core.formatting import name_key
 from planner.screens.base import AccountScreen
 from planner.screens.brand_picker import NEW_BRAND, BrandPicker
 from planner.screens.confirm import Confirm
@@ -137,9 +138,10 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
             brand = next(b for b in self.brands if b.id == choice)
             self._new_position(brand.id, brand.name)
 
-    def _duplicate_brand(self, values: dict[str, Any]) -> str | None:
-        name = values.get("name", "").strip().casefold()
-        if any(b.name.strip().casefold() == name for b in self.brands):
+    @staticmethod
+    def _duplicate_brand(store: Store, values: dict[str, Any]) -> str | None:
+        name = name_key(values.get("name", ""))
+        if any(name_key(b.name) == name for b in store.list(m.Competitor)):
             return f"A brand named {values['name']!r} already exists; pick it from the list to reuse it. Add anyway?"
         return None
 

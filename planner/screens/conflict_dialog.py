@@ -1,13 +1,19 @@
 """Another rep saved the same record first: both versions side by side, the rep picks.
 
-Returns "mine" (my form wins, field by field), "theirs" (their record stands; what I
-typed goes to the clipboard), "merge" (my changed fields on top of theirs; offered
-only when we changed different fields) or None (back to the form, nothing lost).
+Only the fields this rep changed are ever written. When the two of us changed
+different fields, "Merge both" (g, offered first) writes mine on top of theirs, so
+both changes stand. When we changed the same field, "Keep mine" (m) writes my
+changed fields on top of theirs: mine win where we both changed something, theirs
+stay everywhere else. "Take theirs" (t) leaves their version as it is and keeps
+what I typed as a draft, offered back when I open the record again. Escape goes back
+to the form with nothing lost. Returns "keep", "theirs" or None.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -16,7 +22,28 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from planner.core import fields
+from planner.core.models import Record
+
 Row = tuple[str, str, str, str]  # field label, as loaded, mine, theirs
+
+
+def conflict_rows(
+    specs: Sequence[fields.FieldSpec], initial: Mapping[str, Any], mine: Mapping[str, Any], current: Record
+) -> tuple[list[Row], bool]:
+    """A row per field either of us changed, and whether we changed different fields."""
+    theirs = {spec.name for spec in specs if getattr(current, spec.name) != initial.get(spec.name)}
+    rows = [
+        (
+            spec.label,
+            fields.as_text(spec, initial.get(spec.name)),
+            fields.as_text(spec, mine.get(spec.name, initial.get(spec.name))),
+            fields.as_text(spec, getattr(current, spec.name)),
+        )
+        for spec in specs
+        if spec.name in mine or spec.name in theirs
+    ]
+    return rows, not (mine.keys() & theirs)
 
 
 class ConflictDialog(ModalScreen[str | None]):
@@ -26,17 +53,20 @@ class ConflictDialog(ModalScreen[str | None]):
         width: 96; max-width: 100%; height: auto; max-height: 90%;
         border: thick $error; background: $surface; padding: 0 1;
     }
-    ConflictDialog #conflict-title { text-style: bold; padding: 1 0; }
+    ConflictDialog #conflict-title { text-style: bold; padding: 1 0 0 0; }
+    ConflictDialog #conflict-choice { color: $text-muted; padding: 0 0 1 0; }
     ConflictDialog VerticalScroll { height: auto; max-height: 16; }
     ConflictDialog Horizontal { height: auto; padding: 1 0 0 0; }
     ConflictDialog Button { margin-right: 2; }
     """
     BINDINGS = [
-        Binding("m", "choose('mine')", "Keep mine", id="conflict-mine", tooltip="Save my version of every field"),
-        Binding("t", "choose('theirs')", "Take theirs", id="conflict-theirs", tooltip="Keep theirs; mine to clipboard"),
-        Binding("g", "choose('merge')", "Merge both", id="conflict-merge", tooltip="Their changes plus mine"),
+        Binding("g", "choose('keep')", "Merge both", id="conflict-merge", tooltip="Write my changes on top of theirs"),
+        Binding("m", "choose('keep')", "Keep mine", id="conflict-mine",
+                tooltip="Write the fields I changed on top of theirs; mine win where we both changed one"),
+        Binding("t", "choose('theirs')", "Take theirs", id="conflict-theirs",
+                tooltip="Leave their version; keep what I typed as a draft"),
         Binding("escape", "choose(None)", "Back to form", id="conflict-back", tooltip="Return to the form"),
-    ]
+    ]  # fmt: skip
 
     def __init__(self, who: str, when: datetime, rows: list[Row], can_merge: bool):
         super().__init__()
@@ -49,21 +79,27 @@ class ConflictDialog(ModalScreen[str | None]):
             table.add_column(title, overflow="fold")
         for row in self.rows:
             table.add_row(*row)
+        choice = (
+            "You changed different fields: merging keeps both."
+            if self.can_merge
+            else "You both changed the same field: keep yours there, or take theirs (yours stays a draft)."
+        )
         with Vertical():
-            yield Static(
-                f"{self.who or 'Someone'} changed this record at {stamp}, after you opened it.", id="conflict-title"
-            )
+            yield Static(f"{self.who or 'Someone'} changed this record at {stamp}, after you opened it.",
+                         id="conflict-title", markup=False)  # fmt: skip
+            yield Static(choice, id="conflict-choice", markup=False)
             with VerticalScroll():
                 yield Static(table)
             with Horizontal():
-                yield Button("Keep mine (m)", id="mine", variant="warning")
-                yield Button("Take theirs (t)", id="theirs")
                 if self.can_merge:
-                    yield Button("Merge both (g)", id="merge", variant="primary")
+                    yield Button("Merge both (g)", id="keep", variant="primary")
+                else:
+                    yield Button("Keep mine (m)", id="keep", variant="warning")
+                yield Button("Take theirs (t)", id="theirs")
                 yield Button("Back (esc)", id="back")
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        return not (action == "choose" and parameters == ("merge",) and not self.can_merge)
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None if event.button.id == "back" else event.button.id)

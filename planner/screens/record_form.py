@@ -7,7 +7,8 @@ as typed. Saving runs the caller's `save(store, changes)` off the event loop
 database, another rep's newer version, a busy database), the form stays open with
 the message and nothing the rep typed is lost. While a save waits for the database
 the form says so, ctrl+s does nothing a second time, and discarding the form
-withdraws the save.
+withdraws the save. What the rep types is kept as a draft (`form_drafts`) and offered
+back when the form opens again; another rep's newer save opens `ConflictDialog`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -24,16 +24,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from planner.core import fields
+from planner.core.drafts import draft_key
 from planner.core.errors import Conflict, DatabaseBusy, PlannerError, ValidationError
-from planner.core.formatting import number_input
-from planner.core.models import Record
+from planner.core.models import Record, table_name
 from planner.screens.base import HoldsTyping
 from planner.screens.confirm import Confirm
-from planner.screens.conflict_dialog import ConflictDialog
+from planner.screens.conflict_dialog import ConflictDialog, conflict_rows
+from planner.screens.form_drafts import DraftKeeper
 from planner.screens.writing import run_write
+from planner.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from planner.app import PlannerApp
@@ -41,22 +43,13 @@ if TYPE_CHECKING:
 
 Choices = Sequence[tuple[str, str]]  # (label, value) per option
 Save = Callable[["Store", dict[str, Any]], Any]
-
-
-def _shown(field: fields.FieldSpec, value: Any) -> str:
-    if value is None:
-        return ""
-    if field.kind in ("money", "amount"):
-        return number_input(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+Question = Callable[["Store", dict[str, Any]], str | None]
 
 
 class RecordForm(HoldsTyping, ModalScreen[Any]):
     """Edit `names` of `model` starting from `initial`; `save(store, changes)` (run in
-    a thread) returns what the form is dismissed with. `question(values)` may ask
-    before saving."""
+    a thread) returns what the form is dismissed with. `question(store, values)` (run
+    in a thread too) may return a question to ask before saving."""
 
     DEFAULT_CSS = """
     RecordForm { align: center middle; }
@@ -67,7 +60,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
     RecordForm #title { text-style: bold; padding: 0 1; width: 100%; }
     RecordForm #problem { color: $text-error; text-style: bold; padding: 0 1; }
     RecordForm .field-label { padding: 0 1; color: $text-muted; }
-    RecordForm Checkbox { border: none; padding: 0 1; }
+    RecordForm TickBox { border: none; padding: 0 1; }
     RecordForm .field-error { color: $text-error; padding: 0 1; }
     RecordForm TextArea { height: 5; }
     RecordForm #buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
@@ -87,7 +80,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         save: Save,
         *,
         choices: Mapping[str, Choices] | None = None,
-        question: Callable[[dict[str, Any]], str | None] | None = None,
+        question: Question | None = None,
     ):
         super().__init__()
         self.form_title = title
@@ -98,6 +91,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         self.choices = choices or {}
         self.question = question
         self.pending: threading.Event | None = None
+        self.drafts = DraftKeeper(self, draft_key(table_name(model), initial.get("id"), title))
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -126,7 +120,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         value = self.initial.get(field.name)
         name = f"field-{field.name}"
         if field.kind == "flag":
-            return Checkbox(field.label, bool(value), id=name)
+            return TickBox(field.label, bool(value), id=name)
         if field.kind == "long":
             return TextArea(value or "", id=name, soft_wrap=True, show_line_numbers=False)
         if field.kind in ("choice", "ref"):
@@ -135,7 +129,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
                 options, value=value if value is not None else Select.NULL, allow_blank=not field.required, id=name
             )
         placeholder = "YYYY-MM-DD" if field.kind == "date" else ""
-        return Input(_shown(field, value), placeholder=placeholder, id=name)
+        return Input(fields.as_text(field, value), placeholder=placeholder, id=name)
 
     @property
     def planner(self) -> PlannerApp:
@@ -145,10 +139,59 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         self.query_one("#problem", Static).display = False
         if self.specs:
             self.query_one(f"#field-{self.specs[0].name}").focus()
+        self.run_worker(self.drafts.offer(), group="draft-offer")
+
+    # --- what is typed, and the draft of it ---------------------------------------------
+
+    def typed_fields(self) -> dict[str, Any]:
+        """Every field as typed (text not yet checked), for a draft."""
+        return {field.name: self._raw(field) for field in self.specs} | self.extra_typed()
+
+    def extra_typed(self) -> dict[str, Any]:
+        """What the extra widgets hold, for a draft."""
+        return {}
+
+    def fill(self, typed: dict[str, Any]) -> None:
+        """Put a draft's text back in the fields."""
+        for field in self.specs:
+            if field.name not in typed:
+                continue
+            widget = self.query_one(f"#field-{field.name}")
+            value = typed[field.name]
+            if isinstance(widget, TickBox):
+                widget.value = bool(value)
+            elif isinstance(widget, TextArea):
+                widget.text = value or ""
+            elif isinstance(widget, Select):
+                widget.value = Select.NULL if value is None else value
+            elif isinstance(widget, Input):
+                widget.value = value or ""
+        self.fill_extra(typed)
+
+    def fill_extra(self, typed: dict[str, Any]) -> None:
+        """Put a draft's extra values back (a visit's people)."""
+
+    def has_unsaved_typing(self) -> bool:
+        return (
+            any(self._raw(f) != self._initial_raw(f) for f in self.specs) or self.extra_typed() != self.extra_initial()
+        )
+
+    def extra_initial(self) -> dict[str, Any]:
+        return {}
+
+    def draft_job(self) -> Callable[[Store], None]:
+        return self.drafts.job()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(TickBox.Changed)
+    @on(Select.Changed)
+    def _typed(self) -> None:
+        self.drafts.typed()
 
     def _raw(self, field: fields.FieldSpec) -> Any:
         widget = self.query_one(f"#field-{field.name}")
-        if isinstance(widget, Checkbox):
+        if isinstance(widget, TickBox):
             return widget.value
         if isinstance(widget, TextArea):
             return widget.text
@@ -219,9 +262,20 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         values = self.collect()
         if values is None:
             return
-        question = self.question({**self.initial, **values}) if self.question else None
-        if question:
-            self.app.push_screen(Confirm(question, yes="Save anyway", no="Go back"), self._answered(values))
+        if self.question is None:
+            self._save(values)
+        else:
+            self.run_worker(self._ask(self.question, values), group="question")
+
+    async def _ask(self, question: Question, values: dict[str, Any]) -> None:
+        app, merged = self.planner, {**self.initial, **values}
+        try:
+            asked = await asyncio.to_thread(lambda: question(app.store, merged))
+        except PlannerError as error:
+            self._refused({}, str(error))
+            return
+        if asked:
+            self.app.push_screen(Confirm(asked, yes="Save anyway", no="Go back"), self._answered(values))
         else:
             self._save(values)
 
@@ -256,6 +310,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             if cancel.is_set():
                 app.notify("It had already been saved when you discarded the form.", severity="warning")
             elif self.is_attached:
+                self.drafts.drop()
                 if self.app.screen is not self:
                     self.pop_until_active()  # a question asked meanwhile ("Discard?") is moot now
                 self.dismiss(result)
@@ -284,32 +339,25 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         return store.update(self.model, self.initial["id"], version, **values)
 
     def _conflicted(self, error: Conflict, current: Record, values: dict[str, Any]) -> None:
-        """Show both versions; the rep decides, and nothing typed is lost."""
-        specs = {f.name: f for f in self.specs}
-        mine = {name: value for name, value in values.items() if name in specs}
-        theirs = {name for name in specs if getattr(current, name) != self.initial.get(name)}
-        rows = [
-            (specs[name].label, _shown(specs[name], self.initial.get(name)),
-             _shown(specs[name], mine.get(name, self.initial.get(name))), _shown(specs[name], getattr(current, name)))
-            for name in specs
-            if name in mine or name in theirs
-        ]  # fmt: skip
-        extras = {name: value for name, value in values.items() if name not in specs}
+        """Show both versions; the rep decides, and nothing typed is lost. Only the fields
+        the rep changed are written, on top of the other rep's version."""
+        names = {f.name for f in self.specs}
+        mine = {name: value for name, value in values.items() if name in names}
+        extras = {name: value for name, value in values.items() if name not in names}
+        rows, can_merge = conflict_rows(self.specs, self.initial, mine, current)
 
         def resolve(choice: str | None) -> None:
-            if choice == "merge":
+            if choice == "keep":
                 self._save({**mine, **extras}, current.version)
-            elif choice == "mine":
-                form = {**{name: self.initial.get(name) for name in specs}, **mine}
-                changed = {name: value for name, value in form.items() if value != getattr(current, name)}
-                self._save({**changed, **extras}, current.version)
             elif choice == "theirs":
-                typed = "\n".join(f"{label}: {yours}" for label, _, yours, _ in rows)
-                self.app.copy_to_clipboard(typed)
-                self.app.notify("Kept their version. What you typed is on the clipboard.", timeout=8)
-                self.dismiss(current)
+                self.drafts.keep()
+                self.app.notify(
+                    "Kept their version. What you typed is kept as a draft: open the record again to restore it.",
+                    timeout=8,
+                )
+                self.dismiss(None)
 
-        self.app.push_screen(ConflictDialog(error.who, error.when, rows, not (mine.keys() & theirs)), resolve)
+        self.app.push_screen(ConflictDialog(error.who, error.when, rows, can_merge), resolve)
 
     def _refused(self, errors: dict[str, str], message: str | None) -> None:
         shown = {name: text for name, text in errors.items() if any(f.name == name for f in self.specs)}
@@ -328,12 +376,10 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         else:
             self._discard(True)
 
-    def has_unsaved_typing(self) -> bool:
-        return any(self._raw(f) != self._initial_raw(f) for f in self.specs)
-
     def _discard(self, yes: bool | None) -> None:
         if not yes:
             return
+        self.drafts.drop()
         if self.pending is not None:
             self.pending.set()
             self.notify("Discarded: the save that was waiting will not be written.")
@@ -345,7 +391,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             return bool(value)
         if field.kind in ("choice", "ref"):
             return value
-        return value or "" if field.kind == "long" else _shown(field, value)
+        return value or "" if field.kind == "long" else fields.as_text(field, value)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Label, SelectionList
+from textual.widgets import Label
 
 from planner.core import models as m
 from planner.screens.record_form import RecordForm, Save
+from planner.widgets.tick_box import TickList
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -29,7 +31,7 @@ NO_COMMITMENT = (
 )
 
 
-def ask_for_commitment(values: dict[str, Any]) -> str | None:
+def ask_for_commitment(_store: Store, values: dict[str, Any]) -> str | None:
     return None if str(values.get("commitment") or "").strip() else NO_COMMITMENT
 
 
@@ -48,7 +50,7 @@ class VisitForm(RecordForm):
 
     def compose_extra(self) -> ComposeResult:
         yield Label("People met (space to tick)", classes="field-label")
-        yield SelectionList[str](
+        yield TickList(
             *[(f"{p.name} — {p.title or p.layer}", p.id, p.id in self.met) for p in self.people], id="people"
         )
 
@@ -58,5 +60,21 @@ class VisitForm(RecordForm):
         return store.save_visit(self.initial["id"], version, people, **changes)
 
     def extra_values(self) -> dict[str, Any]:
-        chosen = set(self.query_one("#people", SelectionList).selected)
+        chosen = set(self.query_one("#people", TickList).selected)
         return {"people": sorted(chosen)} if chosen != self.met else {}
+
+    def extra_typed(self) -> dict[str, Any]:
+        return {"people": sorted(self.query_one("#people", TickList).selected)}
+
+    def extra_initial(self) -> dict[str, Any]:
+        return {"people": sorted(self.met)}
+
+    def fill_extra(self, typed: dict[str, Any]) -> None:
+        people = self.query_one("#people", TickList)
+        people.deselect_all()
+        for person_id in typed.get("people", []):
+            people.select(person_id)
+
+    @on(TickList.SelectedChanged)
+    def _people_changed(self) -> None:
+        self.drafts.typed()

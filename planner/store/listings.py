@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from planner.core import models as m
-from planner.core.formatting import industry_choices
+from planner.core.formatting import industry_choices, name_key
 from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
 from planner.store.account_list import read_listing
 from planner.store.base import StoreBase, columns, live
@@ -40,6 +40,15 @@ class Listings(StoreBase):
     def industry_choices(self) -> list[tuple[str, str]]:
         """(label, id) of every industry, for an industry picker."""
         return industry_choices(self.list(m.Industry))
+
+    def accounts_named(self, name: str, *, other_than: str | None = None) -> list[tuple[str, str, str]]:
+        """(name, owner, region) of each live account whose name reads as `name`: the
+        same letters ignoring case, full or half width and spacing."""
+        key, a = name_key(name), m.Account
+        query = select(a.id, a.name, a.owner, a.region).where(live(a))
+        with self.db.read() as session:
+            rows = session.execute(query).all()
+        return [(n, owner, region) for id_, n, owner, region in rows if id_ != other_than and name_key(n) == key]
 
     def account_rows(self, search: str = "") -> list[AccountRow]:
         """Every live account's row, ordered by name; `search` keeps accounts whose

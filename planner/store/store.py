@@ -3,16 +3,18 @@
 Its parts live in their own modules: plain reads (`base`), writes (`writes`), the
 screens' listings (`listings`), portfolio figures and the agenda (`reports`), the
 account-analysis screens' reads (`account_views`), the change log and deleted
-records (`history`) and whole-plan reads for export (`exports`).
+records (`history`), whole-plan reads for export (`exports`) and each rep's unsaved
+form text (`drafts`).
 """
 
 from __future__ import annotations
 
 from planner.store.account_views import AccountViews
+from planner.store.drafts import Drafts
 from planner.store.exports import Exports
 from planner.store.history import HistoryReads
 from planner.store.writes import Writes
 
 
-class Store(Writes, AccountViews, Exports, HistoryReads):
+class Store(Writes, AccountViews, Exports, HistoryReads, Drafts):
     """Queries and commands over one `Database`; the app and CLI get one injected."""

@@ -86,30 +86,6 @@ async def test_merge_both_keeps_their_change_and_mine(demo_store, other_rep):
     assert (saved.region, saved.owner) == ("West bank", "rep-b")
 
 
-async def test_keep_mine_wins_field_by_field_and_take_theirs_keeps_their_record(demo_store, other_rep):
-    app = make_app(demo_store, today=FIXED_DAY)
-    async with app.run_test(size=(100, 30)) as pilot:
-        account, _ = await _edit_notes_behind_the_back(app, pilot, other_rep, {"region": "Mine"}, {"region": "Theirs"})
-        dialog = app.screen
-        assert isinstance(dialog, ConflictDialog) and not dialog.can_merge
-        assert dialog.rows == [("Region", account.region, "Mine", "Theirs")]
-        await pilot.press("g")  # merge is not offered when both changed the same field
-        assert app.screen is dialog
-        await pilot.press("m")
-        await settle(pilot)
-    assert demo_store.get(m.Account, account.id).region == "Mine"
-
-    app = make_app(demo_store, today=FIXED_DAY)
-    async with app.run_test(size=(100, 30)) as pilot:
-        account, _ = await _edit_notes_behind_the_back(
-            app, pilot, other_rep, {"region": "Mine again"}, {"region": "Theirs again"}
-        )
-        await pilot.press("t")
-        await settle(pilot)
-        assert app.clipboard == "Region: Mine again"
-    assert demo_store.get(m.Account, account.id).region == "Theirs again"
-
-
 async def test_back_from_the_dialog_returns_to_the_form_with_the_typed_text(demo_store, other_rep):
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=(100, 30)) as pilot:
