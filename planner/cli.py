@@ -6,14 +6,15 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from planner import __version__
 from planner.core import locations
-from planner.core.errors import NotFound, PlannerError
+from planner.core.errors import DatabaseUnavailable, NotFound, PlannerError
 
 if TYPE_CHECKING:
     from planner.store.opening import Opening
@@ -124,9 +125,9 @@ def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
 def _export(args: argparse.Namespace) -> int:
     from planner.core import export
 
-    store = _open(args.db)
-    account = store.find_account(args.account)
-    text = export.account_plan_markdown(store.plan_document(account.id, date.today()))
+    with _opened(args.db) as store:
+        account = store.find_account(args.account)
+        text = export.account_plan_markdown(store.plan_document(account.id, date.today()))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")
@@ -154,7 +155,8 @@ def _restore(args: argparse.Namespace) -> int:
     from planner.store import backup
 
     done = backup.restore(Path(args.backup), backup.database_file(args.db or locations.default_database()))
-    kept = f"; the replaced database is kept as {done.replaced}" if done.replaced else ""
+    what = "the damaged database is kept, as it was," if done.damaged else "the replaced database is kept"
+    kept = f"; {what} as {done.replaced}" if done.replaced else ""
     print(f"Restored {done.database} from {args.backup}{kept}.")
     return 0
 
@@ -162,17 +164,24 @@ def _restore(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from planner.core import history
 
-    store = _open(args.db)
-    account = store.find_account(args.account, deleted=True)
-    for line in store.account_history(account.id):
+    with _opened(args.db) as store:
+        account = store.find_account(args.account, deleted=True)
+        lines = store.account_history(account.id)
+    for line in lines:
         print(history.format_line(line))
     return 0
 
 
-def _open(db: str | None) -> Store:
+@contextmanager
+def _opened(db: str | None) -> Iterator[Store]:
+    """The store for a command, closed when it is done (a test runs many in one process)."""
     from planner.store.startup import open_store
 
-    return open_store(db)
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.db.close()
 
 
 def _run_tui(source: Store | Opening) -> int:
@@ -188,25 +197,31 @@ def _run_tui(source: Store | Opening) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from planner.store import seed
+    from planner.store.connection import sqlite_path, to_url
 
     db = args.db or locations.demo_database()
-    if args.reset and "://" not in db:
-        for suffix in ("", "-wal", "-shm"):
-            Path(db + suffix).unlink(missing_ok=True)
-    store = _open(db)
-    added = seed.demo(store, date.today())
-    if args.no_open:
-        state = "created" if added else "already there"
-        print(f"Demo database {state}: {db}")
-        return 0
-    return _run_tui(store)
+    if args.reset:
+        path = sqlite_path(to_url(db))
+        if path is None:
+            raise DatabaseUnavailable(f"{db} is not a database file; demo --reset deletes only a demo database file.")
+        default = sqlite_path(to_url(locations.demo_database()))
+        kept = seed.reset_demo(path, unmarked_is_demo=path == default)
+        if kept:
+            print(f"The old demo database is kept as {kept}.")
+    with _opened(db) as store:
+        added = seed.demo(store, date.today())
+        if args.no_open:
+            state = "created" if added else "already there"
+            print(f"Demo database {state}: {db}")
+            return 0
+        return _run_tui(store)
 
 
 def _check(args: argparse.Namespace) -> int:
-    store = _open(args.db)
     today = args.today or date.today()
-    summaries = list(store.portfolio(today))
-    flags = store.red_flags(today)
+    with _opened(args.db) as store:
+        summaries = list(store.portfolio(today))
+        flags = store.red_flags(today)
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
     stale = sorted((s for s in summaries if s.cadence.stale), key=lambda s: names[s.row.id])
     if flags:

@@ -18,6 +18,14 @@ class SchemaTooNew(DatabaseUnavailable):
     """The file was written by a newer planner; we refuse to touch it."""
 
 
+class NotPlannerDatabase(DatabaseUnavailable):
+    """The file is not SQLite, or is an SQLite database of another program."""
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The file failed SQLite's integrity check: it must be restored from a backup."""
+
+
 class DatabaseBusy(PlannerError):
     """Another writer held the lock past the timeout; retrying later is safe."""
 

@@ -4,12 +4,16 @@ Copying the `.db` file of a live database (even with its `-wal`) gave corrupt co
 45 times in 60; the backup API gave none (docs/reliability.md). Every copy is checked
 with `integrity_check` before anyone relies on it. A restore overwrites the
 database in place, so it first makes sure nobody has it open, and keeps what it
-replaces.
+replaces; a damaged database (which the backup API cannot read) is kept aside byte
+for byte. Every file is inspected read-only first (`connection.inspect_database`):
+nothing here touches a file that is not a planner database this planner knows.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -18,8 +22,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from planner.core.errors import DatabaseBusy, DatabaseUnavailable
-from planner.store.connection import SQLITE_HEADER, sqlite_path, to_url, translate
+from planner.core.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    NotPlannerDatabase,
+    SchemaTooNew,
+)
+from planner.store.connection import (
+    SQLITE_HEADER,
+    file_info,
+    inspect_database,
+    read_header,
+    sqlite_path,
+    to_url,
+    translate,
+)
 
 LOCK_TIMEOUT_S = 0.5
 
@@ -27,6 +45,7 @@ LOCK_TIMEOUT_S = 0.5
 class Restored(NamedTuple):
     database: Path
     replaced: Path | None
+    damaged: bool = False  # `replaced` is the damaged file, kept as it was
 
 
 def database_file(db: str) -> Path:
@@ -41,25 +60,42 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _check_sqlite_file(path: Path, what: str) -> None:
-    if not path.is_file():
-        raise DatabaseUnavailable(f"There is no {what} at {path}.")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise DatabaseUnavailable(f"{path} is not a planner database (it is not an SQLite file).")
-
-
-def _new_file_like(path: Path, source: Path) -> None:
-    """Create `path` empty with `source`'s mode and, where allowed, its group."""
+def _create_like(path: Path, source: Path) -> None:
+    """Create `path` empty with `source`'s mode and, where allowed, its group;
+    `FileExistsError` if something is there."""
     info = source.stat()
-    if path.exists():
-        raise DatabaseUnavailable(f"{path} already exists; choose another name.")
-    if not path.parent.is_dir():
-        raise DatabaseUnavailable(f"The folder {path.parent} does not exist.")
     os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     with suppress(PermissionError):  # not in the source's group: the copy keeps ours
         os.chown(path, -1, info.st_gid)
     os.chmod(path, stat.S_IMODE(info.st_mode))
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise DatabaseUnavailable(f"The folder {folder} does not exist.")
+
+
+def _new_file_like(path: Path, source: Path) -> None:
+    _check_folder(path.parent)
+    try:
+        _create_like(path, source)
+    except FileExistsError:
+        raise DatabaseUnavailable(f"{path} already exists; choose another name.") from None
+
+
+def new_stamped_file(folder: Path, name: str, what: str, source: Path) -> Path:
+    """Create `<name>.<what>-STAMP.db` in `folder` like `source`; a second one in the
+    same second gets `-2`, `-3`… rather than colliding."""
+    _check_folder(folder)
+    stem = f"{name}.{what}-{_stamp()}"
+    for count in itertools.count(1):
+        candidate = folder / (f"{stem}.db" if count == 1 else f"{stem}-{count}.db")
+        try:
+            _create_like(candidate, source)
+        except FileExistsError:
+            continue
+        return candidate
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -79,9 +115,9 @@ def _integrity_problem(connection: sqlite3.Connection) -> str | None:
     return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
-def _copy(source: sqlite3.Connection, target: Path, like: Path) -> None:
-    """One-step backup (a consistent snapshot), checked, as a self-contained file."""
-    _new_file_like(target, like)
+def _copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """One-step backup (a consistent snapshot) into the empty file `target`, checked,
+    as a self-contained file; `target` is removed if anything fails."""
     try:
         with _connect(target) as destination:
             source.backup(destination)
@@ -94,30 +130,53 @@ def _copy(source: sqlite3.Connection, target: Path, like: Path) -> None:
         raise
 
 
+def _check_database(db: Path) -> None:
+    """`db` is a sound planner database this planner knows (read-only pre-flight)."""
+    info = file_info(db)
+    if info is None:
+        raise DatabaseUnavailable(f"There is no database at {db}.")
+    if inspect_database(db).revision is None:
+        raise DatabaseUnavailable(f"{db} is empty: there is nothing to back up.")
+
+
 def backup(db: Path, dest: Path | None = None) -> Path:
     """Copy the live database `db` to `dest` (a file, or a folder for the default name;
     by default `<db>.backup-STAMP.db` beside it)."""
-    _check_sqlite_file(db, "database")
-    name = f"{db.name}.backup-{_stamp()}.db"
-    target = dest / name if dest and dest.is_dir() else dest or db.with_name(name)
-    with _connect(db) as source:
-        _copy(source, target, db)
+    _check_database(db)
+    if dest is not None and not dest.is_dir():
+        _new_file_like(dest, db)
+        target = dest
+    else:
+        target = new_stamped_file(dest or db.parent, db.name, "backup", db)
+    try:
+        with _connect(db) as source:
+            _copy_into(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
 def check_backup(path: Path) -> None:
-    """Refuse a file that is damaged or is not a planner database."""
-    _check_sqlite_file(path, "backup")
-    with _connect(path) as connection:
-        problem = _integrity_problem(connection)
-        if problem:
-            raise DatabaseUnavailable(f"{path} is damaged ({problem}); it was not restored.")
-        try:
-            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError:
-            revision = None
-    if not revision:
-        raise DatabaseUnavailable(f"{path} is not a planner database backup; it was not restored.")
+    """Refuse a file that is damaged, is not a planner database, or was written by a
+    newer planner; read-only, so a refused backup is left as it was."""
+    if file_info(path) is None:
+        raise DatabaseUnavailable(f"There is no backup at {path}.")
+    not_restored = "it was not restored and nothing was changed"
+    if not read_header(path).startswith(SQLITE_HEADER):
+        raise NotPlannerDatabase(f"{path} is not a planner database (it is not an SQLite file); {not_restored}.")
+    try:
+        facts = inspect_database(path, full=True)  # a backup is about to be relied on: check it whole
+    except DatabaseDamaged:
+        raise DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check); {not_restored}.") from None
+    except SchemaTooNew:
+        raise SchemaTooNew(
+            f"{path} was written by a newer version of the planner; upgrade the planner to restore it ({not_restored})."
+        ) from None
+    except NotPlannerDatabase:
+        facts = None
+    if facts is None or facts.revision is None:
+        raise NotPlannerDatabase(f"{path} is not a planner database backup; {not_restored}.")
 
 
 def _lock_alone(connection: sqlite3.Connection, db: Path) -> None:
@@ -128,7 +187,7 @@ def _lock_alone(connection: sqlite3.Connection, db: Path) -> None:
     journal is the test, and the exclusive locking mode keeps newcomers out."""
     busy = DatabaseBusy(
         f"{db} is in use: a planner (or another program) has it open. Close every planner using it "
-        "and restore again; nothing was changed."
+        "and try again; nothing was changed."
     )
     try:
         connection.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -144,23 +203,82 @@ def _lock_alone(connection: sqlite3.Connection, db: Path) -> None:
 
 
 def restore(backup_file: Path, db: Path) -> Restored:
-    """Replace `db` with `backup_file`, keeping the old one as `<db>.replaced-STAMP.db`."""
+    """Replace `db` with `backup_file`, keeping the old one as `<db>.replaced-STAMP.db`
+    (or, if it is damaged, its bytes as they were as `<db>.damaged-STAMP.db`)."""
     check_backup(backup_file)
-    if db.exists() and db.samefile(backup_file):
+    info = file_info(db)
+    if info is not None and db.samefile(backup_file):
         raise DatabaseUnavailable("The backup and the database are the same file; nothing was changed.")
-    existed = db.exists() and db.stat().st_size > 0
+    existed = info is not None and info.st_size > 0
     if existed:
-        _check_sqlite_file(db, "database")
-    elif not db.exists():
+        try:
+            inspect_database(db)
+        except DatabaseDamaged:
+            return _restore_over_damaged(backup_file, db)
+    elif info is None:
         _new_file_like(db, backup_file)
-    replaced = db.with_name(f"{db.name}.replaced-{_stamp()}.db") if existed else None
     with _connect(db, timeout=LOCK_TIMEOUT_S) as target:
         _lock_alone(target, db)
+        replaced = new_stamped_file(db.parent, db.name, "replaced", db) if existed else None
         if replaced:
-            _copy(target, replaced, db)
+            _copy_into(target, replaced)
         with _connect(backup_file) as source:
             source.backup(target)
         problem = _integrity_problem(target)
     if problem:
         raise DatabaseUnavailable(f"The restored database failed its integrity check ({problem}); see {replaced}.")
     return Restored(db, replaced)
+
+
+def _sidecars(db: Path) -> list[Path]:
+    return [side for suffix in ("-wal", "-shm", "-journal") if (side := Path(f"{db}{suffix}")).exists()]
+
+
+def _restore_over_damaged(backup_file: Path, db: Path) -> Restored:
+    """Keep the damaged file's bytes aside (the backup API cannot read it), then put a
+    checked copy of the backup in its place with one rename; refused, untouched and
+    leaving nothing behind, while anyone has the database open."""
+    aside = new_stamped_file(db.parent, db.name, "damaged", db)
+    made = [aside]
+    try:
+        _replace_damaged(backup_file, db, aside, made)
+    except BaseException as error:
+        for path in made:
+            path.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.Error):
+            raise translate(error) from error
+        raise
+    return Restored(db, aside, damaged=True)
+
+
+def _replace_damaged(backup_file: Path, db: Path, aside: Path, made: list[Path]) -> None:
+    """The steps of `_restore_over_damaged`; every file made is listed in `made`
+    until the rename, so a failure removes them all."""
+    shutil.copyfile(db, aside)  # first: locking it rewrites its header (WAL → rollback journal)
+    if Path(f"{db}-wal").exists():
+        made.append(Path(f"{aside}-wal"))
+        shutil.copyfile(f"{db}-wal", made[-1])
+    with closing(sqlite3.connect(db, timeout=LOCK_TIMEOUT_S, isolation_level=None)) as lock:
+        try:
+            _lock_alone(lock, db)
+        except sqlite3.DatabaseError as error:
+            if isinstance(translate(error), DatabaseBusy) or _sidecars(db):
+                raise
+            # SQLite cannot read the file at all, so nobody can be using it: go on unlocked.
+        fresh = new_stamped_file(db.parent, f".{db.name}", "restoring", db)
+        made.append(fresh)
+        with _connect(backup_file) as source:
+            _copy_into(source, fresh)
+        os.replace(fresh, db)
+        made.clear()  # done: the damaged copy stays
+
+
+def set_aside(db: Path) -> Path:
+    """Back up `db` beside it (`<db>.backup-STAMP.db`) and delete it; refused while
+    anyone has it open. Returns the backup."""
+    with _connect(db, timeout=LOCK_TIMEOUT_S) as connection:
+        _lock_alone(connection, db)  # also leaves WAL: no -wal or -shm stays behind
+        target = new_stamped_file(db.parent, db.name, "backup", db)
+        _copy_into(connection, target)
+        db.unlink()
+    return target

@@ -11,15 +11,33 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 import threading
+from contextlib import closing
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, unquote
 
-from planner.core.errors import DatabaseBusy, DatabaseUnavailable, PlannerError, WriteCancelled
+from planner.core.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    NotPlannerDatabase,
+    PlannerError,
+    SchemaTooNew,
+    WriteCancelled,
+)
 
 BUSY_TIMEOUT_MS = 5000
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+"""Bytes the WAL is cut back to once a checkpoint lets it restart: without a limit a
+long-open reader lets it grow (298 MB beside a 36 MB database) and it stays that size."""
 SQLITE_HEADER = b"SQLite format 3\x00"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+"""Every schema revision this planner can open (a test holds it to the migrations);
+any other stamp was written by a newer planner."""
+PLANNER_TABLES = frozenset({"alembic_version", "account"})
 _SQLITE_URL = re.compile(r"^sqlite(?:\+pysqlite)?://(?:/(?P<database>[^?]*))?(?:\?.*)?$")
 
 
@@ -42,7 +60,41 @@ def to_url(db: str | os.PathLike) -> str:
     text = os.fspath(db)
     if "://" in text:
         return text
-    return "sqlite:///" + quote(str(Path(text).expanduser().resolve()), safe="/")
+    try:
+        resolved = Path(text).expanduser().resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop
+        raise DatabaseUnavailable(_LOOP.format(path=text)) from None
+    return "sqlite:///" + quote(str(resolved), safe="/")
+
+
+_LOOP = "{path} is a symbolic link that leads back to itself (a loop); give the database file itself."
+_KINDS_OF_FILE = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+
+
+def file_info(path: Path) -> os.stat_result | None:
+    """`stat` of an existing regular file, None when nothing is there; a folder, a
+    pipe, a device or a symbolic-link loop is refused (reading a FIFO would hang)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise DatabaseUnavailable(f"{path} is a symbolic link to a file that does not exist.") from None
+        return None
+    except OSError as error:
+        if error.errno == 40:  # ELOOP
+            raise DatabaseUnavailable(_LOOP.format(path=path)) from None
+        raise DatabaseUnavailable(f"{path} cannot be opened: {error.strerror or error}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS_OF_FILE.get(stat.S_IFMT(info.st_mode), "not a file")
+        raise DatabaseUnavailable(f"{path} is not a regular file (it is {kind}); give a database file.")
+    return info
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -63,9 +115,7 @@ def prepare_sqlite_file(path: Path, mode: int = 0o600) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise DatabaseUnavailable(f"The folder {folder} does not exist; create it or choose another --db.")
-    if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
-    if not path.exists():
+    if file_info(path) is None:
         if not os.access(folder, os.W_OK):
             raise DatabaseUnavailable(f"Cannot create {path}: the folder is read-only for you.")
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
@@ -76,10 +126,154 @@ def prepare_sqlite_file(path: Path, mode: int = 0o600) -> None:
         raise DatabaseUnavailable(
             f"{path} is read-only for you: the planner needs to write to the file and its folder."
         )
+    header = read_header(path)
+    if header and not header.startswith(SQLITE_HEADER):
+        raise NotPlannerDatabase(_NOT_SQLITE.format(path=path))
+
+
+_NOT_SQLITE = "{path} is not a planner database (it is not an SQLite file); nothing was changed."
+_OTHER_PROGRAM = "{path} is an SQLite database of another program, not a planner database; nothing was changed."
+
+
+def read_header(path: Path) -> bytes:
+    """The first 100 bytes (SQLite's file header), read without SQLite."""
     with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
-        raise DatabaseUnavailable(f"{path} is not a planner database (it is not an SQLite file).")
+        return handle.read(100)
+
+
+class Facts(NamedTuple):
+    """What the read-only pre-flight found in a database file."""
+
+    revision: str | None  # None: a new (empty) file, the planner creates its tables
+    seeded: bool  # the reference data (industries) is there
+    kind: str | None  # `planner_meta.kind`: "demo", "team", or None when not recorded
+
+
+NEW_FILE = Facts(None, False, None)
+
+
+def _inspection(path: Path) -> sqlite3.Connection:
+    """A connection that only reads `path` and leaves nothing behind.
+
+    A read-only (`mode=ro`) connection to a WAL database creates its `-wal` and `-shm`
+    and, being read-only, cannot remove them when it closes. So when the file is in
+    WAL mode and no `-wal` is there (nobody has it open), the inspection uses a
+    read-write connection that runs no write (`query_only`): as the last connection
+    it removes both files on close, and the database file is not written. Otherwise
+    (a rollback journal, or a WAL already in use) `mode=ro` creates nothing.
+    """
+    header = read_header(path)
+    wal = len(header) >= 20 and 2 in header[18:20]
+    uri = path.absolute().as_uri()
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if wal and not Path(f"{path}-wal").exists():
+        if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            connection = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA query_only = ON")
+            return connection
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return sqlite3.connect(uri + "?mode=ro", uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The newest copy of `path` the planner made beside it (`planner backup`, or the
+    copy taken before a schema upgrade)."""
+    found = [*path.parent.glob(f"{path.name}.backup-*.db"), *path.parent.glob(f"{path.name}.before-*.bak")]
+    readable = [(candidate.stat().st_mtime, candidate) for candidate in found if candidate.is_file()]
+    return max(readable)[1] if readable else None
+
+
+def damaged(path: Path) -> DatabaseDamaged:
+    """The one line for a database that failed its integrity check."""
+    newest = newest_backup(path)
+    how = (
+        f"restore the newest backup with: planner restore {newest} --db {path}"
+        if newest
+        else f"restore a backup with: planner restore BACKUP --db {path} (`planner backup` makes them)"
+    )
+    return DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check); nothing was changed, {how}")
+
+
+def too_new(path: Path, revision: str) -> SchemaTooNew:
+    return SchemaTooNew(
+        f"{path} was written by a newer version of the planner (schema {revision}). "
+        "Upgrade the planner to open it; the file was not changed."
+    )
+
+
+def _facts(connection: sqlite3.Connection, path: Path) -> Facts:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return NEW_FILE
+    if not PLANNER_TABLES.issubset(tables):
+        raise NotPlannerDatabase(_OTHER_PROGRAM.format(path=path))
+    found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    if not found or not found[0]:
+        raise NotPlannerDatabase(_OTHER_PROGRAM.format(path=path))
+    revision = found[0]
+    if revision not in KNOWN_REVISIONS:
+        raise too_new(path, revision)
+    seeded = "industry" in tables and connection.execute("SELECT 1 FROM industry LIMIT 1").fetchone() is not None
+    kind = None
+    if "planner_meta" in tables:
+        row = connection.execute("SELECT value FROM planner_meta WHERE key = 'kind'").fetchone()
+        kind = row[0] if row else None
+    return Facts(revision, seeded, kind)
+
+
+def check_integrity(connection: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    """Raise `DatabaseDamaged` unless SQLite's `quick_check` (or the full
+    `integrity_check`) comes back clean; both only read."""
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = connection.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.DatabaseError as error:
+        problem = translate(error)
+        raise (problem if isinstance(problem, DatabaseBusy) else damaged(path)) from error
+    if rows != [("ok",)]:
+        raise damaged(path)
+
+
+def inspect_database(path: Path, *, integrity: bool = True, full: bool = False) -> Facts:
+    """The read-only pre-flight: decide whether `path` is a database this planner may
+    open before anything can change it (a read-write connection switches a rollback
+    journal to WAL, a migration writes tables).
+
+    A new or empty file is fine (the planner creates its tables); a planner database
+    at a revision this planner knows is fine; anything else raises with one line and
+    the file exactly as it was: a newer planner's database (`SchemaTooNew`), another
+    program's SQLite file, a file that is not SQLite, and, with `integrity`, one that
+    fails `PRAGMA quick_check` (`DatabaseDamaged`; with `full`, the slower and
+    stricter `integrity_check`).
+    """
+    info = file_info(path)
+    if info is None or info.st_size == 0:
+        return NEW_FILE
+    header = read_header(path)
+    if not header.startswith(SQLITE_HEADER):
+        raise NotPlannerDatabase(_NOT_SQLITE.format(path=path))
+    if len(header) < 100:
+        raise damaged(path)
+    try:
+        with closing(_inspection(path)) as connection:
+            facts = _facts(connection, path)
+            if integrity and facts.revision is not None:
+                check_integrity(connection, path, full=full)
+    except sqlite3.DatabaseError as error:
+        problem = translate(error)
+        if isinstance(problem, DatabaseBusy) or "read-only" in str(problem):
+            raise problem from error
+        raise damaged(path) from error
+    return facts
+
+
+def check_database(path: Path) -> None:
+    """The slow half of the pre-flight on its own: `quick_check`, for a thread."""
+    try:
+        with closing(_inspection(path)) as connection:
+            check_integrity(connection, path)
+    except sqlite3.DatabaseError as error:
+        raise translate(error) from error
 
 
 def translate(error: BaseException) -> PlannerError:
@@ -108,6 +302,7 @@ def connect_sqlite(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute(f"PRAGMA journal_size_limit = {int(JOURNAL_SIZE_LIMIT)}")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
     except BaseException:

@@ -22,7 +22,15 @@ from planner.core.identity import current_user
 from planner.core.rows import AccountListing
 from planner.store import team
 from planner.store.account_list import read_listing
-from planner.store.connection import connect_sqlite, prepare_sqlite_file, sqlite_path, to_url, translate
+from planner.store.connection import (
+    check_database,
+    connect_sqlite,
+    inspect_database,
+    prepare_sqlite_file,
+    sqlite_path,
+    to_url,
+    translate,
+)
 from planner.store.schema import HEAD
 
 if TYPE_CHECKING:
@@ -35,12 +43,21 @@ class Opening:
     """A database ready for use, with the settings and the rep's login; `store` builds
     the full `Store` on first use (from a worker: it imports the ORM)."""
 
-    def __init__(self, url: str, settings: config.Settings, user: str, *, store: Store | None = None):
+    def __init__(
+        self,
+        url: str,
+        settings: config.Settings,
+        user: str,
+        *,
+        store: Store | None = None,
+        soundness: SoundnessCheck | None = None,
+    ):
         self.url = url
         self.settings = settings
         self.user = user
         self._store = store
         self._building = threading.Lock()
+        self._soundness = soundness
 
     @classmethod
     def of(cls, store: Store) -> Opening:
@@ -66,9 +83,17 @@ class Opening:
         if self._store is not None:
             self._store.db.close()
 
+    def ensure_sound(self) -> None:
+        """Wait for the integrity check started with the opening (if any) and raise
+        `DatabaseDamaged` if the file failed it; quick once it has passed."""
+        if self._soundness is not None:
+            self._soundness.result()
+
     def listing(self) -> tuple[int, AccountListing]:
         """The newest change-log number and every live account, in one snapshot; with
-        the driver alone until the store is built."""
+        the driver alone until the store is built. Raises `DatabaseDamaged` first if
+        the file failed its integrity check."""
+        self.ensure_sound()
         if self._store is not None:
             return self._store.latest_change(), self._store.account_listing()
         with closing(self._connect()) as connection:
@@ -94,28 +119,44 @@ class Opening:
             raise translate(error) from error
 
 
-def _ready(path: Path) -> bool:
-    """Whether the file is a planner database at this planner's schema, with its
-    reference data: nothing to do before the list can be read."""
-    try:
-        with closing(sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)) as connection:
-            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            seeded = connection.execute("SELECT 1 FROM industry LIMIT 1").fetchone()
-    except sqlite3.Error:
-        return False  # the full way says what is wrong
-    return revision == (HEAD,) and seeded is not None
+class SoundnessCheck:
+    """SQLite's `quick_check` of a file, run in a thread while the app starts (SQLite
+    releases the GIL, so it costs the start-up little); `result` waits for it."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="planner-quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            check_database(self._path)
+        except BaseException as error:  # handed to whoever waits for the result
+            self._error = error
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def open_for_screen(db: str | None = None, *, settings: config.Settings | None = None) -> Opening:
-    """Open the database the TUI shows: quickly when it is ready, else the full way."""
+    """Open the database the TUI shows: quickly when it is ready, else the full way.
+
+    Either way the file is inspected read-only first (`inspect_database`) and refused
+    untouched if it is not a planner database this planner can use. On the quick way
+    the integrity check runs in a thread: `Opening.ensure_sound` (called by `listing`)
+    raises `DatabaseDamaged` if it failed."""
     url = to_url(db or locations.default_database())
     settings = settings or config.load(locations.config_file())
     path = sqlite_path(url)
     if path is not None and "?" not in url:
         prepare_sqlite_file(path)
-        if _ready(path):
+        facts = inspect_database(path, integrity=False)
+        if facts.revision == HEAD and facts.seeded:
             team.use_team_umask(path)
-            return Opening(url, settings, current_user())
+            return Opening(url, settings, current_user(), soundness=SoundnessCheck(path))
     from planner.store.startup import open_store  # first run, upgrade or server database
 
     return Opening.of(open_store(url, settings=settings))

@@ -12,11 +12,25 @@ import json
 import uuid
 from datetime import date, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import select
 
 from planner.core import fields, locations
 from planner.core import models as m
+from planner.core.errors import DatabaseUnavailable
+from planner.store import backup, team
+from planner.store.connection import file_info, inspect_database
 from planner.store.store import Store
+
+KIND_DEMO = "demo"
+KIND_TEAM = "team"
+_KIND = sa.text("SELECT value FROM planner_meta WHERE key = 'kind'")
+_SET_KIND = sa.text(
+    "INSERT INTO planner_meta (key, value) VALUES ('kind', :kind) ON CONFLICT (key) DO UPDATE SET value = :kind"
+)
 
 _NAMESPACE = uuid.UUID("8d3c2f6e-5b1a-4c1e-9a57-2f4d1c0b7e11")
 _PREPARATION = {
@@ -219,6 +233,50 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
     return [(model, rows) for model, rows in tables.items() if model is not m.Industry]
 
 
+def database_kind(store: Store) -> str | None:
+    """What made the database (`planner_meta.kind`): "demo", "team", or None."""
+    with store.db.read() as session:
+        return session.connection().execute(_KIND).scalar()
+
+
+def mark(store: Store, kind: str) -> None:
+    """Record what made the database (the demo, init-team)."""
+    with store.db.write_connection() as connection:
+        connection.execute(_SET_KIND, {"kind": kind})
+
+
 def demo(store: Store, today: date) -> int:
-    """Fill an empty database with the demo portfolio; returns rows added (0 if it had accounts)."""
+    """Fill an empty database with the demo portfolio and mark it a demo database
+    (`planner_meta.kind`, which `demo --reset` asks for); returns rows added (0 if
+    it had accounts). A team database is refused: the demo goes in a file of its own."""
+    with store.db.write_connection() as connection:
+        kind = connection.execute(_KIND).scalar()
+        if kind not in (None, KIND_DEMO):
+            raise DatabaseUnavailable(
+                f"This is a {kind} database; the demo goes in a database of its own "
+                "(planner demo, without --db). Nothing was changed."
+            )
+        if connection.execute(select(m.Account.id).limit(1)).first() is not None:
+            return 0
+        connection.execute(_SET_KIND, {"kind": KIND_DEMO})
     return store.bulk_insert(demo_batches(today, store.db.user), unless_any=m.Account)
+
+
+def reset_demo(path: Path, *, unmarked_is_demo: bool = False) -> Path | None:
+    """Delete the demo database at `path` so the demo can be rebuilt, after backing it
+    up beside it; returns the backup (None when there was nothing to delete).
+
+    Refused, with the file untouched: anything `inspect_database` refuses, a team
+    database, a database that is not a demo (`planner_meta.kind`; one made before
+    the mark existed counts as a demo only where `unmarked_is_demo`, i.e. at the
+    demo's own default path), and a database anyone has open."""
+    info = file_info(path)
+    if info is None or info.st_size == 0:
+        return None
+    facts = inspect_database(path)
+    unchanged = "demo --reset deletes only a demo database; nothing was changed"
+    if team.is_team_database(path) or facts.kind == KIND_TEAM:
+        raise DatabaseUnavailable(f"{path} is a team database: {unchanged}.")
+    if facts.kind != KIND_DEMO and not (facts.kind is None and unmarked_is_demo):
+        raise DatabaseUnavailable(f"{path} is not a demo database (planner demo did not make it): {unchanged}.")
+    return backup.set_aside(path)

@@ -8,17 +8,22 @@ from sqlalchemy import exc
 
 from planner.core import config, locations
 from planner.store import migrate, seed, team
-from planner.store.connection import prepare_sqlite_file, sqlite_path, to_url, translate
+from planner.store.connection import inspect_database, prepare_sqlite_file, sqlite_path, to_url, translate
 from planner.store.db import Database
 from planner.store.store import Store
 
 
 def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
-    """Raise a `PlannerError` with a clear sentence if the database is unusable."""
+    """Raise a `PlannerError` with a clear sentence if the database is unusable.
+
+    An SQLite file is inspected read-only first (`inspect_database`): nothing opens it
+    for writing (which would switch its journal to WAL) until it is known to be a new
+    file or a sound planner database at a schema this planner knows."""
     url = to_url(db or locations.default_database())
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
+        inspect_database(path)
         team.use_team_umask(path)
     database = Database(url, user)
     try:
@@ -37,5 +42,9 @@ def open_store(db: str | None = None, *, settings: config.Settings | None = None
 def init_team(path: str | os.PathLike, group: str) -> team.TeamDatabase:
     """Create a team database at `path` for `group`, migrated and ready; refuse anything unsafe."""
     made = team.prepare_team_file(path, group)
-    open_store(str(made.path)).db.close()
+    store = open_store(str(made.path))
+    try:
+        seed.mark(store, seed.KIND_TEAM)
+    finally:
+        store.db.close()
     return made

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from planner.core.errors import DatabaseUnavailable
-from planner.store.connection import SQLITE_HEADER
+from planner.store.connection import SQLITE_HEADER, file_info, sqlite_path
 
 FOLDER_MODE = 0o2770
 FILE_MODE = 0o660
@@ -75,6 +75,14 @@ def check_local(path: Path) -> None:
         )
 
 
+def is_team_database(path: Path) -> bool:
+    """Whether `path` is shared by a team: group-writable, as `init-team` makes it."""
+    try:
+        return bool(path.stat().st_mode & stat.S_IWGRP)
+    except OSError:
+        return False
+
+
 def use_team_umask(path: Path) -> int | None:
     """If `path` is a team database (group-writable), set the process umask so what
     SQLite and the planner create beside it stays group-writable; returns the old one."""
@@ -96,10 +104,35 @@ def _group_id(group: str) -> int:
         ) from None
 
 
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def team_path(text: str) -> Path:
+    """The file a team database goes in: a plain path, or the path an `sqlite:///…`
+    URL names; a server URL is refused (a folder named `postgresql:` helps nobody)."""
+    found = _URL.match(text)
+    if found is None:
+        return Path(text).expanduser().absolute()
+    scheme = found["scheme"].lower().split("+")[0]
+    if scheme == "sqlite":
+        path = sqlite_path(text)
+        if path is None or "?" in text:
+            raise DatabaseUnavailable(f"{text} names no database file; give init-team a file path.")
+        return path.expanduser().absolute()
+    if scheme in ("postgresql", "postgres"):
+        raise DatabaseUnavailable(
+            "init-team creates a team database file (SQLite) on this server; PostgreSQL team databases "
+            "come in a later version, so give a file path such as /srv/planner/team.db."
+        )
+    raise DatabaseUnavailable(
+        f"init-team takes a file path, not a {scheme} URL (the planner does not support {scheme} databases); "
+        "give a path such as /srv/planner/team.db."
+    )
+
+
 def _check_new_file(path: Path) -> None:
-    if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
-    if not path.exists() or path.stat().st_size == 0:
+    info = file_info(path)  # refuses a folder, a pipe, a symbolic-link loop
+    if info is None or info.st_size == 0:
         return
     with path.open("rb") as handle:
         is_sqlite = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
@@ -133,7 +166,7 @@ def _make_folder(folder: Path, group: str, gid: int) -> None:
 def prepare_team_file(path: str | os.PathLike, group: str) -> TeamDatabase:
     """Create the empty file of a team database at `path` for `group` (its folder too,
     if new); refuse anything unsafe. `startup.init_team` then migrates it."""
-    target = Path(path).expanduser().absolute()
+    target = team_path(os.fspath(path))
     gid = _group_id(group)
     check_local(target)
     _check_new_file(target)

@@ -106,3 +106,26 @@ def test_another_writer_holding_the_lock_gives_database_busy_and_no_change(db_pa
 def test_url_and_path_forms_are_accepted(tmp_path):
     assert to_url(tmp_path / "a.db") == f"sqlite:///{tmp_path / 'a.db'}"
     assert to_url("postgresql://team@server/planner") == "postgresql://team@server/planner"
+
+
+def test_the_wal_is_cut_back_to_its_limit_once_a_long_reader_lets_go(db_path, store, monkeypatch):
+    from planner.store import connection
+
+    limit = 512 * 1024  # well under what the reader lets it grow to, above a few writes
+    monkeypatch.setattr(connection, "JOURNAL_SIZE_LIMIT", limit)
+    store.db.engine.dispose()  # connections from now on get the small limit
+    make_account(store, name="Before the reader")
+    wal = db_path.with_name(db_path.name + "-wal")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM account").fetchone()  # holds its snapshot: no checkpoint can finish
+    rows = [{"id": m.new_id(), "name": f"Bulk {n}", "notes": "x" * 4000} for n in range(1500)]
+    store.bulk_insert([(m.Account, rows)])
+    make_account(store, name="While the reader reads")
+    grown = wal.stat().st_size
+    assert grown > 4 * 1024 * 1024
+    reader.execute("COMMIT")
+    reader.close()
+    for n in range(3):  # the next commits checkpoint, then restart the WAL from its start
+        make_account(store, name=f"After the reader {n}")
+    assert wal.exists() and wal.stat().st_size <= limit, (grown, wal.stat().st_size)

@@ -228,3 +228,45 @@ def test_init_team_help():
     with pytest.raises(SystemExit) as done:
         main(["init-team", "--help"])
     assert done.value.code == 0
+
+
+def test_init_team_marks_the_database_a_team_database(tmp_path, team_group):
+    db = tmp_path / "team" / "planner.db"
+    init_team(db, team_group)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT value FROM planner_meta WHERE key = 'kind'").fetchone() == ("team",)
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("postgresql://rep@server/team", "PostgreSQL team databases come in a later version"),
+        ("postgresql+psycopg://rep@server/team", "PostgreSQL team databases come in a later version"),
+        ("mysql://rep@server/team", "not a mysql URL"),
+        ("sqlite://", "names no database file"),
+    ],
+)
+def test_init_team_refuses_server_urls_and_creates_no_folder(tmp_path, team_group, monkeypatch, capsys, url, words):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init-team", url, "--group", team_group]) == EXIT_UNUSABLE
+    assert words in _one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_team_accepts_the_path_an_sqlite_url_names(tmp_path, team_group, capsys):
+    db = tmp_path / "team" / "planner.db"
+    assert main(["init-team", f"sqlite:///{db}", "--group", team_group]) == 0
+    assert _mode(db) == 0o660
+    assert f"planner --db {db}" in capsys.readouterr().out
+
+
+def test_init_team_refuses_a_fifo_instead_of_hanging(tmp_path, team_group, capsys):
+    folder = tmp_path / "team"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, -1, grp.getgrnam(team_group).gr_gid)
+    folder.chmod(0o2770)
+    fifo = folder / "team.db"
+    os.mkfifo(fifo, 0o600)
+    assert main(["init-team", str(fifo), "--group", team_group]) == EXIT_UNUSABLE
+    assert "not a regular file" in _one_line_error(capsys)
+    assert _mode(fifo) == 0o600
