@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -78,20 +77,39 @@ def _check_known(revision: str | None, scripts: str) -> None:
         ) from error
 
 
+def backup_path(db_path: Path, revision: str | None) -> Path:
+    """Where the copy taken before upgrading from `revision` goes: one per revision."""
+    return db_path.with_name(f"{db_path.name}.before-{revision or 'none'}.bak")
+
+
 def _backup(db_path: Path, revision: str | None) -> Path:
     """Copy the committed database with the backup API (a file copy of a live
     database can be corrupt). Called while the upgrade holds the write lock, from a
-    second connection: readers are still allowed, and nothing changes under it."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.name}.before-{revision or 'none'}-{stamp}.bak")
-    os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, db_path.stat().st_mode & 0o777))
-    source = sqlite3.connect(db_path)
-    destination = sqlite3.connect(target)
+    second connection: readers are still allowed, and nothing changes under it.
+
+    The copy is written under a temporary name and renamed into place once complete,
+    so a start-up killed half-way leaves no partial backup that looks whole; the next
+    try removes the partial one and replaces the backup of the same revision (the
+    database is still at that revision, and has not changed since) instead of adding
+    one per try."""
+    target = backup_path(db_path, revision)
+    partial = target.with_name(target.name + ".partial")
+    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, db_path.stat().st_mode & 0o777))
     try:
-        source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
+        source = sqlite3.connect(db_path)
+        destination = sqlite3.connect(partial)
+        try:
+            source.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            destination.close()
+            source.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target
 
 

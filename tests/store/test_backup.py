@@ -238,3 +238,28 @@ def test_backup_and_restore_help():
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
         assert done.value.code == 0
+
+
+def test_two_backups_in_the_same_second_get_two_names(planner_db, monkeypatch, capsys):
+    monkeypatch.setattr(backup, "_stamp", lambda: "20261203-101010")
+    assert main(["backup", "--db", str(planner_db)]) == 0
+    assert main(["backup", "--db", str(planner_db)]) == 0
+    first, second = (Path(line) for line in capsys.readouterr().out.split())
+    assert first.name == "planner.db.backup-20261203-101010.db"
+    assert second.name == "planner.db.backup-20261203-101010-2.db"
+    assert _names(first) == _names(second) == ["Acme", "Globex"]
+
+
+def test_a_backup_written_by_a_newer_planner_is_refused(planner_db, tmp_path, capsys):
+    newer = backup.backup(planner_db, tmp_path / "newer.db")
+    with closing(sqlite3.connect(newer)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff'")
+        connection.commit()
+    store = open_store(str(planner_db), user="rep-a")
+    make_account(store, name="Kept")
+    store.db.close()
+    before = planner_db.read_bytes()
+    assert main(["restore", str(newer), "--db", str(planner_db)]) == EXIT_UNUSABLE
+    assert "newer version of the planner" in _one_line_error(capsys)
+    assert planner_db.read_bytes() == before
+    assert not list(tmp_path.glob("*.replaced-*"))

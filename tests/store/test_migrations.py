@@ -159,3 +159,45 @@ def test_change_log_entries_keep_their_order_and_get_uuid_keys_from_0002(tmp_pat
     keys = [key for key, _, _ in rows]
     assert len(set(keys)) == len(keys) and all(len(key) == 32 and int(key, 16) >= 0 for key in keys)
     assert len(list(tmp_path.glob("*.bak"))) == 1
+
+
+def test_the_revisions_the_pre_flight_knows_are_the_shipped_ones():
+    from planner.store.connection import KNOWN_REVISIONS
+
+    shipped = sorted(script.revision for script in migrate._scripts(migrate.SCRIPTS).walk_revisions())
+    assert list(KNOWN_REVISIONS) == shipped
+    assert KNOWN_REVISIONS[-1] == migrate.HEAD
+
+
+def _scripts_with_a_failing_step(tmp_path: Path) -> str:
+    """The shipped migrations plus revision 9000, which fails (as a killed start-up would)."""
+    import shutil
+
+    from shared_helpers import PACKAGE_SCRIPTS
+
+    scripts = tmp_path / "failing-scripts"
+    shutil.copytree(PACKAGE_SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9000_fails.py").write_text(
+        f"revision = '9000'\ndown_revision = {migrate.HEAD!r}\nbranch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n    raise RuntimeError('killed half-way')\n\n\ndef downgrade():\n    pass\n"
+    )
+    return str(scripts)
+
+
+def test_failed_upgrades_keep_one_whole_backup_per_revision_and_no_partial_one(tmp_path, db_path, store):
+    make_account(store, name="Acme")
+    store.db.close()
+    scripts = _scripts_with_a_failing_step(tmp_path)
+    partial = db_path.with_name(f"planner.db.before-{migrate.HEAD}.bak.partial")
+    partial.write_bytes(b"")  # what a start-up killed while copying left behind
+    for _ in range(3):
+        database = Database(to_url(db_path))
+        with pytest.raises(RuntimeError, match="killed half-way"):
+            migrate.upgrade(database, scripts=scripts)
+        database.close()
+    assert sorted(path.name for path in tmp_path.glob("planner.db.*")) == [f"planner.db.before-{migrate.HEAD}.bak"]
+    backup = migrate.backup_path(db_path, migrate.HEAD)
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT name FROM account").fetchall() == [("Acme",)]
+    assert _revision(db_path) == migrate.HEAD
