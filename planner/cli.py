@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 EXIT_FLAGS = 1
+EXIT_ARGUMENTS = 2  # what argparse exits with for bad arguments
 EXIT_UNUSABLE = 3
 EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported to a file
 
@@ -224,6 +226,7 @@ def _check(args: argparse.Namespace) -> int:
         flags = store.red_flags(today)
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
     stale = sorted((s for s in summaries if s.cadence.stale), key=lambda s: names[s.row.id])
+    args.code_if_cut = EXIT_FLAGS if flags or stale else 0  # also if the reader stops reading (`| head -1`)
     if flags:
         print(f"Red flags ({len(flags)} accounts):")
         for account_id in sorted(flags, key=lambda key: names[key]):
@@ -244,21 +247,67 @@ def _check(args: argparse.Namespace) -> int:
 TEAM_COMMANDS = {"init-team": _init_team, "backup": _backup, "restore": _restore, "history": _history}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    args.db = getattr(args, "db", None)
-    try:
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "export":
-            return _export(args)
-        if args.command in TEAM_COMMANDS:
-            return TEAM_COMMANDS[args.command](args)
-        from planner.store.opening import open_for_screen
+def _not_utf8(arguments: Sequence[str]) -> str | None:
+    """The first argument (or `$PLANNER_DB`) that is not valid UTF-8, as the rep can read it."""
+    for text in (*arguments, os.environ.get("PLANNER_DB", "")):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
 
-        return _run_tui(open_for_screen(args.db))
+
+def _utf8_output() -> None:
+    """Print UTF-8 whatever the locale says: account names are Chinese as often as not,
+    an ASCII or Latin-1 locale would end `check` on the first of them, and exports
+    must be the same bytes everywhere. An explicit `PYTHONIOENCODING` is obeyed."""
+    if os.environ.get("PYTHONIOENCODING"):
+        return
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
+def _is_tui(args: argparse.Namespace) -> bool:
+    return args.command in (None, "run") or (args.command == "demo" and not args.no_open)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "check":
+        return _check(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command in TEAM_COMMANDS:
+        return TEAM_COMMANDS[args.command](args)
+    from planner.store.opening import open_for_screen
+
+    return _run_tui(open_for_screen(args.db))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes: 0 done, 1 red flags found (`check`) or no such account, 2 bad
+    arguments, 3 the database cannot be used, 70 a bug (a crash report was written),
+    130 interrupted."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    unreadable = _not_utf8(arguments)
+    if unreadable is not None:
+        print(
+            f"planner: the argument '{unreadable}' is not valid UTF-8; type it again with your terminal set to UTF-8.",
+            file=sys.stderr,
+        )
+        return EXIT_ARGUMENTS
+    args = _parser().parse_args(arguments)
+    args.db = getattr(args, "db", None)
+    args.code_if_cut = 0
+    if not _is_tui(args):
+        _utf8_output()
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # a reader that went away is met here, not while exiting
+        return code
     except NotFound as error:
         print(f"planner: {error}", file=sys.stderr)
         return EXIT_FLAGS
@@ -266,9 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"planner: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:
-        # The reader went away (`planner history X | head`): stop quietly, like any filter.
+        # The reader went away (`planner check | head -1`): stop quietly, like any
+        # filter, with the code the command had come to (`check`: 1 for flags).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return args.code_if_cut
     except OSError as error:
         print(f"planner: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -34,7 +34,8 @@ def write_report(error: BaseException, folder: Path | None = None) -> str:
         target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = target_dir / f"crash-{stamp}.txt"
         fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        # backslashreplace: an argument that is not UTF-8 must not cost the report
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except OSError as failure:
         return f"(no report: {failure.strerror or failure})"

@@ -221,12 +221,12 @@ def check(field: FieldSpec, value: Any) -> str | None:
     if kind in ("money", "amount"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"{label} must be a number."
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return f"{label} must be a real number."
         if kind == "money" and value < 0:
             return f"{label} cannot be negative."
-        if abs(value) > MONEY_MAX:
-            return f"{label} is implausibly large (at most {MONEY_MAX:,.0f})."
+        if abs(value) > MONEY_MAX:  # compared as it is: an int too large for a float stays an int
+            return f"{label} is too large (at most {MONEY_MAX:,.0f})."
         return None
     if kind in ("score", "percent", "days", "position"):
         low, high = {"score": (1, 5), "percent": (0, 100), "days": (1, 3650), "position": (0, 10**9)}[kind]
