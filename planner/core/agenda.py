@@ -15,7 +15,17 @@ from planner.core.analysis import CLASS_STAGES, AgendaItem
 
 STAGE = dict(CLASS_STAGES)
 OVERDUE, TODAY, THIS_WEEK = "Overdue", "Today", "This week"
-NOT_DONE = {"follow-up": "a visit follow-up", "stale": "a stale account"}
+NOT_DONE = {"stale": "A stale account is cleared by a visit, not marked done: enter opens it."}
+"""Why `x` leaves a line alone, for the kinds that cannot be marked done."""
+OPENS_ON = {"follow-up": "visits"}
+"""The account overview tab a line opens on (the profile unless named here)."""
+FOLLOW_UP = "Follow up"
+"""The title of a follow-up whose visit named a date but no step."""
+
+
+def follow_up_title(next_step: str) -> str:
+    """How a visit's next step reads as an agenda line: on one line, never empty."""
+    return " ".join(next_step.split()) or FOLLOW_UP
 
 
 def band(item: AgendaItem, today: date) -> str:

@@ -92,6 +92,44 @@ def grid_cells(people: Iterable[Stakeholder]) -> dict[tuple[int, int], list[Stak
     return cells
 
 
+STEPS = {"up": (1, 0), "down": (-1, 0), "left": (0, -1), "right": (0, 1)}
+"""How an arrow moves on the grid: (influence, closeness) steps; up is more influence."""
+
+
+def grid_neighbour(people: Sequence[Stakeholder], current: str | None, direction: str) -> str | None:
+    """The person an arrow key lands on in the influence × closeness grid.
+
+    Left and right first walk the names sharing `current`'s cell (in the order they
+    are shown), then leave it. Leaving a cell lands in the nearest occupied cell in
+    that direction: up and down look at rows of more or less influence, left and
+    right at columns of less or more closeness; nearest counts steps along plus
+    steps across, a straight line wins a tie, then the cell nearer the top left.
+    It lands on the cell's first name (its last when moving left). Nobody that way:
+    the selection stays."""
+    cells = grid_cells(people)
+    where = next(((cell, names) for cell, names in cells.items() if current in [s.id for s in names]), None)
+    if where is None or current is None:
+        return people[0].id if people else current
+    (influence, closeness), here = where
+    up, right = STEPS[direction]
+    index = [s.id for s in here].index(current)
+    if right and 0 <= index + right < len(here):
+        return here[index + right].id
+
+    def distance(cell: tuple[int, int]) -> tuple[int, int, int, int] | None:
+        along = (cell[0] - influence) * up + (cell[1] - closeness) * right
+        if along <= 0:
+            return None
+        across = abs(cell[1] - closeness) if up else abs(cell[0] - influence)
+        return along + across, across, -cell[0], cell[1]
+
+    reachable = [(d, cell) for cell in cells if (d := distance(cell)) is not None]
+    if not reachable:
+        return current
+    names = cells[min(reachable)[1]]
+    return names[-1].id if direction == "left" else names[0].id
+
+
 def neighbour(layers: Sequence[Sequence[str]], current: str, direction: str, columns: int) -> str:
     """The card reached from `current` by an arrow key, the layers laid out one under
     another with `columns` cards per row. Left and right step through the cards in

@@ -3,9 +3,11 @@ forecast, and the visit log. Opened with Enter from the customer list or agenda.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 Industries = list[tuple[str, str]]
+OUTCOMES = ("won", "lost")
+"""How a project ends: set explicitly (W, L), never reached by stepping."""
+STEPS = tuple(stage for stage in m.PROJECT_STAGES if stage not in OUTCOMES)
+"""The stages `[` and `]` move a project along: potential → incubating → producing."""
 
 
 def _day(value) -> str:
@@ -45,6 +51,18 @@ def _label(record: m.Project | m.Purchase | m.Visit) -> str:
     else:
         day, about = record.visited_on, record.purpose
     return f"{_day(day)} {one_line(about, 40)}".rstrip()
+
+
+def _text(value: str, width: int) -> Text:
+    """What a rep typed, as a table cell: one line, cut to `width`, never read as markup."""
+    return Text(one_line(value, width))
+
+
+def _next_step(visit: m.Visit) -> str:
+    """A dated next step is a promise, ticked off or not: "[x] Send the quote" / "[ ] …"."""
+    if visit.next_step_date is None:
+        return visit.next_step
+    return f"{'[x]' if visit.next_step_done else '[ ]'} {visit.next_step or 'follow up'}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             "Stage →",
             id="account-stage-next",
             show=False,
-            tooltip="Move the highlighted project to its next stage",
+            tooltip="Move the highlighted project on: potential → incubating → producing",
         ),
         Binding(
             "left_square_bracket",
@@ -91,7 +109,23 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             "← Stage",
             id="account-stage-back",
             show=False,
-            tooltip="Move the highlighted project back a stage",
+            tooltip="Move the highlighted project back a stage; reopen a won or lost one (asks)",
+        ),
+        Binding(
+            "W",
+            "outcome('won')",
+            "Won",
+            id="account-project-won",
+            show=False,
+            tooltip="Mark the highlighted project won (asks)",
+        ),
+        Binding(
+            "L",
+            "outcome('lost')",
+            "Lost",
+            id="account-project-lost",
+            show=False,
+            tooltip="Mark the highlighted project lost (asks)",
         ),
         Binding("c", "cycle_class", "Class", id="account-class", show=False, tooltip="Change class: A → B → C → A"),
         Binding("o", "analysis('org-chart')", "Org", id="account-org-chart", tooltip="Units and people"),
@@ -121,14 +155,18 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         Binding("4", "tab('visits')", "Visits", id="account-tab-visits", show=False, tooltip="Show the visit log"),
     ]
 
-    def __init__(self, account_id: str):
+    def __init__(self, account_id: str, tab: str = "profile", record_id: str | None = None):
+        """`tab` is the tab shown first (profile, projects, purchases or visits) and
+        `record_id` the row its list lands on (a visit the agenda opened it for)."""
         super().__init__(account_id)
+        self.initial_tab = tab if tab in ("profile", *TABS) else "profile"
+        self._land_on = record_id
         self.overview: Overview | None = None
         self.industries: Industries = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with TabbedContent(id="tabs"):
+        with TabbedContent(id="tabs", initial=self.initial_tab):
             with TabPane("1 Profile", id="profile"), VerticalScroll():
                 yield AccountProfile("Loading…", id="profile-text")
             with TabPane("2 Projects", id="projects"):
@@ -154,6 +192,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
 
     def apply(self, data: tuple[Overview, Industries], keep: Any) -> None:
         overview, self.industries = data
+        keep, self._land_on = keep or self._land_on, None
         self.overview = overview
         self.sub_title = f"{overview.account.name} · class {overview.account.account_class}"
         self.query_one(AccountProfile).show(overview)
@@ -161,7 +200,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         stages = [
             f"{stage}\u00a0{n}\u00a0·\u00a0{money(amount)}" for stage, n, amount in project_stages(overview.projects)
         ]
-        self.query_one("#stage-values", Static).update("   ".join(stages) + "   ([ ] move a project's stage)")
+        self.query_one("#stage-values", Static).update("   ".join(stages) + "   ([ ] stage · W won · L lost)")
         self.query_one("#forecast", Static).update(self._forecast_text(overview))
         self._table("projects").show(overview.projects, keep)
         self._table("purchases").show(overview.purchases, keep)
@@ -181,20 +220,20 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         return self.query_one(f"#{tab}-table", RecordTable)
 
     @staticmethod
-    def _project_cells(p: m.Project) -> list[str]:
-        return [one_line(p.name, 30), p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date),
-                one_line(p.funding_source, 16)]  # fmt: skip
+    def _project_cells(p: m.Project) -> list[str | Text]:
+        return [_text(p.name, 30), p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date),
+                _text(p.funding_source, 16)]  # fmt: skip
 
     @staticmethod
-    def _purchase_cells(p: m.Purchase) -> list[str]:
-        return [_day(p.purchased_on), money(p.amount), one_line(p.description, 50)]
+    def _purchase_cells(p: m.Purchase) -> list[str | Text]:
+        return [_day(p.purchased_on), money(p.amount), _text(p.description, 50)]
 
-    def _visit_cells(self, v: m.Visit) -> list[str]:
+    def _visit_cells(self, v: m.Visit) -> list[str | Text]:
         met = ", ".join(name for _, name in (self.overview.met.get(v.id, []) if self.overview else []))
         commitment = v.commitment or "⚑ none"
         return [
-            _day(v.visited_on), one_line(v.purpose, 28), one_line(met, 20), one_line(commitment, 28),
-            one_line(v.next_step, 24), _day(v.next_step_date),
+            _day(v.visited_on), _text(v.purpose, 28), _text(met, 20), _text(commitment, 28),
+            _text(_next_step(v), 24), _day(v.next_step_date),
         ]  # fmt: skip
 
     @property
@@ -202,9 +241,8 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         return self.query_one(TabbedContent).active
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Stage keys act on projects, delete on a tab's list: each only where it can."""
-        if action == "stage":
-            return self.active_tab == "projects"
+        """Delete acts on a tab's list, so it rests on the profile. The stage keys stay
+        live everywhere and say where they work."""
         if action == "delete":
             return self.active_tab in TABS
         return True
@@ -308,19 +346,71 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             answered,
         )
 
-    def action_stage(self, step: int) -> None:
-        project = self._table("projects").current if self.active_tab == "projects" else None
+    def _highlighted_project(self) -> m.Project | None:
+        """The project on the projects table's cursor row, or None (saying why)."""
+        if self.active_tab != "projects":
+            self.notify("Open the projects tab (2) and highlight a project first.")
+            return None
+        project = self._table("projects").current
         if project is None:
-            self.notify("Highlight a project on the projects tab to move its stage.")
+            self.notify("No project yet: n adds one.")
+        return project
+
+    def _set_stage(self, project: m.Project, stage: str, again: Callable[[], None] | None = None) -> None:
+        self.write(
+            lambda store: store.update(m.Project, project.id, project.version, stage=stage),
+            keep=project.id,
+            success=f"“{one_line(project.name, 40)}” is now {stage}.",
+            again=again,
+        )
+
+    def action_stage(self, step: int) -> None:
+        """Move the highlighted project along potential → incubating → producing. Won
+        and lost are outcomes, not steps: W and L set them, `[` reopens (asks)."""
+        if self.wait_turn(lambda: self.action_stage(step)):
             return
-        stages = m.PROJECT_STAGES
-        stage = stages[max(0, min(len(stages) - 1, stages.index(project.stage) + step))]
-        if stage != project.stage:
-            self.write(
-                lambda store: store.update(m.Project, project.id, project.version, stage=stage),
-                keep=project.id,
-                again=lambda: self.action_stage(step),
-            )
+        project = self._highlighted_project()
+        if project is None:
+            return
+        name = one_line(project.name, 40)
+        if project.stage in OUTCOMES:
+            if step > 0:
+                self.notify(f"“{name}” is {project.stage}: [ reopens it as producing.")
+                return
+            question = f"Reopen “{name}” ({project.stage}) as producing?"
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._set_stage(project, STEPS[-1])
+
+            self.app.push_screen(Confirm(question, yes="Reopen"), answered)
+            return
+        at = STEPS.index(project.stage) if project.stage in STEPS else 0
+        moved = at + step
+        if moved >= len(STEPS):
+            self.notify("A producing project ends as won (W) or lost (L).")
+        elif moved < 0:
+            self.notify(f"“{name}” is at the first stage, {STEPS[0]}.")
+        else:
+            self._set_stage(project, STEPS[moved], again=lambda: self.action_stage(step))
+
+    def action_outcome(self, outcome: str) -> None:
+        """Mark the highlighted project won or lost, after asking."""
+        project = self._highlighted_project()
+        if project is None:
+            return
+        name = one_line(project.name, 40)
+        if project.stage == outcome:
+            self.notify(f"“{name}” is already {outcome}; [ reopens it as producing.")
+            return
+        instead = f" instead of {project.stage}" if project.stage in OUTCOMES else ""
+        question = f"Mark “{name}” as {outcome}{instead}? Won and lost close a project; [ reopens it."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_stage(project, outcome)
+
+        self.app.push_screen(Confirm(question, yes=outcome.capitalize()), answered)
 
     def action_cycle_class(self) -> None:
         if self.overview:

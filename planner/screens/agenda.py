@@ -19,10 +19,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.core.agenda import NOT_DONE, option_id, sections
+from planner.core.agenda import NOT_DONE, OPENS_ON, follow_up_title, option_id, sections
 from planner.core.analysis import AgendaItem
 from planner.core.errors import PlannerError
-from planner.core.models import Action
+from planner.core.models import Action, Record, Visit
 from planner.screens.base import PlannerScreen
 from planner.widgets.key_footer import KeyFooter
 
@@ -31,6 +31,17 @@ if TYPE_CHECKING:
 
 BADGE_STYLE = {"A": "bold $text-success", "B": "bold $text-accent", "C": "bold $text-muted"}
 KIND_STYLE = {"action": "", "follow-up": "$text-primary", "stale": "italic $text-warning"}
+DONE_BY: dict[str, tuple[type[Record], str, Any]] = {
+    "action": (Action, "status", "done"),
+    "follow-up": (Visit, "next_step_done", True),
+}
+"""What `x` sets for each kind of line that can be marked done."""
+
+
+def _changed(record: Record, item: AgendaItem) -> bool:
+    """A follow-up whose step or date was edited since the agenda was read."""
+    shown = (item.due, item.title)
+    return isinstance(record, Visit) and (record.next_step_date, follow_up_title(record.next_step)) != shown
 
 
 # --- one line -------------------------------------------------------------------------------
@@ -87,9 +98,16 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
     BINDINGS = [
         # Priority, so the list's own (hidden) enter binding does not shadow it in the footer.
         Binding(
-            "enter", "open_account", "Open", id="agenda-open", tooltip="Open the account of this line", priority=True
+            "enter",
+            "open_account",
+            "Open",
+            id="agenda-open",
+            tooltip="Open the account of this line (a follow-up on its visits tab)",
+            priority=True,
         ),
-        Binding("x", "mark_done", "Done", id="agenda-done", tooltip="Mark the highlighted action done"),
+        Binding(
+            "x", "mark_done", "Done", id="agenda-done", tooltip="Mark the highlighted action or visit follow-up done"
+        ),
         Binding("r", "reload", "Reload", id="agenda-reload", tooltip="Read the agenda from the database again"),
         Binding("escape", "app.pop_screen", "Back", id="agenda-back", tooltip="Go back to the previous screen"),
     ]
@@ -141,8 +159,14 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
         return self.items.get(option.id) if option and option.id else None
 
     def open_item(self, item: AgendaItem | None) -> None:
-        if item is not None:
+        """A follow-up opens its account on the visits tab, on its visit."""
+        if item is None:
+            return
+        tab = OPENS_ON.get(item.kind)
+        if tab is None:
             self.open("account", item.account_id)
+        else:
+            self.open("account", item.account_id, tab, item.ref_id)
 
     def action_open_account(self) -> None:
         self.open_item(self.highlighted())
@@ -155,23 +179,25 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
         item = self.highlighted()
         if item is None:
             self.notify("Nothing to mark done.", severity="warning")
-        elif item.kind != "action":
-            self.notify(
-                f"Only actions can be marked done; this line is {NOT_DONE.get(item.kind, item.kind)}.",
-                severity="warning",
-            )
+        elif item.kind not in DONE_BY:
+            self.notify(NOT_DONE.get(item.kind, f"A {item.kind} line cannot be marked done."), severity="warning")
         else:
             self.mark_done(item)
 
     def mark_done(self, item: AgendaItem) -> None:
-        """Reads the action's version at the moment of the write, so it only conflicts
-        if someone saves it in between."""
+        """Reads the record's version at the moment of the write, so it only conflicts
+        if someone saves it in between; a follow-up whose step changed meanwhile is
+        left alone (the reload shows the new one)."""
+        model, done_field, done_value = DONE_BY[item.kind]
 
         def done(store: Store) -> str:
-            action = store.get(Action, item.ref_id)
-            if action.status == "done":
-                return f"“{item.title}” was already marked done by {action.updated_by or 'someone'}."
-            store.update(Action, action.id, action.version, status="done")
+            record = store.get(model, item.ref_id)
+            who = record.updated_by or "someone"
+            if getattr(record, done_field) == done_value:
+                return f"“{item.title}” was already marked done by {who}."
+            if _changed(record, item):
+                return f"The follow-up “{item.title}” was changed by {who} meanwhile; the agenda shows the latest."
+            store.update(model, record.id, record.version, **{done_field: done_value})
             return f"Done: {item.title}"
 
         self.write(done, success=lambda message: message)

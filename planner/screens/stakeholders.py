@@ -1,8 +1,9 @@
 """The key people of one account: a card per person in the four layers of the method,
 an influence × closeness grid, and the account's red flags at the top.
 
-The rep walks the cards with the arrow keys and changes a person with one key each
-(influence, closeness, stance). A key pressed while the previous change is still
+The rep walks the cards with the arrow keys (on the grid they move by influence row
+and closeness column) and changes a person with one key each (influence, closeness,
+stance). A key pressed while the previous change is still
 being saved waits its turn and is replayed against the reloaded cards, so pressing a
 key twice quickly never trips the optimistic lock over the rep's own first change,
 while another rep's change in between is reported as a conflict.
@@ -23,7 +24,16 @@ from textual.widgets import ContentSwitcher, Header, Static
 from planner.core import models as m
 from planner.core.fields import FIELDS
 from planner.core.formatting import count
-from planner.core.stakeholders import LAYER_TITLES, Board, Stakeholder, by_layer, neighbour, next_stance, stepped
+from planner.core.stakeholders import (
+    LAYER_TITLES,
+    Board,
+    Stakeholder,
+    by_layer,
+    grid_neighbour,
+    neighbour,
+    next_stance,
+    stepped,
+)
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
@@ -103,15 +113,21 @@ class StakeholdersScreen(AccountScreen[Board]):
             tooltip="Change log of the selected person",
         ),
         Binding("r", "reload", "Reload", id="stakeholders-reload", show=False, tooltip="Read the database again"),
-        Binding("up", "move('up')", "Card above", id="stakeholders-up", show=False, tooltip="Select the card above"),
-        Binding("down", "move('down')", "Card below", id="stakeholders-down", show=False, tooltip="Select card below"),
+        Binding(
+            "up", "move('up')", "Card above", id="stakeholders-up", show=False,
+            tooltip="Select the card above; in the grid, the nearest person with more influence",
+        ),
+        Binding(
+            "down", "move('down')", "Card below", id="stakeholders-down", show=False,
+            tooltip="Select the card below; in the grid, the nearest person with less influence",
+        ),
         Binding(
             "left", "move('left')", "Previous card", id="stakeholders-left", show=False,
-            tooltip="Select the previous person (into the layer above at its start)",
+            tooltip="Select the previous person; in the grid, the next name left or the nearest less close",
         ),
         Binding(
             "right", "move('right')", "Next card", id="stakeholders-right", show=False,
-            tooltip="Select the next person (into the layer below at its end)",
+            tooltip="Select the next person; in the grid, the next name right or the nearest closer",
         ),
     ]  # fmt: skip
 
@@ -202,20 +218,19 @@ class StakeholdersScreen(AccountScreen[Board]):
             self.selected = event.widget.person_id
             self.query_one(InfluenceGrid).selected = self.selected
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Up and down mean rows of cards, so they rest while the grid is shown."""
-        if action == "move" and parameters and parameters[0] in ("up", "down"):
-            return not self.showing_grid
-        return True
-
     def action_move(self, direction: str) -> None:
-        if self.selected:
+        """Between cards; in the grid, to the nearest person that way (up: more
+        influence, right: closer)."""
+        if not self.selected:
+            return
+        if self.showing_grid and self.board is not None:
+            self._select(grid_neighbour(self.board.people, self.selected, direction))
+        else:
             self._select(neighbour(self.card_order, self.selected, direction, self.columns))
 
     def action_toggle_grid(self) -> None:
         self.query_one(ContentSwitcher).current = "stakeholder-cards" if self.showing_grid else "stakeholder-grid"
         self._select(self.selected)
-        self.refresh_bindings()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,9 @@ from sqlmodel import col, select
 
 from planner.core import analysis
 from planner.core import models as m
+from planner.core.agenda import follow_up_title
 from planner.core.errors import NotFound
+from planner.core.formatting import count
 from planner.core.overview import Overview
 from planner.core.portfolio import Portfolio
 from planner.store.base import columns
@@ -107,8 +109,9 @@ class Reports(Listings):
         return result
 
     def agenda(self, today: date, horizon_days: int = 7) -> list[analysis.AgendaItem]:
-        """Open actions and visit follow-ups due within the horizon (or overdue), and stale
-        accounts, in the method's priority order."""
+        """Open actions, open visit follow-ups (every visit's dated next step not yet
+        done) due within the horizon or overdue, and stale accounts, in the method's
+        priority order."""
         until = today + timedelta(days=horizon_days)
         a, act = m.Account, m.Action
         actions = (
@@ -122,25 +125,33 @@ class Reports(Listings):
                 col(act.due_date) <= until,
             )
         )
-        last = _last_visits(None).subquery()
+        # Every visit's promised next step stays on the agenda until it is ticked off,
+        # not only the last visit's: a promise made two visits ago is still a promise.
+        v = m.Visit
         follow_ups = (
-            columns(last.c.id, last.c.next_step, last.c.next_step_date, a.id, a.name, a.account_class)
-            .join(a, a.id == last.c.account_id)
-            .where(col(a.deleted_at).is_(None), last.c.next_step_date.is_not(None), last.c.next_step_date <= until)
+            columns(v.id, v.next_step, v.next_step_date, a.id, a.name, a.account_class)
+            .join(a, col(v.account_id) == a.id)
+            .where(
+                col(v.deleted_at).is_(None),
+                col(a.deleted_at).is_(None),
+                sa.not_(col(v.next_step_done)),
+                col(v.next_step_date).is_not(None),
+                col(v.next_step_date) <= until,
+            )
         )
         items: list[analysis.AgendaItem] = []
         with self.db.read() as session:
             for ref, title, due, acc, name, cls in session.execute(actions):
                 items.append(analysis.AgendaItem("action", acc, name, cls, title, due, ref))
             for ref, step, due, acc, name, cls in session.execute(follow_ups):
-                items.append(analysis.AgendaItem("follow-up", acc, name, cls, step or "Follow up", due, ref))
+                items.append(analysis.AgendaItem("follow-up", acc, name, cls, follow_up_title(step), due, ref))
         accounts = self.portfolio(today)
         for index, stale in enumerate(accounts.stale):
             if stale:
                 summary = accounts[index]
                 row = summary.row
                 since = summary.cadence.days_since
-                title = "Never contacted" if since is None else f"No contact for {since} days"
+                title = "Never contacted" if since is None else f"No contact for {count(since, 'day')}"
                 due = summary.cadence.due_on(today)
                 items.append(analysis.AgendaItem("stale", row.id, row.name, row.account_class, title, due, row.id))
         return analysis.agenda_order(items, today)

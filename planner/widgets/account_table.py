@@ -17,7 +17,7 @@ QUADRANTS = {
 
 # (sort key in portfolio.SORT_KEYS, column); a sort starts descending where bigger matters.
 COLUMNS: tuple[tuple[str, Column, bool], ...] = (
-    ("name", Column("Name", 20), False),
+    ("name", Column("Name", 20, grow=True), False),
     ("industry", Column("Industry", 13), False),
     ("class", Column("Cl", 2), False),
     ("revenue", Column("Revenue", 10, right=True), True),
@@ -35,7 +35,7 @@ class AccountTable(VirtualTable):
     """The portfolio as a virtual table; `flags` holds red-flag counts per account."""
 
     def __init__(self, *, id: str | None = None):
-        super().__init__([column for _, column, _ in COLUMNS], self.cells, id=id)
+        super().__init__([column for _, column, _ in COLUMNS], self.cells, frozen=1, id=id)
         self.flags: dict[str, int] = {}
 
     def cells(self, s: AccountSummary) -> list[Cell]:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from planner.core.formatting import STANCE_MARKS
+from planner.core.models import STANCES
 from planner.core.stakeholders import HIGHEST, Stakeholder, grid_cells, influential_not_close
 from planner.widgets.chart_text import Line, Run, merge
 
@@ -26,7 +27,7 @@ SIDE = HIGHEST  # cells per axis
 Y_LABEL = 3  # " 5 " before each row
 CORNER_TITLES = (" ⚠ influential, not close ", " ⚠ not close ", "⚠")
 TITLE = "↑ influence × closeness →   heavy box ⚠ = influence ≥4 but closeness ≤2"
-LEGEND = "✓ supporter  ○ neutral  ✗ opponent  ? unknown  ▸ selected"
+LEGEND = "  ".join([*(f"{STANCE_MARKS[stance]} {stance}" for stance in STANCES), "▸ selected", "arrows move"])
 X_LABELS = ("1 distant", "2", "3", "4", "5 close")
 MAX_ROW_HEIGHT = 4
 
@@ -125,8 +126,17 @@ def _used(runs: Sequence[Run]) -> int:
 
 def cell_lines(people: Sequence[Stakeholder], selected: str | None, width: int, height: int) -> list[list[Run]]:
     """Names wrapped into `height` lines of exactly `width` cells; the last line ends
-    with "+N" when N names do not fit."""
-    tokens = [_token(s, selected) for s in people]
+    with "+N" when N names do not fit. The selected name is always among those shown:
+    when it would fall under "+N" it comes first."""
+    lines = _wrapped([_token(s, selected) for s in people], width, height)
+    shown = any(role.endswith(" selected") for line in lines for _, role in line)
+    if not shown and selected in [s.id for s in people]:
+        first = sorted(people, key=lambda s: s.id != selected)
+        lines = _wrapped([_token(s, selected) for s in first], width, height)
+    return lines
+
+
+def _wrapped(tokens: list[Run], width: int, height: int) -> list[list[Run]]:
     lines: list[list[Run]] = [[]]
     for text, role in tokens:
         token = (set_cell_size(text, min(cell_len(text), width)), role)

@@ -76,3 +76,51 @@ def test_agenda_orders_class_first_and_lists_stale_accounts(store, portfolio):
     assert titles[0] == ("A", "action", "Contract")
     assert ("C", "action", "Send catalogue") in titles
     assert ("B", "stale", "Never contacted") in titles
+
+
+def test_agenda_keeps_every_open_follow_up_of_every_visit_until_it_is_done(store, portfolio):
+    bank, school = portfolio["bank"], portfolio["school"]
+    old = store.create(
+        m.Visit, account_id=bank.id, visited_on=date(2026, 10, 1), next_step="Send the NDA",
+        next_step_date=date(2026, 10, 8),
+    )  # fmt: skip
+    later = store.create(
+        m.Visit, account_id=bank.id, visited_on=date(2026, 11, 25), next_step="  Book\nthe demo ",
+        next_step_date=date(2026, 11, 30),
+    )  # fmt: skip
+    dateless = store.create(m.Visit, account_id=bank.id, visited_on=date(2026, 11, 26), next_step="Someday")
+    far = store.create(
+        m.Visit, account_id=bank.id, visited_on=date(2026, 11, 26), next_step="Next year",
+        next_step_date=date(2027, 1, 5),
+    )  # fmt: skip
+    unnamed = store.create(
+        m.Visit, account_id=school.id, visited_on=date(2026, 11, 1), next_step_date=date(2026, 11, 2)
+    )
+    follow_ups = lambda: {i.ref_id: i for i in store.agenda(DAY) if i.kind == "follow-up"}  # noqa: E731
+    found = follow_ups()
+    assert set(found) == {old.id, later.id, unnamed.id}
+    assert (found[old.id].title, found[old.id].due, found[old.id].account_class) == (
+        "Send the NDA",
+        date(2026, 10, 8),
+        "A",
+    )
+    assert found[later.id].title == "Book the demo" and found[unnamed.id].title == "Follow up"
+    assert dateless.id not in found and far.id not in found
+    order = [i.ref_id for i in store.agenda(DAY) if i.kind == "follow-up"]
+    assert order == [old.id, later.id, unnamed.id]  # class A first, overdue first within it
+
+    store.update(m.Visit, old.id, old.version, next_step_done=True)
+    store.delete(m.Visit, later.id, later.version)
+    assert set(follow_ups()) == {unnamed.id}
+    store.delete(m.Account, school.id, store.get(m.Account, school.id).version)
+    assert follow_ups() == {}
+
+
+def test_a_stale_account_says_day_or_days(store, portfolio):
+    titles = {i.account_name: i.title for i in store.agenda(DAY) if i.kind == "stale"}
+    assert titles["江南大学"] == "Never contacted"
+    shop = portfolio["shop"]
+    store.update(m.Account, shop.id, shop.version, cadence_days=1)
+    store.create(m.Visit, account_id=shop.id, visited_on=date(2026, 11, 25), commitment="Call")
+    titles = {i.account_name: i.title for i in store.agenda(DAY) if i.kind == "stale"}
+    assert titles["Corner Shop"] == "No contact for 2 days"

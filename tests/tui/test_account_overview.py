@@ -201,3 +201,93 @@ async def test_h_shows_the_history_of_the_highlighted_row_and_of_the_account_on_
         await pilot.press("escape", "1", "h")
         await settle(pilot)
         assert (app.screen.model, app.screen.row_id) == (m.Account, account.id)
+
+
+def messages(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def highlight_project(pilot, screen, project_id: str) -> None:
+    table = screen.query_one("#projects-table", RecordTable)
+    table.focus()
+    table.move_cursor(row=[r.id for r in table.records].index(project_id))
+    await pilot.pause()
+
+
+async def test_brackets_step_a_project_to_producing_and_won_or_lost_is_set_with_w_and_l(demo_store):
+    account = university(demo_store)
+    projects = {p.stage: p for p in demo_store.list(m.Project, account_id=account.id)}
+    won, lost, producing, potential = (projects[s] for s in ("won", "lost", "producing", "potential"))
+    stage = lambda project: demo_store.get(m.Project, project.id).stage  # noqa: E731
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        await pilot.press("right_square_bracket")  # on the profile: says where it works
+        await settle(pilot)
+        assert "Open the projects tab (2) and highlight a project first." in messages(app)
+        await pilot.press("2")
+        await settle(pilot)
+
+        # Won and lost are outcomes: ] does not step from one to the other.
+        await highlight_project(pilot, screen, won.id)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert stage(won) == "won"
+        assert any("is won: [ reopens it as producing" in text for text in messages(app))
+        await highlight_project(pilot, screen, lost.id)
+        await pilot.press("left_square_bracket")  # reopening asks first
+        assert isinstance(app.screen, Confirm) and "Reopen" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert stage(lost) == "lost"
+        await pilot.press("left_square_bracket", "y")
+        await settle(pilot)
+        assert stage(lost) == "producing"
+
+        # The steps end at producing; W and L end a project, each after asking.
+        await highlight_project(pilot, screen, producing.id)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert stage(producing) == "producing"
+        assert "A producing project ends as won (W) or lost (L)." in messages(app)
+        await pilot.press("W")
+        assert isinstance(app.screen, Confirm) and "as won" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert stage(producing) == "won"
+        await pilot.press("W")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert any("is already won" in text for text in messages(app))
+
+        await highlight_project(pilot, screen, potential.id)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert stage(potential) == "potential"
+        assert any("is at the first stage, potential" in text for text in messages(app))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert stage(potential) == "producing"
+        await pilot.press("L", "y")
+        await settle(pilot)
+        assert stage(potential) == "lost"
+        assert screen.query_one("#projects-table", RecordTable).current.id == potential.id
+        assert "W won · L lost" in str(screen.query_one("#stage-values", Static).render())
+
+
+async def test_the_stage_keys_act_on_the_projects_table_only(demo_store):
+    account = university(demo_store)
+    before = {p.id: (p.stage, p.version) for p in demo_store.list(m.Project, account_id=account.id)}
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_overview(pilot, account.id)
+        for tab in ("3", "4"):
+            await pilot.press(tab)
+            await settle(pilot)
+            await pilot.press("right_square_bracket", "left_square_bracket", "W", "L")
+            await settle(pilot)
+            assert not isinstance(app.screen, Confirm)
+        assert messages(app).count("Open the projects tab (2) and highlight a project first.") == 8
+    assert {p.id: (p.stage, p.version) for p in demo_store.list(m.Project, account_id=account.id)} == before

@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from planner.app import make_app
 from planner.core.agenda import OVERDUE, THIS_WEEK, TODAY, option_id, sections
 from planner.core.analysis import AgendaItem
-from planner.core.models import Action
+from planner.core.models import Account, Action, Visit
 from planner.screens.agenda import AgendaScreen
 from planner.store import seed
 from planner.store.startup import open_store
@@ -134,7 +134,7 @@ async def test_x_on_a_stale_account_changes_nothing_and_says_why(agenda_store):
         await settle(pilot)
         assert [(a.id, a.version, a.status) for a in agenda_store.list(Action)] == actions
         assert agenda_store.agenda(FIXED) == before
-        assert any("Only actions can be marked done" in m for m in messages(app))
+        assert any("A stale account is cleared by a visit" in m for m in messages(app))
 
 
 async def test_an_action_deleted_behind_the_screen_is_a_notification_not_a_crash(agenda_store):
@@ -207,6 +207,108 @@ async def test_an_empty_week_says_so(store):
         await pilot.press("x")
         await pilot.pause()
         assert "Nothing to mark done." in messages(app)
+
+
+# --- visit follow-ups: every promise stays until it is kept ------------------------------
+
+
+def promises(store) -> tuple[Account, Visit, Visit]:
+    """Two visits at a class B account, each ending with a dated next step: the older
+    one's promise is overdue, the newer one's is due this week."""
+    account = next(a for a in store.list(Account) if a.account_class == "B")
+    older = store.create(
+        Visit, account_id=account.id, visited_on=date(2026, 11, 2), commitment="Trial",
+        next_step="Send the signed NDA", next_step_date=date(2026, 11, 20),
+    )  # fmt: skip
+    newer = store.create(
+        Visit, account_id=account.id, visited_on=date(2026, 11, 25), commitment="Demo",
+        next_step="Book the demo room", next_step_date=date(2026, 12, 1),
+    )  # fmt: skip
+    return account, older, newer
+
+
+async def test_every_open_follow_up_of_every_visit_is_listed_in_the_methods_order(agenda_store):
+    account, older, newer = promises(agenda_store)
+    kept = agenda_store.create(
+        Visit, account_id=account.id, visited_on=date(2026, 11, 1), next_step="Call back",
+        next_step_date=date(2026, 11, 10), next_step_done=True,
+    )  # fmt: skip
+    gone = agenda_store.create(
+        Visit, account_id=account.id, visited_on=date(2026, 11, 3), next_step="Old plan",
+        next_step_date=date(2026, 11, 12),
+    )  # fmt: skip
+    agenda_store.delete(Visit, gone.id, gone.version)
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        lines = shown(screen)
+        assert f"follow-up:{older.id}" in lines and f"follow-up:{newer.id}" in lines
+        assert f"follow-up:{kept.id}" not in lines and f"follow-up:{gone.id}" not in lines
+        assert lines == [option_id(i) for i in agenda_store.agenda(FIXED)]
+        classes = [screen.items[i].account_class for i in lines]
+        assert classes == sorted(classes)
+        b_lines = [screen.items[i] for i in lines if screen.items[i].account_class == "B"]
+        overdue = [i.overdue(FIXED) for i in b_lines]
+        assert overdue == sorted(overdue, reverse=True)  # overdue first within the class
+        assert screen.items[f"follow-up:{older.id}"].title == "Send the signed NDA"
+        assert screen.items[f"follow-up:{older.id}"].overdue(FIXED)
+
+
+async def test_x_marks_a_follow_up_done_and_it_leaves_the_agenda(agenda_store):
+    _, older, newer = promises(agenda_store)
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        highlight(screen, screen.items[f"follow-up:{older.id}"])
+        await pilot.press("x")
+        await settle(pilot)
+        saved = agenda_store.get(Visit, older.id)
+        assert saved.next_step_done and saved.version == older.version + 1
+        assert (saved.next_step, saved.commitment) == ("Send the signed NDA", "Trial")
+        assert f"follow-up:{older.id}" not in shown(screen)
+        assert f"follow-up:{newer.id}" in shown(screen)
+        assert "Done: Send the signed NDA" in messages(app)
+
+
+async def test_a_follow_up_changed_meanwhile_is_not_marked_done(agenda_store):
+    _, older, _ = promises(agenda_store)
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        highlight(screen, screen.items[f"follow-up:{older.id}"])
+        agenda_store.update(Visit, older.id, older.version, next_step="Send the NDA and the price list")
+        await pilot.press("x")
+        await settle(pilot)
+        assert not agenda_store.get(Visit, older.id).next_step_done
+        assert any("was changed by" in m for m in messages(app))
+        assert screen.items[f"follow-up:{older.id}"].title == "Send the NDA and the price list"
+
+
+async def test_enter_on_a_follow_up_opens_the_account_on_its_visit(agenda_store):
+    pytest.importorskip("planner.screens.account_overview")
+    from textual.widgets import TabbedContent
+
+    account, older, _ = promises(agenda_store)
+    app = make_app(agenda_store, today=FIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_agenda(pilot)
+        highlight(screen, screen.items[f"follow-up:{older.id}"])
+        await pilot.press("enter")
+        await settle(pilot)
+        overview = app.screen
+        assert type(overview).__name__ == "AccountOverviewScreen"
+        assert overview.account_id == account.id
+        assert overview.query_one(TabbedContent).active == "visits"
+        table = overview.query_one("#visits-table")
+        assert table.current.id == older.id
+        assert app.focused is table
+        await pilot.press("escape")
+        await settle(pilot)
+        action = next(i for i in agenda_store.agenda(FIXED) if i.kind == "action")
+        highlight(screen, action)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(TabbedContent).active == "profile"
 
 
 def test_agenda_snapshot(agenda_store, snap_compare):

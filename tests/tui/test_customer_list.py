@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import FIXED_DAY, settle
+from rich.cells import cell_len
 from textual.widgets import Input, Static
 
 from planner.app import make_app
@@ -11,7 +12,8 @@ from planner.core.portfolio import AccountSummary
 from planner.screens.account_overview import AccountOverviewScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
-from planner.widgets.account_table import AccountTable
+from planner.widgets.account_table import COLUMNS, AccountTable
+from planner.widgets.virtual_table import Column, arrange, fit
 
 
 def shown(app) -> list[AccountSummary]:
@@ -206,9 +208,9 @@ async def test_every_key_is_in_the_palette_and_help_toggles(demo_store):
         for expected in ("New (n)", "Delete (d)", "Portfolio (p)", "Agenda (a)", "Filter (/)"):
             assert expected in titles
         await pilot.press("question_mark")
-        assert app.screen.query("HelpPanel")
+        assert app.screen.query("KeysPanel")
         await pilot.press("question_mark")
-        assert not app.screen.query("HelpPanel")
+        assert not app.screen.query("KeysPanel")
 
 
 async def test_cursor_moves_through_ten_thousand_rows_without_building_them(demo_store):
@@ -225,16 +227,79 @@ async def test_cursor_moves_through_ten_thousand_rows_without_building_them(demo
         assert 0 < table.cursor < 30
 
 
-async def test_left_and_right_scroll_the_columns_that_do_not_fit_at_80_columns(demo_store):
+def table_lines(table: AccountTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.scrollable_content_region.height)]
+
+
+async def test_left_and_right_scroll_whole_columns_and_the_name_stays_at_80_columns(demo_store):
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(AccountTable)
-        assert table.max_scroll_x > 0
-        await pilot.press("right", "right")
-        assert table.scroll_x > 0
-        await pilot.press("left", "left")
-        assert table.scroll_x == 0
+        rows = shown(app)
+        visible = min(len(rows), table.scrollable_content_region.height - 1)
+        name_width = COLUMNS[0][1].width
+        titles = [column.title for _, column, _ in COLUMNS]
+        assert table.first_column == 1
+        assert table_lines(table)[0].rstrip().endswith("›")  # more columns to the right
+        seen: set[str] = set()
+        for press in range(len(COLUMNS)):
+            lines = table_lines(table)
+            header = lines[0]
+            assert header.startswith("Name "), press
+            shown_titles = [t for t in header.replace("‹", " ").replace("›", " ").split() if t in titles]
+            seen.update(shown_titles)
+            assert shown_titles[0] == "Name" and shown_titles[1] == titles[table.first_column]
+            for summary, line in zip(rows[:visible], lines[1:], strict=False):
+                # The name is always there, whole or cut with an ellipsis, never a cut-off tail.
+                assert line.startswith(fit(summary.row.name, name_width)), (press, line)
+                assert cell_len(line) == table.scrollable_content_region.width
+            await pilot.press("right")
+        assert seen == set(titles)  # every column was reached
+        assert "‹" in table_lines(table)[0] and not table_lines(table)[0].rstrip().endswith("›")
+        end = table.first_column
+        await pilot.press("right")
+        assert table.first_column == end
+        for _ in range(end - 1):
+            await pilot.press("left")
+        assert table.first_column == 1 and "‹" not in table_lines(table)[0]
+        await pilot.press("left")
+        assert table.first_column == 1
+
+        await pilot.press("right")  # a click on a header sorts by the column drawn there
+        await pilot.click(AccountTable, offset=(name_width + 2, 0))
+        assert "sort: Cl" in str(app.screen.query_one("#chips", Static).render())
+        await pilot.click(AccountTable, offset=(1, 0))
+        assert "sort: Name" in str(app.screen.query_one("#chips", Static).render())
+
+
+async def test_a_wide_terminal_gives_the_spare_width_to_the_name(demo_store):
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AccountTable)
+        spare = table.scrollable_content_region.width - sum(column.width + 1 for _, column, _ in COLUMNS)
+        assert spare > 20
+        header = table_lines(table)[0]
+        assert header.index("Industry") == COLUMNS[0][1].width + spare + 1
+        assert header.rstrip().endswith("Flags") and "›" not in header
+        longest = max(names(app), key=cell_len)
+        assert any(line.startswith(longest + " ") for line in table_lines(table))  # uncut
+        await pilot.press("right")
+        assert table.first_column == 1 and table_lines(table)[0] == header
+
+
+def test_arrange_keeps_the_frozen_columns_and_shows_only_whole_columns():
+    columns = [Column("N", 10, grow=True), Column("a", 4), Column("b", 6), Column("c", 3), Column("d", 5)]
+    everything = sum(c.width + 1 for c in columns)  # 33
+    wide = arrange(columns, 1, 1, everything + 7)
+    assert wide.shown == (0, 1, 2, 3, 4) and wide.widths[0] == 17 and not wide.hidden_right
+    narrow = arrange(columns, 1, 1, 24)  # 11 frozen, 13 left: a b fit (12), c would not
+    assert narrow.shown == (0, 1, 2) and narrow.hidden_right and not narrow.hidden_left
+    assert narrow.last_first == 3  # c d (10) fit; b c d (17) do not
+    assert arrange(columns, 1, 3, 24).shown == (0, 3, 4)
+    assert arrange(columns, 1, 9, 24).first == 3  # clamped
+    assert arrange(columns, 0, 0, 8).shown == (0,)  # a column wider than the room is still shown
 
 
 async def test_a_database_error_while_loading_says_so_and_r_tries_again(demo_store, monkeypatch):

@@ -9,6 +9,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from planner.app import make_app
 from planner.core import models as m
+from planner.core.formatting import STANCE_MARKS
 from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
 from planner.screens.record_form import RecordForm
@@ -200,8 +201,6 @@ async def test_grid_shows_where_each_person_stands_and_boxes_the_influential_not
 
         first = screen.selected
         assert any("▸" in line for line in lines)
-        await pilot.press("down")  # rows of cards mean nothing here
-        assert screen.selected == first
         await pilot.press("right")
         assert screen.selected != first
         chosen = demo_store.get(m.Person, screen.selected).name
@@ -211,6 +210,71 @@ async def test_grid_shows_where_each_person_stands_and_boxes_the_influential_not
         await settle(pilot)
         assert screen.query_one(ContentSwitcher).current == "stakeholder-cards"
         assert focused_id(app) == screen.selected
+
+
+async def test_arrows_in_the_grid_move_by_influence_rows_and_closeness_columns(demo_store):
+    account = university(demo_store)
+    person = {p.name: p.id for p in demo_store.list(m.Person, account_id=account.id)}
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_cards(pilot, account.id)
+        await select(pilot, screen, person["王建国"])  # influence 5, closeness 2
+        await pilot.press("g")
+        await settle(pilot)
+        steps = [
+            ("right", "刘海燕"),  # 5, 3
+            ("down", "陈志强"),  # 4, 3: one row less influence, same column
+            ("down", "何静"),  # 3, 3: the cell's first name
+            ("right", "赵磊"),  # the next name in the same cell
+            ("right", "钱俊"),
+            ("right", "张伟"),  # then out of the cell: 3, 4
+            ("up", "徐斌"),  # 4, 4
+            ("left", "陈志强"),  # 4, 3
+            ("left", "孙明"),  # 4, 2
+            ("down", "周丽"),  # 3, 2
+            ("down", "冯雪"),  # 2, 2
+            ("left", "黄磊"),  # 2, 1: moving left lands on the cell's last name
+            ("left", "吴芳"),
+            ("left", "吴芳"),  # nobody further left: stays
+            ("down", "杨帆"),  # 1, 1 is empty: the nearest below is 1, 2
+            ("right", "林晨"),  # 1, 3
+            ("up", "马晓东"),  # 2, 3
+            ("up", "何静"),  # 3, 3
+            ("up", "陈志强"),
+            ("up", "刘海燕"),
+            ("up", "刘海燕"),  # nobody with more influence: stays
+        ]
+        grid = screen.query_one(InfluenceGrid)
+        for key, name in steps:
+            await pilot.press(key)
+            assert screen.selected == person[name], (key, name)
+            assert grid.selected == person[name]
+            assert f"▸{STANCE_MARKS[demo_store.get(m.Person, person[name]).stance]}{name}" in grid.render().plain
+        assert screen.query_one(ContentSwitcher).current == "stakeholder-grid"
+        await pilot.press("g")
+        await settle(pilot)
+        assert focused_id(app) == person["刘海燕"]
+
+
+async def test_the_grid_legend_uses_the_stance_marks_and_the_selected_name_is_never_hidden(demo_store):
+    account = university(demo_store)
+    people = demo_store.list(m.Person, account_id=account.id)
+    for p in people:  # everyone in one cell: more names than it holds
+        demo_store.update(m.Person, p.id, p.version, influence=3, closeness=3)
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_cards(pilot, account.id)
+        await pilot.press("g")
+        await settle(pilot)
+        text = screen.query_one(InfluenceGrid).render().plain
+        for stance, mark in STANCE_MARKS.items():
+            assert f"{mark} {stance}" in text
+        assert "+" in text  # some names do not fit
+        for _ in range(len(people) - 1):
+            await pilot.press("right")
+        last = demo_store.get(m.Person, screen.selected)
+        assert last.id == people[-1].id
+        assert f"▸{STANCE_MARKS[last.stance]}{last.name}" in screen.query_one(InfluenceGrid).render().plain
 
 
 async def test_enter_edits_the_person_with_checks_at_each_field(demo_store):
