@@ -18,8 +18,9 @@ from planner.core import crash
 from planner.core.errors import PlannerError
 from planner.screens.base import HoldsTyping, PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
-from planner.screens.navigation import Open, build
+from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
 from planner.store.opening import Opening
+from planner.widgets.keys_panel import KeysPanel
 
 if TYPE_CHECKING:
     from planner.core.config import Settings
@@ -67,8 +68,15 @@ class PlannerApp(App[None]):
         self.sub_title = self.opening.url.rsplit("/", 1)[-1]
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+            self.run_worker(self._check_keymap(), group="keymap")
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
+
+    async def _check_keymap(self) -> None:
+        """Warn about keymap ids no binding has (a typo leaves a key unchanged silently)."""
+        known = await asyncio.to_thread(binding_ids)
+        for warning in unknown_keymap_ids(self.settings.keymap, known):
+            self.notify(warning, title="Keymap", severity="warning", timeout=15)
 
     def on_open(self, message: Open) -> None:
         self.push_screen(build(message), message.then)
@@ -115,10 +123,11 @@ class PlannerApp(App[None]):
         self.exit()
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        panels = self.screen.query(KeysPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a command in the palette."""

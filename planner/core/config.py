@@ -16,7 +16,7 @@ class Settings:
     """`key_threshold`: revenue share the key accounts must cover (0.8 = the 80/20 rule).
     `cadence`: days between contacts per class before an account counts as stale.
     `high_threat`: the competitor threat level (1-5) that demands a counter-action.
-    `keymap`: binding id to keys (e.g. `new = "insert"`), applied over the defaults."""
+    `keymap`: binding id to keys (e.g. `list-new = "insert"`), applied over the defaults."""
 
     key_threshold: float = 0.8
     cadence: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
@@ -53,5 +53,7 @@ def load(path: Path) -> Settings:
         raise ConfigError(f"{path}: high_threat must be a whole number from 1 to 5.")
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) and v for v in keymap.values()):
-        raise ConfigError(f'{path}: keymap maps a binding id to keys, like new = "insert".')
+        raise ConfigError(
+            f'{path}: [keymap] maps a key binding id to keys, like list-new = "insert" (? shows the ids).'
+        )
     return Settings(key_threshold=float(threshold), cadence=cadence, high_threat=threat, keymap=keymap)

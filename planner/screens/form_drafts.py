@@ -57,11 +57,11 @@ class DraftKeeper:
         self._timer = self.form.set_timer(self.DELAY_S, self.keep)
 
     def job(self) -> Callable[[Store], None]:
-        """The store call that keeps (or, with nothing typed, drops) the draft as the
-        form reads now: built on the event loop, run in a thread."""
+        """The store call that keeps the draft as the form reads now (nothing, if nothing
+        is typed: an earlier draft the rep put off stays): built on the loop, run in a thread."""
         key, title = self.key, self.form.form_title
         if not self.form.has_unsaved_typing():
-            return lambda store: store.drop_draft(key)
+            return lambda store: None
         typed = self.form.typed_fields()
         return lambda store: store.keep_draft(key, title, typed)
 

@@ -9,11 +9,14 @@ ORM is even loaded (see the README's performance section).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from importlib import import_module
 from typing import Any
 
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 
@@ -40,6 +43,31 @@ class Open(Message):
     route: str
     args: tuple[Any, ...] = ()
     then: Callable[[Any], None] | None = None
+
+
+def binding_ids() -> set[str]:
+    """Every key binding id the planner declares, on any screen or widget (this imports
+    every screen, so call it from a worker)."""
+    for route in ROUTES:
+        screen_class(route)
+    found: set[str] = set()
+    classes: list[type[DOMNode]] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith("planner."):
+            found.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id)
+    return found
+
+
+def unknown_keymap_ids(keymap: Mapping[str, str], known: Collection[str]) -> list[str]:
+    """A warning per id in the keymap that no binding has, naming the closest real one."""
+    warnings = []
+    for wanted in sorted(keymap.keys() - set(known)):
+        close = get_close_matches(wanted, sorted(known), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "? shows each screen's keys and their ids."
+        warnings.append(f"config.toml [keymap]: no key binding has the id {wanted!r}, so it was ignored; {hint}")
+    return warnings
 
 
 def screen_class(route: str) -> type[Screen[Any]]:

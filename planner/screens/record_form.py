@@ -374,12 +374,15 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
                 Confirm("Discard what you typed in this form?", yes="Discard", no="Keep editing"), self._discard
             )
         else:
-            self._discard(True)
+            self._close()
 
     def _discard(self, yes: bool | None) -> None:
-        if not yes:
-            return
-        self.drafts.drop()
+        if yes:
+            self.drafts.drop()
+            self._close()
+
+    def _close(self) -> None:
+        """Close without saving (a draft left from earlier, not restored, stays for later)."""
         if self.pending is not None:
             self.pending.set()
             self.notify("Discarded: the save that was waiting will not be written.")
