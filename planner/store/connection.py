@@ -152,7 +152,7 @@ class Facts(NamedTuple):
 NEW_FILE = Facts(None, False, None)
 
 
-def _inspection(path: Path) -> sqlite3.Connection:
+def inspection_connection(path: Path) -> sqlite3.Connection:
     """A connection that only reads `path` and leaves nothing behind.
 
     A read-only (`mode=ro`) connection to a WAL database creates its `-wal` and `-shm`
@@ -255,7 +255,7 @@ def inspect_database(path: Path, *, integrity: bool = True, full: bool = False) 
     if len(header) < 100:
         raise damaged(path)
     try:
-        with closing(_inspection(path)) as connection:
+        with closing(inspection_connection(path)) as connection:
             facts = _facts(connection, path)
             if integrity and facts.revision is not None:
                 check_integrity(connection, path, full=full)
@@ -265,15 +265,6 @@ def inspect_database(path: Path, *, integrity: bool = True, full: bool = False) 
             raise problem from error
         raise damaged(path) from error
     return facts
-
-
-def check_database(path: Path) -> None:
-    """The slow half of the pre-flight on its own: `quick_check`, for a thread."""
-    try:
-        with closing(_inspection(path)) as connection:
-            check_integrity(connection, path)
-    except sqlite3.DatabaseError as error:
-        raise translate(error) from error
 
 
 def translate(error: BaseException) -> PlannerError:

@@ -18,14 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.core import config, locations
+from planner.core.errors import PlannerError
 from planner.core.identity import current_user
 from planner.core.rows import AccountListing
 from planner.store import team
 from planner.store.account_list import read_listing
 from planner.store.connection import (
-    check_database,
+    check_integrity,
     connect_sqlite,
     inspect_database,
+    inspection_connection,
     prepare_sqlite_file,
     sqlite_path,
     to_url,
@@ -80,6 +82,8 @@ class Opening:
         return self._store is not None
 
     def close(self) -> None:
+        if self._soundness is not None:
+            self._soundness.stop()
         if self._store is not None:
             self._store.db.close()
 
@@ -121,24 +125,45 @@ class Opening:
 
 class SoundnessCheck:
     """SQLite's `quick_check` of a file, run in a thread while the app starts (SQLite
-    releases the GIL, so it costs the start-up little); `result` waits for it."""
+    releases the GIL, so it costs the start-up little); `result` waits for it, `stop`
+    interrupts it (the app is closing) so its connection closes cleanly."""
 
     def __init__(self, path: Path):
         self._path = path
         self._error: BaseException | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="planner-quick-check", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            check_database(self._path)
+            with closing(inspection_connection(self._path)) as connection:
+                with self._lock:
+                    if self._stopped:
+                        return
+                    self._connection = connection
+                try:
+                    check_integrity(connection, self._path)
+                finally:
+                    with self._lock:
+                        self._connection = None
         except BaseException as error:  # handed to whoever waits for the result
-            self._error = error
+            if not self._stopped:
+                self._error = error if isinstance(error, PlannerError) else translate(error)
 
     def result(self) -> None:
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._connection is not None:
+                self._connection.interrupt()
+        self._thread.join()
 
 
 def open_for_screen(db: str | None = None, *, settings: config.Settings | None = None) -> Opening:

@@ -290,3 +290,11 @@ def test_a_symlink_loop_or_a_fifo_as_db_is_one_line_not_a_hang(tmp_path, command
         assert result.returncode != EXIT_BUG
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
     assert sorted(os.listdir(tmp_path)) == ["fifo.db", "loop.db"]
+
+
+def test_closing_the_opening_stops_its_check_and_leaves_nothing_beside_the_file(case_folder, planner_template):
+    db = _copy_of(planner_template, case_folder / "planner.db")
+    for _ in range(5):
+        open_for_screen(str(db)).close()  # a rep who quits at once: the check is interrupted, its connection closed
+        assert _listing(case_folder) == ["planner.db"]
+    assert _sha256(db) == _sha256(planner_template)
