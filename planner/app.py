@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from planner.core import crash
-from planner.core.errors import PlannerError
+from planner.core.errors import EXIT_UNUSABLE, PlannerError
 from planner.screens.base import HoldsTyping, PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
@@ -80,6 +80,11 @@ class PlannerApp(App[None]):
 
     def on_open(self, message: Open) -> None:
         self.push_screen(build(message), message.then)
+
+    def cannot_go_on(self, error: PlannerError) -> None:
+        """The database turned out damaged: say so in one line (with how to restore)
+        as the app ends, and exit 3 like every command that meets an unusable database."""
+        self.exit(return_code=EXIT_UNUSABLE, message=str(error))
 
     # --- other reps' saves -------------------------------------------------------------
 

@@ -15,16 +15,19 @@ from typing import TYPE_CHECKING, NoReturn
 
 from planner import __version__
 from planner.core import locations
-from planner.core.errors import DatabaseUnavailable, NotFound, PlannerError
+from planner.core.errors import (
+    EXIT_ARGUMENTS,
+    EXIT_BUG,
+    EXIT_FLAGS,
+    EXIT_UNUSABLE,
+    DatabaseUnavailable,
+    NotFound,
+    PlannerError,
+)
 
 if TYPE_CHECKING:
     from planner.store.opening import Opening
     from planner.store.store import Store
-
-EXIT_FLAGS = 1
-EXIT_ARGUMENTS = 2  # what argparse exits with for bad arguments
-EXIT_UNUSABLE = 3
-EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported to a file
 
 
 def _day(text: str) -> date:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import queue
 import shutil
+import sqlite3
 import textwrap
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,25 @@ def copy_database(template: Path, target: Path) -> None:
     assert not template.with_name(template.name + "-wal").exists(), "the template must be closed"
     shutil.copyfile(template, target)
     target.chmod(0o600)
+
+
+def trash_page(path: Path, pgno: int) -> None:
+    """Overwrite page `pgno` (1-based) with bytes no page can hold."""
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    data[(pgno - 1) * size : pgno * size] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+
+
+def make_damaged(template: Path, target: Path) -> Path:
+    """A planner database with a corrupt page in the middle (the account table's root)."""
+    target.write_bytes(template.read_bytes())
+    target.chmod(0o600)
+    with closing(sqlite3.connect(f"{target.as_uri()}?immutable=1", uri=True)) as connection:
+        (root,) = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'account'").fetchone()
+    trash_page(target, root)
+    return target
 
 
 def scripts_with_a_rebuild(tmp_path: Path) -> str:

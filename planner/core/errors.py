@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# What the `planner` command (and the TUI) exit with, so cron and scripts can tell them apart.
+EXIT_FLAGS = 1  # `planner check` found red flags; or a record asked for is not there
+EXIT_ARGUMENTS = 2  # what argparse exits with for bad arguments
+EXIT_UNUSABLE = 3  # the database cannot be used (missing, read-only, damaged, foreign, newer)
+EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported to a file
+
 
 class PlannerError(Exception):
     """Base: `str(error)` is the message shown to the rep, never a traceback."""

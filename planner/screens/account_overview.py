@@ -183,7 +183,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 )
             with TabPane("4 Visits", id="visits"):
                 yield RecordTable(
-                    ("Date", "Purpose", "Met", "Commitment", "Next step", "By"), self._visit_cells, id="visits-table"
+                    ("Date", "Purpose", "Commitment", "Next step", "By", "Met"), self._visit_cells, id="visits-table"
                 )
         yield KeyFooter()
 
@@ -231,9 +231,10 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     def _visit_cells(self, v: m.Visit) -> list[str | Text]:
         met = ", ".join(name for _, name in (self.overview.met.get(v.id, []) if self.overview else []))
         commitment = v.commitment or "⚑ none"
+        # What was promised first, who was met last: at 80 columns the promise still shows.
         return [
-            _day(v.visited_on), _text(v.purpose, 28), _text(met, 20), _text(commitment, 28),
-            _text(_next_step(v), 24), _day(v.next_step_date),
+            _day(v.visited_on), _text(v.purpose, 18), _text(commitment, 18), _text(_next_step(v), 24),
+            _day(v.next_step_date), _text(met, 20),
         ]  # fmt: skip
 
     @property

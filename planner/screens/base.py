@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from textual.screen import Screen
 from textual.widgets import Static
 
-from planner.core.errors import Conflict, NotFound, PlannerError, ValidationError
+from planner.core.errors import Conflict, DatabaseDamaged, NotFound, PlannerError, ValidationError
 from planner.screens.navigation import Open
 from planner.screens.writing import run_write
 
@@ -142,6 +142,9 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
         opening = self.planner.opening
         try:
             seq, data = await asyncio.to_thread(self.snapshot, opening)
+        except DatabaseDamaged as error:
+            self.planner.cannot_go_on(error)
+            return
         except PlannerError as error:
             if generation == self._generation and self.is_attached:
                 self._settling = False

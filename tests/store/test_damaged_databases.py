@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from records import make_account
+from shared_helpers import make_damaged
 
 from planner.cli import EXIT_BUG, EXIT_UNUSABLE, main
 from planner.core import models as m
@@ -56,24 +57,6 @@ def good_backup(planner_template, tmp_path_factory) -> Path:
 def _copy_of(template: Path, target: Path) -> Path:
     target.write_bytes(template.read_bytes())
     target.chmod(0o600)
-    return target
-
-
-def trash_page(path: Path, pgno: int) -> None:
-    """Overwrite page `pgno` (1-based) with bytes no page can hold."""
-    data = bytearray(path.read_bytes())
-    size = int.from_bytes(data[16:18], "big")
-    size = 65536 if size == 1 else size
-    data[(pgno - 1) * size : pgno * size] = b"\xa5" * size
-    path.write_bytes(bytes(data))
-
-
-def make_damaged(template: Path, target: Path) -> Path:
-    """A planner database with a corrupt page in the middle (the account table's root)."""
-    _copy_of(template, target)
-    with closing(sqlite3.connect(f"{target.as_uri()}?immutable=1", uri=True)) as connection:
-        (root,) = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'account'").fetchone()
-    trash_page(target, root)
     return target
 
 

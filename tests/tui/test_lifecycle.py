@@ -224,3 +224,25 @@ def test_the_planner_command_exits_non_zero_after_a_bug(demo_store, monkeypatch,
     demo_store.db.close()
     assert cli.main(["--db", path]) == cli.EXIT_BUG
     assert len(_crash_reports(tmp_path)) == 1
+
+
+async def test_a_damaged_database_ends_the_app_with_one_line_and_exit_3(demo_store, tmp_path, capsys):
+    """The integrity check runs beside start-up; when it fails, the app says so in one
+    line (with how to restore) and exits like every command meeting an unusable file."""
+    from shared_helpers import make_damaged
+
+    from planner.store.opening import open_for_screen
+
+    source = Path(demo_store.db.url.removeprefix("sqlite:///"))
+    demo_store.db.close()
+    damaged = make_damaged(source, tmp_path / "damaged.db")
+    opening = open_for_screen(str(damaged))
+    app = make_app(opening, today=FIXED_DAY)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+    finally:
+        opening.close()
+    assert app.return_code == 3
+    said = " ".join(capsys.readouterr().err.split())
+    assert "is damaged" in said and "planner restore" in said and "Traceback" not in said
