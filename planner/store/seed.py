@@ -203,6 +203,7 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
                     "notes": a["notes"],
                 }
             )
+        latest = max((v["on"] for v in acc["visits"]), default=None)
         for v in acc["visits"]:
             visit_id = m.new_id()
             tables[m.Visit].append(
@@ -217,6 +218,8 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
                     "commitment": v["commitment"],
                     "next_step": v["next_step"],
                     "next_step_date": _day(today, v["next_step_in"]),
+                    # A later visit followed up on an earlier one's promise; only the newest is open.
+                    "next_step_done": v["on"] != latest,
                 }
             )
             for k in v["people"]:
