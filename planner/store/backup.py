@@ -224,6 +224,9 @@ def restore(backup_file: Path, db: Path) -> Restored:
             _copy_into(target, replaced)
         with _connect(backup_file) as source:
             source.backup(target)
+        # A source in WAL mode (an upgrade's copy, a database file) brings its header
+        # along; saying DELETE again keeps the exclusive lock from leaving a -journal.
+        target.execute("PRAGMA journal_mode = DELETE")
         problem = _integrity_problem(target)
     if problem:
         raise DatabaseUnavailable(f"The restored database failed its integrity check ({problem}); see {replaced}.")

@@ -1,9 +1,11 @@
 """Database files and driver connections, with nothing heavier than `sqlite3`.
 
 Everything here is needed before the ORM is: where a `--db` value points, whether
-the file is usable, how a driver error reads to a rep, and how every SQLite
-connection is set up. SQLAlchemy's engine makes its connections with `connect_sqlite`
-too, so the settings that keep reps' edits safe (docs/reliability.md) live in one place.
+the file is usable (`inspect_database`, the read-only pre-flight that runs before
+any connection that could change the file), how a driver error reads to a rep, and
+how every SQLite connection is set up. SQLAlchemy's engine makes its connections
+with `connect_sqlite` too, so the settings that keep reps' edits safe
+(docs/reliability.md) live in one place.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def to_url(db: str | os.PathLike) -> str:
 
 _LOOP = "{path} is a symbolic link that leads back to itself (a loop); give the database file itself."
 _KINDS_OF_FILE = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFIFO: "a named pipe",
     stat.S_IFSOCK: "a socket",
     stat.S_IFCHR: "a device",
     stat.S_IFBLK: "a device",
@@ -93,7 +95,7 @@ def file_info(path: Path) -> os.stat_result | None:
         raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS_OF_FILE.get(stat.S_IFMT(info.st_mode), "not a file")
-        raise DatabaseUnavailable(f"{path} is not a regular file (it is {kind}); give a database file.")
+        raise DatabaseUnavailable(f"{path} is not a regular file but {kind}; give a database file.")
     return info
 
 
@@ -187,11 +189,11 @@ def damaged(path: Path) -> DatabaseDamaged:
     """The one line for a database that failed its integrity check."""
     newest = newest_backup(path)
     how = (
-        f"restore the newest backup with: planner restore {newest} --db {path}"
+        f"put the newest backup back with: planner restore {newest} --db {path}"
         if newest
-        else f"restore a backup with: planner restore BACKUP --db {path} (`planner backup` makes them)"
+        else f"no backup was found beside it, so put one made elsewhere back with: planner restore BACKUP --db {path}"
     )
-    return DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check); nothing was changed, {how}")
+    return DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check) and was not changed; {how}")
 
 
 def too_new(path: Path, revision: str) -> SchemaTooNew:

@@ -263,3 +263,17 @@ def test_a_backup_written_by_a_newer_planner_is_refused(planner_db, tmp_path, ca
     assert "newer version of the planner" in _one_line_error(capsys)
     assert planner_db.read_bytes() == before
     assert not list(tmp_path.glob("*.replaced-*"))
+
+
+def test_restoring_from_a_file_in_wal_mode_leaves_nothing_beside_the_database(planner_db, tmp_path, capsys):
+    source = tmp_path / "elsewhere" / "wal-copy.db"
+    source.parent.mkdir()
+    backup.backup(planner_db, source)
+    with closing(sqlite3.connect(source)) as connection:  # as an upgrade's copy or a database file is
+        assert connection.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+    assert main(["restore", str(source), "--db", str(planner_db)]) == 0
+    assert sorted(path.name for path in planner_db.parent.glob("planner.db*")) == [
+        "planner.db",
+        re.search(r"kept as \S+/(\S+)\.$", capsys.readouterr().out.strip())[1],
+    ]
+    assert _names(planner_db) == ["Acme", "Globex"] and _integrity(planner_db) == "ok"

@@ -169,6 +169,14 @@ def test_a_damaged_database_says_how_to_restore_and_names_the_newest_backup(case
     assert f"planner restore {kept} --db {db}" in err
 
 
+def test_without_a_backup_beside_it_the_line_still_says_how_to_restore(case_folder, planner_template, capsys):
+    db = make_damaged(planner_template, case_folder / "planner.db")
+    assert main(["history", "Acme", "--db", str(db)]) == EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is damaged" in err and f"planner restore BACKUP --db {db}" in err
+
+
 def test_the_tui_finds_damage_in_the_background_and_listing_raises(case_folder, planner_template):
     db = make_damaged(planner_template, case_folder / "planner.db")
     opening = open_for_screen(str(db))  # quick: the integrity check runs in a thread
