@@ -133,6 +133,9 @@ def _export(args: argparse.Namespace) -> int:
     with _opened(args.db) as store:
         account = store.find_account(args.account)
         text = export.account_plan_markdown(store.plan_document(account.id, date.today()))
+        problems = store.data_problems(account.id)
+    for problem in problems:  # the plan shows these as 0 or missing: say so, beside the plan
+        print(f"planner: warning: {problem.message}", file=sys.stderr)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")
@@ -227,9 +230,15 @@ def _check(args: argparse.Namespace) -> int:
     with _opened(args.db) as store:
         summaries = list(store.portfolio(today))
         flags = store.red_flags(today)
+        problems = store.data_problems()
     names = {s.row.id: f"{s.row.name} [{s.row.account_class}]" for s in summaries}
     stale = sorted((s for s in summaries if s.cadence.stale), key=lambda s: names[s.row.id])
-    args.code_if_cut = EXIT_FLAGS if flags or stale else 0  # also if the reader stops reading (`| head -1`)
+    found = bool(flags or stale or problems)
+    args.code_if_cut = EXIT_FLAGS if found else 0  # also if the reader stops reading (`| head -1`)
+    if problems:
+        print(f"Values stored in the wrong form ({len(problems)}); correct them in the planner:")
+        for problem in problems:
+            print(f"  {problem.message}")
     if flags:
         print(f"Red flags ({len(flags)} accounts):")
         for account_id in sorted(flags, key=lambda key: names[key]):
@@ -241,7 +250,7 @@ def _check(args: argparse.Namespace) -> int:
             since = summary.cadence.days_since
             gap = "never contacted" if since is None else f"no contact for {since} days"
             print(f"  {names[summary.row.id]}: {gap} (cadence {summary.cadence.cadence_days} days)")
-    if flags or stale:
+    if found:
         return EXIT_FLAGS
     print("All clear: no red flags, no stale accounts.")
     return 0

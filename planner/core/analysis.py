@@ -274,7 +274,16 @@ class Forecast:
     basis: tuple[tuple[int, float], ...]
 
 
-def forecast(purchases: Iterable[tuple[date, float]], year: int, window: int = 3) -> Forecast | None:
+def yearly_totals(purchases: Iterable[tuple[date | None, float]]) -> list[tuple[int, float]]:
+    """Purchase totals per year, oldest first (a purchase without a date counts nowhere)."""
+    totals: dict[int, float] = defaultdict(float)
+    for day, amount in purchases:
+        if day is not None:
+            totals[day.year] += amount
+    return sorted(totals.items())
+
+
+def forecast(purchases: Iterable[tuple[date | None, float]], year: int, window: int = 3) -> Forecast | None:
     """Forecast `year`'s purchases from the complete years before it.
 
     Method: yearly totals over the last `window` years before `year` (years since
@@ -282,10 +291,7 @@ def forecast(purchases: Iterable[tuple[date, float]], year: int, window: int = 3
     forecast repeats it; with more, it extends the least-squares linear trend one
     year, floored at 0. No purchase before `year` means no forecast (None), not 0.
     """
-    totals: dict[int, float] = defaultdict(float)
-    for day, amount in purchases:
-        if day.year < year:
-            totals[day.year] += amount
+    totals = {y: total for y, total in yearly_totals(purchases) if y < year}
     if not totals:
         return None
     first = max(min(totals), year - window)

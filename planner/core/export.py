@@ -17,6 +17,7 @@ from pathlib import Path
 from platformdirs import user_documents_dir
 
 from planner.core import models as m
+from planner.core.analysis import yearly_totals
 from planner.core.errors import PlannerError
 from planner.core.formatting import money, percent, stance_text
 from planner.core.portfolio import AccountSummary
@@ -158,11 +159,9 @@ def _projects_and_purchases(doc: PlanDocument) -> list[str]:
         [[p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date), p.funding_source,
           p.procurement_method] for p in projects],
     )  # fmt: skip
-    totals: dict[int, float] = defaultdict(float)
-    for purchase in doc.purchases:
-        totals[purchase.purchased_on.year] += purchase.amount
+    yearly = yearly_totals((p.purchased_on, p.amount) for p in doc.purchases)
     out += ["## Purchases by year", ""]
-    out += _table(["Year", "Total"], [[year, money(total)] for year, total in sorted(totals.items())])
+    out += _table(["Year", "Total"], [[year, money(total)] for year, total in yearly])
     return out
 
 
@@ -217,7 +216,7 @@ def _battle_plan(doc: PlanDocument) -> list[str]:
         if not column:
             out.append("_None._")
         out.append("")
-    reviews = sorted(doc.reviews, key=lambda r: (r.reviewed_on, r.text))
+    reviews = sorted(doc.reviews, key=lambda r: (r.reviewed_on or date.min, r.text))
     out += ["## Reviews (think, act, think again)", ""]
     out += [f"- {_day(r.reviewed_on)}: {cell(r.text)}" for r in reviews] or ["_None recorded._"]
     return [*out, ""]
@@ -225,7 +224,7 @@ def _battle_plan(doc: PlanDocument) -> list[str]:
 
 def _visits(doc: PlanDocument) -> list[str]:
     met = doc.met
-    visits = sorted(doc.visits, key=lambda v: (v.visited_on, v.purpose), reverse=True)
+    visits = sorted(doc.visits, key=lambda v: (v.visited_on or date.min, v.purpose), reverse=True)
     out = ["## Visits", ""]
     if not visits:
         out += ["_None recorded._", ""]

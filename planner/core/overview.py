@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from planner.core import analysis
 from planner.core import models as m
 from planner.core.portfolio import AccountSummary
+from planner.core.problems import DataProblem
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Overview:
     visits: list[m.Visit]
     met: dict[str, list[tuple[str, str]]]
     people: list[m.Person]
+    problems: list[DataProblem]
+    """Values of the account's records stored in the wrong form (read as 0 or missing)."""
 
 
 def project_stages(projects: list[m.Project]) -> list[tuple[str, int, float]]:

@@ -29,6 +29,7 @@ from planner.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from planner.core.models import Account
+    from planner.core.problems import DataProblem
     from planner.store.opening import Opening
 
 
@@ -84,6 +85,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         self.sort_index = next(i for i, (name, _, _) in enumerate(COLUMNS) if name == "revenue")
         self.descending = True
         self.industries: list[tuple[str, str]] = []
+        self._told_problems = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,23 +126,31 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
     async def _follow_up(self, portfolio: Portfolio, generation: int) -> None:
         app, today = self.planner, self.today()
 
-        def more() -> tuple[dict[str, int], list[tuple[str, str]]]:
+        def more() -> tuple[dict[str, int], list[tuple[str, str]], list[DataProblem]]:
             portfolio.warm()  # every other sort and filter, so switching to one is instant
             flags = {account: len(found) for account, found in app.store.red_flags(today).items()}
-            return flags, app.store.industry_choices()
+            return flags, app.store.industry_choices(), app.store.data_problems()
 
         try:
-            flags, industries = await asyncio.to_thread(more)
+            flags, industries, problems = await asyncio.to_thread(more)
         except PlannerError as error:
             self.load_failed(error)
             return
         if generation == self._generation and self.is_attached:
+            self._tell_problems(problems)
             self.industries = industries
             self.table.flags = flags
             if COLUMNS[self.sort_index][0] == "flags":
                 self._show(self._current_id())
             else:
                 self.table.refresh()
+
+    def _tell_problems(self, problems: list[DataProblem]) -> None:
+        """Once: values stored in the wrong form (a hand edit), and where."""
+        if problems and not self._told_problems:
+            self._told_problems = True
+            more = f" (and {len(problems) - 1} more; `planner check` lists them)" if len(problems) > 1 else ""
+            self.notify(problems[0].message + more, title="A value in the wrong form", severity="warning", timeout=20)
 
     def load_failed(self, error: PlannerError) -> None:
         self.notify(str(error), title="Accounts not loaded", severity="error")

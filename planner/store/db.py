@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from planner.core.errors import DatabaseBusy, DatabaseUnavailable
 from planner.core.identity import current_user
-from planner.store import audit
+from planner.store import audit, tolerant
 from planner.store.connection import BUSY_TIMEOUT_MS, check_not_cancelled, connect_sqlite, sqlite_path, translate
 
 BEGIN_ATTEMPTS = 3
@@ -57,6 +57,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     path = sqlite_path(url)
     target = str(path) if path else ":memory:"
     engine = sa.create_engine(url, creator=lambda: connect_sqlite(target, busy_timeout_ms))
+    tolerant.install(engine)  # values written by hand in the wrong form read as 0 or missing
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:

@@ -21,6 +21,7 @@ from planner.core.formatting import count
 from planner.core.overview import Overview
 from planner.core.portfolio import Portfolio
 from planner.store.base import columns
+from planner.store.checks import DataChecks
 from planner.store.listings import Listings
 
 
@@ -43,7 +44,7 @@ def _last_visits(account_id: str | None) -> Any:
     return sa.select(latest).where(latest.c.n == 1)
 
 
-class Reports(Listings):
+class Reports(Listings, DataChecks):
     def portfolio(self, today: date) -> Portfolio:
         """Every live account with its 80/20 figures, quadrant and cadence (column-wise)."""
         return Portfolio(self.account_listing(), self.settings, today)
@@ -164,9 +165,7 @@ class Reports(Listings):
         if summary is None:  # deleted between the two reads
             raise NotFound(f"The account {account.name!r} was just deleted.")
         purchases = self.list(m.Purchase, account_id=account_id)
-        totals: dict[int, float] = defaultdict(float)
-        for purchase in purchases:
-            totals[purchase.purchased_on.year] += purchase.amount
+        bought = [(p.purchased_on, p.amount) for p in purchases]
         return Overview(
             account=account,
             industry=industry,
@@ -174,9 +173,10 @@ class Reports(Listings):
             flags=self.red_flags(today, account_id).get(account_id, []),
             projects=self.list(m.Project, account_id=account_id),
             purchases=purchases,
-            yearly=sorted(totals.items()),
-            forecast=analysis.forecast([(p.purchased_on, p.amount) for p in purchases], today.year),
+            yearly=analysis.yearly_totals(bought),
+            forecast=analysis.forecast(bought, today.year),
             visits=self.list(m.Visit, account_id=account_id),
             met=self.attendees(account_id),
             people=self.list(m.Person, account_id=account_id),
+            problems=self.data_problems(account_id),
         )

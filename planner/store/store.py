@@ -4,7 +4,7 @@ Its parts live in their own modules: plain reads (`base`), writes (`writes`), th
 screens' listings (`listings`), portfolio figures and the agenda (`reports`), the
 account-analysis screens' reads (`account_views`), the change log and deleted
 records (`history`), whole-plan reads for export (`exports`) and each rep's unsaved
-form text (`drafts`).
+form text (`drafts`), and values stored in the wrong form (`checks`).
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ def profile_renderable(data: Overview) -> Group:
         fields.add_row(label, value or "—")
 
     parts: list = [figures, Text("")]
+    if data.problems:
+        parts.append(Text("Values stored in the wrong form (correct them with e or enter)", style="bold"))
+        parts.extend(Text(f"  ⚠ {problem.message}") for problem in data.problems)
+        parts.append(Text(""))
     if data.flags:
         parts.append(Text("Red flags", style="bold"))
         parts.extend(Text(f"  ⚑ {flag.message}") for flag in data.flags)
