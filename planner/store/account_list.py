@@ -59,10 +59,11 @@ def _mended(rows: list[tuple]) -> list[tuple]:
 
 
 def _all_numbers(rows: list[tuple]) -> bool:
-    columns = list(zip(*rows, strict=True)) if rows else []
-    return all({type(value) for value in columns[index]} <= NUMBERS for index in _NUMERIC) and (
-        not columns or {type(value) for value in columns[_CADENCE]} <= {int, type(None)}
-    )
+    if not rows:
+        return True
+    columns = list(zip(*rows, strict=True))
+    numeric = all({type(value) for value in columns[index]} <= NUMBERS for index in _NUMERIC)
+    return numeric and {type(value) for value in columns[_CADENCE]} <= {int, type(None)}
 
 
 def read_listing(connection: Any) -> AccountListing:

@@ -9,19 +9,33 @@ from sqlmodel import col, or_, select
 from planner.core import models as m
 from planner.core.errors import NotFound
 from planner.core.export import PlanDocument
+from planner.core.formatting import name_key
+from planner.core.rows import AccountRow
 from planner.store.base import T
 from planner.store.reports import Reports
 
 
+def _which(store: Reports, rows: list[AccountRow]) -> str:
+    """Accounts of one name told apart: id, owner and region."""
+    regions = {a.id: a.region for a in (store.get(m.Account, row.id) for row in rows)}
+    return "; ".join(f"{row.id} (owner {row.owner or '—'}, {regions[row.id] or 'no region'})" for row in rows)
+
+
 class Exports(Reports):
     def find_account(self, wanted: str, *, deleted: bool = False) -> m.Account:
-        """An account by id, exact name, or a name fragment matching exactly one account.
-        With `deleted`, a deleted account is found by id or exact name too: its history
-        outlives it."""
+        """An account by id, by name (case, width and spacing aside), or by a name
+        fragment matching exactly one account. Two accounts of the same name are
+        listed, with owner and region, for the rep to give the id. With `deleted`, a
+        deleted account is found by id or exact name too: its history outlives it."""
         rows = self.account_rows()
-        for row in rows:
-            if wanted in (row.id, row.name):
-                return self.get(m.Account, row.id)
+        by_id = next((row for row in rows if row.id == wanted), None)
+        if by_id is not None:
+            return self.get(m.Account, by_id.id)
+        named = [row for row in rows if name_key(row.name) == name_key(wanted)]
+        if len(named) == 1:
+            return self.get(m.Account, named[0].id)
+        if len(named) > 1:
+            raise NotFound(f"{len(named)} accounts are named {wanted!r}: {_which(self, named)}; give the id instead.")
         if deleted:
             a = m.Account
             query = select(a).where(or_(a.id == wanted, a.name == wanted), col(a.deleted_at).is_not(None))
@@ -29,7 +43,8 @@ class Exports(Reports):
                 found = session.exec(query).all()
             if len(found) == 1:
                 return found[0]
-        matches = [row for row in rows if wanted.casefold() in row.name.casefold()]
+        needle = name_key(wanted)
+        matches = [row for row in rows if needle in name_key(row.name)]
         if len(matches) == 1:
             return self.get(m.Account, matches[0].id)
         if not matches:

@@ -84,3 +84,20 @@ def test_cli_export_to_stdout_and_to_a_file(tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
     assert main(["export", "nobody", "--db", str(db)]) == EXIT_FLAGS
     assert "No account" in capsys.readouterr().err
+
+
+def test_two_accounts_of_one_name_are_listed_and_export_exits_non_zero(tmp_path, capsys):
+    db = tmp_path / "a.db"
+    store = _demo(db)
+    try:
+        first = store.create(m.Account, name="Acme Bank", owner="li.wei", region="Shanghai")
+        second = store.create(m.Account, name="ＡＣＭＥ  bank", owner="zhao.min", region="Beijing")
+        with pytest.raises(NotFound, match="2 accounts are named") as listed:
+            store.find_account("acme bank")
+        assert first.id in str(listed.value) and second.id in str(listed.value) and "Beijing" in str(listed.value)
+        assert store.find_account(second.id).id == second.id
+    finally:
+        store.db.close()
+    assert main(["export", "Acme Bank", "--db", str(db)]) != 0
+    said = capsys.readouterr()
+    assert "2 accounts are named" in said.err and said.out == ""

@@ -339,7 +339,8 @@ def test_the_hand_written_listing_reads_what_the_models_hold(store):
 
 def test_the_listing_takes_dates_as_text_or_as_dates():
     """SQLite hands dates back as ISO text, server drivers as dates."""
-    assert account_list._day("2026-11-03") == account_list._day(date(2026, 11, 3)) == date(2026, 11, 3)
+    assert account_list.read_day("2026-11-03") == account_list.read_day(date(2026, 11, 3)) == date(2026, 11, 3)
+    assert account_list.read_day("soon") is None
 
 
 def test_search_people_by_name_or_title_across_accounts(store):
