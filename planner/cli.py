@@ -271,18 +271,17 @@ def _not_utf8(arguments: Sequence[str]) -> str | None:
 
 def _utf8_output() -> None:
     """Print UTF-8 whatever the locale says: account names are Chinese as often as not,
-    an ASCII or Latin-1 locale would end `check` on the first of them, and exports
-    must be the same bytes everywhere. An explicit `PYTHONIOENCODING` is obeyed."""
+    an ASCII or Latin-1 locale would end `check` on the first of them, exports must be
+    the same bytes everywhere, and the TUI (drawn on stderr) would show its box lines
+    and every Chinese name as `\\u2500` escapes. A locale left unset or wrong over SSH is
+    far more common than a terminal that is not UTF-8. An explicit `PYTHONIOENCODING`
+    is obeyed."""
     if os.environ.get("PYTHONIOENCODING"):
         return
     for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
         if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8", errors=errors)
-
-
-def _is_tui(args: argparse.Namespace) -> bool:
-    return args.command in (None, "run") or (args.command == "demo" and not args.no_open)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -314,8 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(arguments)
     args.db = getattr(args, "db", None)
     args.code_if_cut = 0
-    if not _is_tui(args):
-        _utf8_output()
+    _utf8_output()
     try:
         code = _dispatch(args)
         sys.stdout.flush()  # a reader that went away is met here, not while exiting

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import select
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -78,6 +84,38 @@ def test_names_print_as_utf8_under_a_locale_that_is_not(demo_db, locale):
     assert result.returncode == EXIT_FLAGS, result.stderr
     text = result.stdout.decode("utf-8")  # strict: every byte is UTF-8
     assert "大学" in text and "\ufffd" not in text
+
+
+def _read_until(leader: int, wanted: bytes, seconds: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 65536)
+            except OSError:  # the app ended and closed the terminal
+                break
+    return seen
+
+
+@pytest.mark.slow
+def test_the_tui_draws_utf8_under_a_locale_that_is_not(demo_db):
+    """Textual draws on stderr, which an ASCII locale would turn into `\\u6c5f` escapes."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = _env(PYTHONIOENCODING=None, LC_CTYPE=None, LANG=None, LC_ALL="C", PYTHONUTF8="0", TERM="xterm-256color")
+    app = subprocess.Popen(_planner("--db", str(demo_db)), stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    try:
+        screen = _read_until(leader, "江南科技大学".encode(), 30)
+        os.write(leader, b"\x11")  # ctrl+q
+        screen += _read_until(leader, b"never", 3)
+        assert app.wait(timeout=20) == 0
+    finally:
+        app.kill()
+        os.close(leader)
+    assert "江南科技大学".encode() in screen and "▔".encode() in screen
+    assert b"\\u" not in screen
 
 
 def test_an_argument_that_is_not_utf8_is_one_line(demo_db):
