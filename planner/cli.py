@@ -24,6 +24,7 @@ from planner.core.errors import (
     NotFound,
     PlannerError,
 )
+from planner.sync_cli import SYNC_COMMANDS, add_sync_commands
 
 if TYPE_CHECKING:
     from planner.store.opening import Opening
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md"], default="md", help="output format (default: md)")
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     _add_team_commands(commands, common)
+    add_sync_commands(commands, common)
     return parser
 
 
@@ -293,6 +295,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _export(args)
     if args.command in TEAM_COMMANDS:
         return TEAM_COMMANDS[args.command](args)
+    if args.command in SYNC_COMMANDS:
+        return SYNC_COMMANDS[args.command](args)
     from planner.store.opening import open_for_screen
 
     return _run_tui(open_for_screen(args.db))

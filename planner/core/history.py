@@ -166,7 +166,7 @@ def _lines(
     """A line per field in form order. `brief` sums a create up for one line of
     text: no link to the account, no default values, a few fields and a count."""
     order = {spec.name: index for index, spec in enumerate(fields.FIELDS.get(model, ()))}
-    shown = sorted(changes, key=lambda n: (order.get(n, len(order)), n))
+    shown = sorted((n for n in changes if n != "deleted_with"), key=lambda n: (order.get(n, len(order)), n))
     if brief and action == "insert":
         shown = [n for n in shown if n != "account_id" and changes[n][1] != _default(model, n)]
     lines = []

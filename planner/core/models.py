@@ -14,7 +14,7 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Index, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Table, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -266,6 +266,12 @@ class ChangeLog(SQLModel, table=True):
     copies' logs can merge; `seq` is this database's own order of writing (the
     previous entry's plus one, taken inside the write lock), which the screens use
     to notice that someone wrote.
+
+    `site` is the copy the change was made on (a laptop's or the team's own) and
+    `hlc` its hybrid logical clock: above every clock the copy had seen when the
+    change was made, and near the wall time in milliseconds. Copies that merge order
+    one field's changes by (`hlc`, `site`), so they agree on the last writer whatever
+    their wall clocks say.
     """
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
@@ -276,6 +282,28 @@ class ChangeLog(SQLModel, table=True):
     who: str
     at: datetime = Field(default_factory=utcnow)
     changes: str = "{}"
+    site: str = Field(default="", max_length=32)
+    hlc: int = Field(default=0, sa_type=BigInteger, index=True)
+
+
+class SyncConflict(Record, table=True):
+    """Two copies changed one field differently while apart (or one deleted a record the
+    other edited): the merge kept `kept`, and the other value waits here, on every
+    copy, until a rep resolves it. Values are JSON, as in the change log."""
+
+    table_name: str
+    row_id: str = Field(index=True)
+    field: str = ""
+    kind: str = "field"
+    kept: str = "null"
+    kept_who: str = ""
+    kept_at: datetime | None = None
+    other: str = "null"
+    other_who: str = ""
+    other_at: datetime | None = None
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+    resolution: str = ""
 
 
 class Draft(SQLModel, table=True):
@@ -318,3 +346,6 @@ ENTITIES: tuple[type[Record], ...] = (
     VisitAttendee,
     PlanReview,
 )
+
+SYNCED: tuple[type[Record], ...] = (*ENTITIES, SyncConflict)
+"""Every table whose rows travel between a laptop and the team's database."""

@@ -8,13 +8,14 @@ leaving a trace: inserts log every field, updates log each changed field as
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from planner.core.models import ChangeLog, Record, table_name, utcnow
+from planner.core.models import ChangeLog, Meta, Record, table_name, table_of, utcnow
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
 STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at", "deleted_with"})
@@ -57,6 +58,8 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
         elif name not in STAMPS:
             changes[name] = [_plain(old), _plain(new)]
     if tombstone:
+        if tombstone == "delete":  # a copy that merges this delete needs the cascade's root
+            changes["deleted_with"] = [None, row.deleted_with]
         return tombstone, changes
     return ("update", changes) if changes else None
 
@@ -64,6 +67,21 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
 def next_seq(connection: Connection) -> int:
     """The change log's next `seq`: safe because every write holds the write lock."""
     return (connection.execute(select(func.max(ChangeLog.seq))).scalar() or 0) + 1
+
+
+def next_clock(connection: Connection) -> int:
+    """A hybrid logical clock for the next entry: the wall time in milliseconds, or one
+    above the newest clock this database has seen (its own or merged from a laptop)
+    when that is ahead, so a change always orders after what it could have seen."""
+    latest = connection.execute(select(func.max(ChangeLog.hlc))).scalar() or 0
+    return max(time.time_ns() // 1_000_000, latest + 1)
+
+
+def site_of(connection: Connection) -> str:
+    """This database's site id (made by the migration that brought sync; a laptop copy
+    gets a new one when it is cloned)."""
+    meta = table_of(Meta).c
+    return connection.execute(select(meta.value).where(meta.key == "site")).scalar() or ""
 
 
 def _record(session: Session, _context, _instances) -> None:
@@ -82,9 +100,11 @@ def _record(session: Session, _context, _instances) -> None:
             row.updated_by = who
             entries.append(_entry(row, action, changes, who, now))
     if entries:
-        first = next_seq(session.connection())
+        connection = session.connection()
+        first, clock = next_seq(connection), next_clock(connection)
+        site = site_of(connection)
         for offset, entry in enumerate(entries):
-            entry.seq = first + offset
+            entry.seq, entry.hlc, entry.site = first + offset, clock + offset, site
         session.info.setdefault(SEQS, []).append((first, first + len(entries) - 1))
     session.add_all(entries)
 

@@ -11,6 +11,7 @@ from planner.store import migrate, seed, team
 from planner.store.connection import inspect_database, prepare_sqlite_file, sqlite_path, to_url, translate
 from planner.store.db import Database
 from planner.store.store import Store
+from planner.store.sync.replica import USER, read_meta
 
 
 def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
@@ -28,6 +29,8 @@ def open_store(db: str | None = None, *, settings: config.Settings | None = None
     database = Database(url, user)
     try:
         migrate.upgrade(database)
+        if user is None:
+            database.user = laptop_user(database) or database.user
         store = Store(database, settings or config.load(locations.config_file()))
         seed.industries(store)
     except exc.DBAPIError as error:
@@ -37,6 +40,13 @@ def open_store(db: str | None = None, *, settings: config.Settings | None = None
         database.close()
         raise
     return store
+
+
+def laptop_user(database: Database) -> str | None:
+    """On a laptop copy, the account its rep syncs as: their edits carry the name the
+    team knows them by, whatever the laptop's own login is."""
+    with database.read() as session:
+        return read_meta(session.connection()).get(USER) or None
 
 
 def init_team(path: str | os.PathLike, group: str) -> team.TeamDatabase:

@@ -22,7 +22,7 @@ from planner.core import models as m
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.org import PERSON, UNIT, Ref
 from planner.store import bulk
-from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_seq
+from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_clock, next_seq, site_of
 from planner.store.base import StoreBase, T, live, live_row
 
 CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
@@ -202,9 +202,9 @@ class Writes(StoreBase):
         now = m.utcnow()
         who = self.db.user
         stamps = {"created_at": now, "updated_at": now, "updated_by": who, "version": 1, "deleted_at": None}
-        log_stamps = {"action": "insert", "who": who, "at": now}
         count = 0
         with self.db.write_connection() as connection:
+            log_stamps = {"action": "insert", "who": who, "at": now, "site": site_of(connection)}
             if unless_any is not None and connection.execute(select(unless_any.id).limit(1)).first():
                 return 0
             if self.db.is_sqlite:
@@ -214,11 +214,12 @@ class Writes(StoreBase):
                     if not rows:
                         continue
                     bulk.insert_rows(connection, m.table_of(model), rows, stamps)
-                    table, first = m.table_name(model), next_seq(connection)
+                    table, first, clock = m.table_name(model), next_seq(connection), next_clock(connection)
                     log = [
                         {
                             "id": entry_id,
                             "seq": first + offset,
+                            "hlc": clock + offset,
                             "table_name": table,
                             "row_id": row["id"],
                             "changes": encode(insert_changes(row)),

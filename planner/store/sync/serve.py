@@ -1,0 +1,141 @@
+"""The team side of a sync: `planner sync-serve --db PATH` on the SSH connection's
+stdin and stdout, as the rep's own Unix user (file permissions decide who may sync).
+
+One request, one reply: a clone streams a consistent snapshot of the database; a
+sync merges the laptop's changes in one `BEGIN IMMEDIATE` transaction, then answers
+with every change the laptop has not had. A request cut short is ignored whole.
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+from planner.core.errors import PlannerError
+from planner.core.identity import current_user
+from planner.core.sync import PROTOCOL, Report
+from planner.store import schema
+from planner.store.audit import site_of
+from planner.store.connection import sqlite_path, to_url, translate
+from planner.store.store import Store
+from planner.store.sync import wire
+from planner.store.sync.merge import LOG, Peer, check_dry_run, entries_after, merge, rolled_back_if
+
+CHUNK = 1 << 20
+
+
+def _refusal(request: dict[str, Any]) -> str | None:
+    if request.get("protocol") != PROTOCOL:
+        return (
+            f"this laptop's planner speaks sync protocol {request.get('protocol')}, the team's {PROTOCOL}: "
+            "install the same planner version on both."
+        )
+    theirs, ours = request.get("schema"), schema.HEAD
+    if theirs != ours:
+        newer = "the team server" if str(theirs) > ours else "this laptop"
+        return (
+            f"the laptop's database is at schema {theirs}, the team's at {ours}: "
+            f"upgrade planner on {newer} so both are at the same version."
+        )
+    return None
+
+
+def serve(db: str, incoming: IO[bytes], outgoing: IO[bytes]) -> int:
+    """Answer one request; returns the exit code."""
+    try:
+        request = wire.receive(incoming)
+    except wire.Cut:
+        return 1  # the laptop went away mid-request: nothing was written
+    try:
+        refusal = _refusal(request)
+        if refusal:
+            raise PlannerError(refusal)
+        if request.get("op") == "clone":
+            _clone(db, outgoing)
+        elif request.get("op") == "sync":
+            wire.send(outgoing, _sync(db, request))
+        else:
+            raise PlannerError(f"unknown request {request.get('op')!r}")
+    except PlannerError as error:
+        wire.send(outgoing, {"ok": False, "error": str(error)})
+        return 1
+    except sqlite3.Error as error:
+        wire.send(outgoing, {"ok": False, "error": str(translate(error))})
+        return 1
+    return 0
+
+
+def _open(db: str) -> Store:
+    from planner.store.startup import open_store
+
+    return open_store(db)
+
+
+def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
+    store = _open(db)
+    try:
+        peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
+        with rolled_back_if(bool(request.get("dry_run"))), store.db.write_connection() as connection:
+            site = site_of(connection)
+            if peer.site == site:
+                raise PlannerError(
+                    "the laptop and the team database have the same site id; clone the laptop copy again."
+                )
+            merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
+            check_dry_run(request.get("dry_run"))
+        with store.db.read() as session:
+            connection = session.connection()
+            reply = entries_after(connection, peer.seen, not_site=peer.site)
+            upto = connection.execute(sa.select(sa.func.max(LOG.c.seq))).scalar() or 0
+        counts = merging.counts
+        report = Report(
+            sent=len(request["entries"]),
+            received=len(reply),
+            merged=counts["merged"] + counts["created"],
+            conflicts=counts["conflicts"],
+            duplicates=counts["duplicates"],
+            reattributed=len(merging.reattributed),
+            user=peer.user,
+            dry_run=bool(request.get("dry_run")),
+        )
+        return {
+            "ok": True, "site": site, "user": peer.user, "upto": upto, "entries": reply,
+            "reattributed": merging.reattributed, "report": report.__dict__,
+        }  # fmt: skip
+    finally:
+        store.db.close()
+
+
+def _clone(db: str, outgoing: IO[bytes]) -> None:
+    """A snapshot by SQLite's backup API, streamed in compressed chunks and checked
+    by the laptop against the digest at the end."""
+    path = sqlite_path(to_url(db))
+    if path is None:
+        raise PlannerError("cloning is for an SQLite team database.")
+    store = _open(db)  # the same start-up checks (and migrations) as any open
+    store.db.close()
+    handle, name = tempfile.mkstemp(prefix="planner-clone-", suffix=".db")
+    os.close(handle)
+    snapshot = Path(name)
+    try:
+        with sqlite3.connect(path, timeout=30) as source, sqlite3.connect(snapshot) as target:
+            source.backup(target)
+        target_size = snapshot.stat().st_size
+        wire.send(
+            outgoing, {"ok": True, "op": "clone", "size": target_size, "schema": schema.HEAD, "user": current_user()}
+        )
+        digest = hashlib.sha256()
+        with snapshot.open("rb") as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                wire.write_frame(outgoing, b"chunk", chunk)
+        wire.send(outgoing, {"ok": True, "sha256": digest.hexdigest()})
+    finally:
+        snapshot.unlink(missing_ok=True)

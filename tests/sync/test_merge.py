@@ -1,0 +1,159 @@
+"""Two laptops and the team database: field-by-field merges, conflicts kept, nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from records import make_account
+from replicas import content, make_laptop, open_conflicts, sync
+
+from planner.core import models as m
+from planner.core.errors import PlannerError
+from planner.core.identity import current_user
+from planner.store.startup import open_store
+
+
+@pytest.fixture
+def team(store, db_path):
+    """The team database with one account."""
+    account = make_account(store, name="Acme", region="North", revenue=100.0)
+    return store, db_path, account
+
+
+def test_edits_to_different_fields_both_survive(team, tmp_path):
+    server, team_db, acme = team
+    laptop = make_laptop(team_db, tmp_path / "laptop.db")
+    server.update(m.Account, acme.id, acme.version, region="South")
+    mine = laptop.get(m.Account, acme.id)
+    laptop.update(m.Account, acme.id, mine.version, profit=7.0)
+    report = sync(laptop, team_db)
+    assert (report.sent, report.received, report.conflicts) == (1, 1, 0)
+    for side in (server, laptop):
+        got = side.get(m.Account, acme.id)
+        assert (got.region, got.profit) == ("South", 7.0)
+    assert content(server) == content(laptop)
+    assert sync(laptop, team_db).sent == 0 and sync(laptop, team_db).received == 0
+
+
+def test_same_field_edits_pick_one_winner_and_keep_the_other_as_a_conflict(team, tmp_path):
+    server, team_db, acme = team
+    one = make_laptop(team_db, tmp_path / "one.db", user="rep1")
+    two = make_laptop(team_db, tmp_path / "two.db", user="rep2")
+    one.update(m.Account, acme.id, acme.version, region="East")
+    two.update(m.Account, acme.id, acme.version, region="West")
+    sync(one, team_db)
+    assert sync(two, team_db).conflicts == 1
+    sync(one, team_db)
+    assert content(server) == content(one) == content(two)
+    region = server.get(m.Account, acme.id).region
+    for side in (server, one, two):
+        [conflict] = open_conflicts(side)
+        assert (conflict.row_id, conflict.field) == (acme.id, "region")
+        assert {json.loads(conflict.kept), json.loads(conflict.other)} == {"East", "West"}
+        assert json.loads(conflict.kept) == region
+
+
+def test_a_delete_against_an_edit_stays_deleted_and_a_restore_brings_the_edit(team, tmp_path):
+    server, team_db, acme = team
+    one = make_laptop(team_db, tmp_path / "one.db")
+    two = make_laptop(team_db, tmp_path / "two.db")
+    one.delete(m.Account, acme.id, acme.version)
+    two.update(m.Account, acme.id, acme.version, revenue=555.0)
+    sync(one, team_db)
+    assert sync(two, team_db).conflicts == 1
+    sync(one, team_db)
+    for side in (server, one, two):
+        assert side.list(m.Account) == []
+        [conflict] = open_conflicts(side)
+        assert conflict.kind == "deleted" and json.loads(conflict.other) == {"revenue": 555.0}
+    one.restore(m.Account, acme.id)
+    sync(one, team_db)
+    sync(two, team_db)
+    for side in (server, one, two):
+        assert side.get(m.Account, acme.id).revenue == 555.0
+
+
+@pytest.mark.parametrize("first", ["one", "two"])
+def test_two_laptops_in_either_order_end_identical(team, tmp_path, first):
+    server, team_db, acme = team
+    laptops = {"one": make_laptop(team_db, tmp_path / "one.db"), "two": make_laptop(team_db, tmp_path / "two.db")}
+    laptops["one"].update(m.Account, acme.id, acme.version, region="East", profit=1.0)
+    laptops["two"].update(m.Account, acme.id, acme.version, region="West", notes="two")
+    make_account(laptops["two"], name="Beta")
+    order = [first, "two" if first == "one" else "one"]
+    for name in order + order:
+        sync(laptops[name], team_db)
+    assert content(server) == content(laptops["one"]) == content(laptops["two"])
+    assert len(open_conflicts(server)) == len(open_conflicts(laptops["one"])) == 1
+    for name in order:
+        report = sync(laptops[name], team_db)
+        assert (report.sent, report.received) == (0, 0)
+
+
+def test_the_history_on_the_team_shows_the_laptop_reps_edit_at_its_time(team, tmp_path):
+    server, team_db, acme = team
+    laptop = make_laptop(team_db, tmp_path / "laptop.db")
+    laptop.update(m.Account, acme.id, acme.version, region="Offline")
+    edited = laptop.history(m.Account, acme.id)[0]
+    sync(laptop, team_db)
+    newest = server.history(m.Account, acme.id)[0]
+    assert (newest.who, newest.when, newest.lines) == (edited.who, edited.when, edited.lines)
+
+
+def test_changes_claimed_for_another_rep_are_recorded_as_the_connecting_user(team, tmp_path):
+    server, team_db, acme = team
+    laptop = make_laptop(team_db, tmp_path / "laptop.db", user="someone-else")
+    laptop.update(m.Account, acme.id, acme.version, region="Forged")
+    report = sync(laptop, team_db)
+    assert report.reattributed == 1 and any("recorded as" in line for line in report.lines())
+    assert server.history(m.Account, acme.id)[0].who == current_user()
+    assert laptop.history(m.Account, acme.id)[0].who == current_user()
+
+
+def test_a_dry_run_writes_nothing_on_either_side(team, tmp_path):
+    server, team_db, acme = team
+    laptop = make_laptop(team_db, tmp_path / "laptop.db")
+    laptop.update(m.Account, acme.id, acme.version, region="Maybe")
+    server.update(m.Account, acme.id, acme.version, profit=3.0)
+    before = (content(server), content(laptop))
+    report = sync(laptop, team_db, dry_run=True)
+    assert (report.sent, report.received, report.dry_run) == (1, 1, True)
+    assert (content(server), content(laptop)) == before
+    assert sync(laptop, team_db).sent == 1
+
+
+@pytest.mark.parametrize("cut", [{"cut_request": 10}, {"cut_request": 200}, {"cut_reply": 5}, {"cut_reply": 300}])
+def test_a_cut_sync_leaves_both_as_they_were_or_merged_and_the_next_completes_it(team, tmp_path, cut):
+    server, team_db, acme = team
+    laptop = make_laptop(team_db, tmp_path / "laptop.db")
+    laptop.update(m.Account, acme.id, acme.version, region="Lobby")
+    server.update(m.Account, acme.id, acme.version, profit=9.0)
+    laptop_before = content(laptop)
+    with pytest.raises(PlannerError, match="Nothing was written on this laptop"):
+        sync(laptop, team_db, **cut)
+    assert content(laptop) == laptop_before
+    sync(laptop, team_db)
+    assert content(server) == content(laptop)
+    got = server.get(m.Account, acme.id)
+    assert (got.region, got.profit) == ("Lobby", 9.0)
+    assert open_conflicts(server) == []
+
+
+def test_two_new_accounts_of_one_name_are_listed_as_possible_duplicates(team, tmp_path):
+    _, team_db, _ = team
+    one = make_laptop(team_db, tmp_path / "one.db")
+    two = make_laptop(team_db, tmp_path / "two.db")
+    make_account(one, name="Delta Bank")
+    make_account(two, name="ＤＥＬＴＡ bank")
+    sync(one, team_db)
+    assert sync(two, team_db).duplicates == 1
+    sync(one, team_db)
+    assert [c.kind for c in open_conflicts(one)] == ["duplicate"]
+
+
+def test_a_laptop_that_was_never_cloned_is_told_so(team, tmp_path):
+    _, team_db, _ = team
+    plain = open_store(str(tmp_path / "plain.db"))
+    with pytest.raises(PlannerError, match="never cloned"):
+        sync(plain, team_db)
