@@ -118,7 +118,7 @@ def show(field: fields.FieldSpec | None, value: Any, names: dict[str, str]) -> s
     return one_line(value, VALUE_WIDTH)
 
 
-def _spec(model: type[m.Record], name: str) -> fields.FieldSpec | None:
+def field_spec(model: type[m.Record], name: str) -> fields.FieldSpec | None:
     try:
         return fields.spec(model, name)
     except KeyError:
@@ -149,7 +149,7 @@ def log_links(rows: Sequence[m.Record], log: Iterable[m.ChangeLog]) -> dict[type
     links: dict[type[m.Record], set[str]] = {}
     for entry in log:
         for name, pair in json.loads(entry.changes or "{}").items():
-            spec = _spec(model_of[entry.row_id], name)
+            spec = field_spec(model_of[entry.row_id], name)
             if spec and spec.kind == "ref" and spec.target:
                 links.setdefault(spec.target, set()).update(v for v in pair if isinstance(v, str) and v)
     return links
@@ -171,7 +171,7 @@ def _lines(
         shown = [n for n in shown if n != "account_id" and changes[n][1] != _default(model, n)]
     lines = []
     for name in shown:
-        spec = _spec(model, name)
+        spec = field_spec(model, name)
         title = spec.label if spec else name.replace("_", " ").capitalize()
         old, new = (show(spec, value, names) for value in changes[name])
         lines.append(f"{title}: {new}" if action == "insert" else f"{title}: {old} → {new}")

@@ -19,21 +19,21 @@ from planner.store.base import StoreBase
 from planner.store.writes import CHILDREN
 
 
-def _fetch(session: Session, model: type[m.Record], ids: Iterable[str]) -> list[m.Record]:
+def fetch_rows(session: Session, model: type[m.Record], ids: Iterable[str]) -> list[m.Record]:
     """Rows by id, deleted ones included: a link may point at one."""
     wanted = set(ids)
     return list(session.exec(select(model).where(col(model.id).in_(wanted)))) if wanted else []
 
 
-def _fetch_all(session: Session, wanted: dict[type[m.Record], set[str]]) -> list[m.Record]:
-    return [row for model, ids in wanted.items() for row in _fetch(session, model, ids)]
+def fetch_all(session: Session, wanted: dict[type[m.Record], set[str]]) -> list[m.Record]:
+    return [row for model, ids in wanted.items() for row in fetch_rows(session, model, ids)]
 
 
 def _linked(session: Session, rows: list[m.Record], log: list[m.ChangeLog]) -> list[m.Record]:
     """What the labels need beyond `rows`: the rows logged links point at, and the
     rows that those and `rows` take their names from."""
-    targets = _fetch_all(session, readable.log_links(rows, log))
-    return targets + _fetch_all(session, readable.named_by_links([*rows, *targets]))
+    targets = fetch_all(session, readable.log_links(rows, log))
+    return targets + fetch_all(session, readable.named_by_links([*rows, *targets]))
 
 
 def _entries(session: Session, rows: list[m.Record], brief: bool) -> list[Entry]:
@@ -72,14 +72,14 @@ def _deleted_on_its_own(row: m.Record, parent: m.Record | None) -> bool:
 
 
 def _deleted(session: Session, rows: list[m.Record]) -> list[Deleted]:
-    return readable.deleted(rows, _fetch_all(session, readable.named_by_links(rows)))
+    return readable.deleted(rows, fetch_all(session, readable.named_by_links(rows)))
 
 
 class HistoryReads(StoreBase):
     def history(self, model: type[m.Record], row_id: str) -> list[Entry]:
         """The record's change log, newest first, every field in full (the history screen)."""
         with self.db.read() as session:
-            return _entries(session, _fetch(session, model, [row_id]), brief=False)
+            return _entries(session, fetch_rows(session, model, [row_id]), brief=False)
 
     def account_history(self, account_id: str) -> list[Entry]:
         """Every change to the account and to what belongs to it, newest first, creates in

@@ -4,7 +4,8 @@ Its parts live in their own modules: plain reads (`base`), writes (`writes`), th
 screens' listings (`listings`), portfolio figures and the agenda (`reports`), the
 account-analysis screens' reads (`account_views`), the change log and deleted
 records (`history`), whole-plan reads for export (`exports`) and each rep's unsaved
-form text (`drafts`), and values stored in the wrong form (`checks`).
+form text (`drafts`), values stored in the wrong form (`checks`), and a laptop
+copy's sync state and conflicts (`replication`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from planner.store.account_views import AccountViews
 from planner.store.drafts import Drafts
 from planner.store.exports import Exports
 from planner.store.history import HistoryReads
-from planner.store.writes import Writes
+from planner.store.replication import Replication
 
 
-class Store(Writes, AccountViews, Exports, HistoryReads, Drafts):
+class Store(Replication, AccountViews, Exports, HistoryReads, Drafts):
     """Queries and commands over one `Database`; the app and CLI get one injected."""

@@ -9,7 +9,7 @@ from records import make_account
 from replicas import content, make_laptop, open_conflicts, sync
 
 from planner.core import models as m
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, ValidationError
 from planner.core.identity import current_user
 from planner.store.startup import open_store
 
@@ -157,3 +157,33 @@ def test_a_laptop_that_was_never_cloned_is_told_so(team, tmp_path):
     plain = open_store(str(tmp_path / "plain.db"))
     with pytest.raises(PlannerError, match="never cloned"):
         sync(plain, team_db)
+
+
+def test_a_conflict_is_resolved_on_one_copy_and_every_copy_learns_it(team, tmp_path):
+    server, team_db, acme = team
+    one = make_laptop(team_db, tmp_path / "one.db")
+    server.update(m.Account, acme.id, acme.version, region="Server")
+    one.update(m.Account, acme.id, acme.version, region="Laptop")
+    sync(one, team_db)
+    [view] = one.sync_conflicts()
+    assert view.field_label == "Region" and {view.kept, view.other} == {"Server", "Laptop"}
+    assert one.replica_status().open_conflicts == 1
+    one.resolve_conflict(view.id, view.version, "other")
+    assert one.get(m.Account, acme.id).region == view.other
+    assert one.replica_status().waiting == 2  # the edit and the resolution
+    sync(one, team_db)
+    assert server.sync_conflicts() == [] and server.get(m.Account, acme.id).region == view.other
+    assert content(server) == content(one)
+
+
+def test_typing_a_new_value_checks_it_like_any_edit(team, tmp_path):
+    server, team_db, acme = team
+    one = make_laptop(team_db, tmp_path / "one.db")
+    server.update(m.Account, acme.id, acme.version, revenue=1.0)
+    one.update(m.Account, acme.id, acme.version, revenue=2.0)
+    sync(one, team_db)
+    [view] = one.sync_conflicts()
+    with pytest.raises(ValidationError):
+        one.resolve_conflict(view.id, view.version, "new", "lots")
+    one.resolve_conflict(view.id, view.version, "new", 3.0)
+    assert one.get(m.Account, acme.id).revenue == 3.0 and one.sync_conflicts() == []

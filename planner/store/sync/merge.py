@@ -28,12 +28,11 @@ import sqlalchemy as sa
 
 from planner.core import models as m
 from planner.core.formatting import name_key
-from planner.core.sync import POSITION_ONLY, TOMBSTONE, order_key
+from planner.core.sync import MODELS_BY_TABLE, POSITION_ONLY, TOMBSTONE, order_key
 from planner.store import bulk
 from planner.store.audit import encode, insert_changes, next_clock, next_seq
 
 LOG = m.table_of(m.ChangeLog)
-MODELS: dict[str, type[m.Record]] = {m.table_name(model): model for model in m.SYNCED}
 PARENTS: dict[type[m.Record], str] = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
 CHUNK = 500
 NOT_JUDGED = POSITION_ONLY | {TOMBSTONE, "deleted_with"}
@@ -108,7 +107,7 @@ def _kinds(model: type[m.Record]) -> dict[str, type]:
     return found
 
 
-def _python(model: type[m.Record], name: str, value: Any) -> Any:
+def python_value(model: type[m.Record], name: str, value: Any) -> Any:
     """A value from the log (JSON) in the form the field takes."""
     kind = _kinds(model).get(name)
     if value is None or not isinstance(value, str):
@@ -192,7 +191,7 @@ class Merge:
     # --- applying ------------------------------------------------------------------
 
     def _apply(self, entry: dict[str, Any]) -> None:
-        model = MODELS.get(entry["table_name"])
+        model = MODELS_BY_TABLE.get(entry["table_name"])
         if model is None:
             self.counts["unknown"] += 1
             return
@@ -224,7 +223,10 @@ class Merge:
     def _insert(self, model: type[m.Record], entry: dict[str, Any], values: dict[str, Any]) -> None:
         table = m.table_of(model)
         at = datetime.fromisoformat(entry["at"])
-        row = {**bulk.model_defaults(model), **{n: _python(model, n, v) for n, v in values.items() if n in table.c}}
+        row = {
+            **bulk.model_defaults(model),
+            **{n: python_value(model, n, v) for n, v in values.items() if n in table.c},
+        }
         stamps = {"id": entry["row_id"], "created_at": at, "updated_at": at, "updated_by": entry["who"], "version": 1}
         for column in table.columns:
             if column.name not in row and column.name not in stamps and not column.nullable:
@@ -245,10 +247,10 @@ class Merge:
         for name, value in winning.items():
             if name == TOMBSTONE:
                 deleted_at, deleted_with = value or (None, None)
-                changes["deleted_at"] = _python(model, "deleted_at", deleted_at)
+                changes["deleted_at"] = python_value(model, "deleted_at", deleted_at)
                 changes["deleted_with"] = deleted_with
             elif name in table.c:
-                changes[name] = _python(model, name, value)
+                changes[name] = python_value(model, name, value)
         at = datetime.fromisoformat(entry["at"])
         statement = table.update().where(table.c.id == row.id)
         self.connection.execute(
