@@ -65,6 +65,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,30 +207,37 @@ def _start(sshd: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
         if "Address already in use" not in said:
             break
     how = f"exited with {exited}" if exited is not None else f"did not listen within {START_TIMEOUT:.0f} s"
-    pytest.fail(f"sshd on 127.0.0.1:{port} {how}; it said:\n{said}")
+    raise SshdFailed(f"sshd on 127.0.0.1:{port} {how}; it said:\n{said}")
 
 
-@pytest.fixture(scope="session")
-def loopback_ssh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackSSH]:
-    """An sshd on 127.0.0.1 for this session and a client config to log in to it as the
-    current user, via the Host alias `planner-test`. Skipped when sshd, ssh or ssh-keygen
-    is missing, or the user's shell cannot run commands. Remote commands get none of the
-    test's environment: use absolute paths and `env VAR=...` in the command."""
-    sshd = find_sshd()
-    if sshd is None:
-        pytest.skip(NOT_INSTALLED)
+class SshdFailed(RuntimeError):
+    """sshd would not start (its log is in the message)."""
+
+
+def why_not_runnable() -> str | None:
+    """Why this machine cannot run the loopback sshd, or None when it can."""
+    if find_sshd() is None:
+        return NOT_INSTALLED
     for tool in ("ssh", "ssh-keygen"):
         if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed: apt-get install openssh-client")
+            return f"{tool} is not installed: apt-get install openssh-client"
     account = pwd.getpwuid(os.getuid())
     shell = account.pw_shell or "/bin/sh"
     if os.path.basename(shell) in ("nologin", "false") or not os.access(shell, os.X_OK):
-        pytest.skip(f"user {account.pw_name} has no shell that runs commands over ssh ({shell})")
+        return f"user {account.pw_name} has no shell that runs commands over ssh ({shell})"
+    return None
+
+
+@contextmanager
+def running_sshd(folder: Path) -> Iterator[LoopbackSSH]:
+    """sshd on 127.0.0.1 with keys made in `folder`, for as long as the block runs (also
+    for benchmarks, outside pytest). Call `why_not_runnable` first."""
+    sshd = find_sshd()
+    assert sshd is not None
     if os.geteuid() == 0:
         # Missing on a machine where the ssh service was never started: sshd refuses to run.
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-
-    folder = tmp_path_factory.mktemp("sshd")
+    account = pwd.getpwuid(os.getuid())
     _keygen(folder / "host_key")
     _keygen(folder / "client_key")
     (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
@@ -245,3 +253,19 @@ def loopback_ssh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackS
         )
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def loopback_ssh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackSSH]:
+    """An sshd on 127.0.0.1 for this session and a client config to log in to it as the
+    current user, via the Host alias `planner-test`. Skipped when sshd, ssh or ssh-keygen
+    is missing, or the user's shell cannot run commands. Remote commands get none of the
+    test's environment: use absolute paths and `env VAR=...` in the command."""
+    reason = why_not_runnable()
+    if reason:
+        pytest.skip(reason)
+    try:
+        with running_sshd(tmp_path_factory.mktemp("sshd")) as ssh:
+            yield ssh
+    except SshdFailed as error:
+        pytest.fail(str(error))
