@@ -60,14 +60,10 @@ def clone(args: argparse.Namespace) -> int:
 
 
 def sync(args: argparse.Namespace) -> int:
-    from planner.store.startup import open_store
     from planner.store.sync import client
 
-    store = open_store(args.db)
-    try:
-        report = client.sync(store, dry_run=args.dry_run, command=args.ssh_command)
-    finally:
-        store.db.close()
+    local = Path(args.db or locations.default_database())
+    report = client.sync(local, dry_run=args.dry_run, command=args.ssh_command)
     print("\n".join(report.lines()))
     return 0
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from planner.core import models as m
 from planner.core.history import field_spec, label, show
-from planner.core.sync import MODELS_BY_TABLE
 
 KEEP, OTHER, NEW = "keep", "other", "new"
 CHOICES = {
@@ -74,7 +73,7 @@ def _label(model: type[m.Record], name: str) -> str:
 def describe(conflict: m.SyncConflict, row: m.Record | None, names: dict[str, str]) -> ConflictView:
     """`row` is the record the conflict is about (None if it is gone for good); `names`
     labels rows that link values point at."""
-    model = MODELS_BY_TABLE.get(conflict.table_name, m.Account)
+    model = m.SYNCED_BY_TABLE.get(conflict.table_name, m.Account)
     kept, other = json.loads(conflict.kept), json.loads(conflict.other)
     if conflict.kind == "duplicate":
         kept_text, other_text = f"the account {names.get(kept, str(kept)[:8])}", f"this one ({other})"

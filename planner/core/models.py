@@ -349,3 +349,4 @@ ENTITIES: tuple[type[Record], ...] = (
 
 SYNCED: tuple[type[Record], ...] = (*ENTITIES, SyncConflict)
 """Every table whose rows travel between a laptop and the team's database."""
+SYNCED_BY_TABLE: dict[str, type[Record]] = {table_name(model): model for model in SYNCED}

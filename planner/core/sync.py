@@ -6,14 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.core import models as m
 from planner.core.errors import PlannerError
 
 PROTOCOL = 1
 POSITION_ONLY = frozenset({"position"})
 """Fields that only order rows (the board's cards): they converge by the rule, with no conflict."""
-
-MODELS_BY_TABLE: dict[str, type[m.Record]] = {m.table_name(model): model for model in m.SYNCED}
 
 TOMBSTONE = "deleted_at"
 """The pseudo-field a delete or restore writes; merged by the same rule as any field."""

@@ -19,7 +19,7 @@ from planner.core import fields
 from planner.core import history as labels
 from planner.core import models as m
 from planner.core.errors import NotFound, ValidationError
-from planner.core.sync import MODELS_BY_TABLE, Remote
+from planner.core.sync import Remote
 from planner.store.history import fetch_all, fetch_rows
 from planner.store.sync import replica as r
 from planner.store.sync.merge import python_value
@@ -40,7 +40,7 @@ class Replication(Writes):
     def replica_status(self) -> ReplicaStatus | None:
         """None on a team database or any database that was not cloned."""
         with self.db.read() as session:
-            connection = session.connection()
+            connection = r.raw(session.connection())
             laptop = r.Replica.of(r.read_meta(connection))
             if laptop is None:
                 return None
@@ -60,7 +60,7 @@ class Replication(Writes):
             found = list(session.exec(query.order_by(col(conflict.created_at).desc())))
             wanted: dict[type[m.Record], set[str]] = {}
             for item in found:
-                wanted.setdefault(MODELS_BY_TABLE.get(item.table_name, m.Account), set()).add(item.row_id)
+                wanted.setdefault(m.SYNCED_BY_TABLE.get(item.table_name, m.Account), set()).add(item.row_id)
                 if item.kind == "duplicate":
                     wanted.setdefault(m.Account, set()).add(str(item.kept).strip('"'))
             rows = fetch_all(session, wanted)
@@ -79,7 +79,7 @@ class Replication(Writes):
                 raise NotFound("That conflict changed since you opened it; look again.")
             if choice not in readable.CHOICES.get(item.kind, (readable.KEEP,)):
                 raise ValueError(f"{choice} is not a choice for a {item.kind} conflict")
-            model = MODELS_BY_TABLE[item.table_name]
+            model = m.SYNCED_BY_TABLE[item.table_name]
             if choice == readable.OTHER and item.kind == "deleted":
                 row = session.get(model, item.row_id)
                 if row is not None and row.deleted_at is not None:

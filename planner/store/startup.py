@@ -11,7 +11,7 @@ from planner.store import migrate, seed, team
 from planner.store.connection import inspect_database, prepare_sqlite_file, sqlite_path, to_url, translate
 from planner.store.db import Database
 from planner.store.store import Store
-from planner.store.sync.replica import USER, read_meta
+from planner.store.sync.replica import USER, raw, read_meta
 
 
 def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
@@ -46,7 +46,7 @@ def laptop_user(database: Database) -> str | None:
     """On a laptop copy, the account its rep syncs as: their edits carry the name the
     team knows them by, whatever the laptop's own login is."""
     with database.read() as session:
-        return read_meta(session.connection()).get(USER) or None
+        return read_meta(raw(session.connection())).get(USER) or None
 
 
 def init_team(path: str | os.PathLike, group: str) -> team.TeamDatabase:

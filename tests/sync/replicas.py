@@ -103,7 +103,8 @@ def make_laptop(team_db: Path, path: Path, user: str | None = None) -> Store:
 
 def sync(laptop: Store, team_db: Path, **options):
     cuts = {k: options.pop(k) for k in ("cut_request", "cut_reply") if k in options}
-    return client.sync(laptop, connect=connect_to(team_db, **cuts), **options)
+    path = Path(laptop.db.url.removeprefix("sqlite:///"))
+    return client.sync(path, store=laptop, connect=connect_to(team_db, **cuts), **options)
 
 
 def content(store: Store) -> str:

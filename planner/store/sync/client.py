@@ -14,20 +14,22 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planner.core import models as m
 from planner.core.sync import PROTOCOL, Remote, Report, SyncError
 from planner.store import schema
-from planner.store.store import Store
+from planner.store.connection import connect_sqlite, inspect_database
+from planner.store.sync import light, wire
 from planner.store.sync import replica as r
-from planner.store.sync import wire
-from planner.store.sync.merge import check_dry_run, entries_after, merge, rolled_back_if
 from planner.store.sync.transport import Channel, SshChannel, ssh_command
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 Connect = Callable[[Remote, str, str], Channel]
 """Opens a channel to `sync-serve` for (remote, ssh command, remote planner)."""
@@ -46,10 +48,14 @@ def _ask(channel: Channel, remote: Remote, request: dict[str, Any]) -> dict[str,
     try:
         reply = wire.receive(channel.incoming)
     except wire.Cut:
-        raise SyncError(channel.failure() + " Nothing was written on this laptop.") from None
+        raise SyncError(_cut(channel)) from None
     if not reply.get("ok"):
         raise SyncError(f"{remote.host}: {reply.get('error')} Nothing was written.")
     return reply
+
+
+def _cut(channel: Channel) -> str:
+    return channel.failure().rstrip(".") + ". Nothing was written on this laptop."
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def _receive_file(channel: Channel, remote: Remote, part: Path) -> None:
             try:
                 kind, data = wire.read_frame(channel.incoming)
             except wire.Cut:
-                raise SyncError(channel.failure() + " Nothing was written on this laptop.") from None
+                raise SyncError(_cut(channel)) from None
             if kind == b"chunk":
                 digest.update(data)
                 out.write(data)
@@ -123,7 +129,7 @@ def _make_laptop_copy(part: Path, remote: Remote, command: str, remote_planner: 
         values = {
             r.SITE: uuid.uuid4().hex, r.KIND: r.KIND_LAPTOP, r.ORIGIN: str(remote), r.SSH: command,
             r.REMOTE_PLANNER: remote_planner, r.USER: user, r.SENT: str(upto), r.RECEIVED: str(upto),
-            r.SYNCED_AT: m.utcnow().isoformat(), r.TEAM_SITE: team_site[0] if team_site else "",
+            r.SYNCED_AT: datetime.now(UTC).isoformat(), r.TEAM_SITE: team_site[0] if team_site else "",
         }  # fmt: skip
         connection.executemany(
             "INSERT INTO planner_meta (key, value) VALUES (?, ?) "
@@ -135,22 +141,57 @@ def _make_laptop_copy(part: Path, remote: Remote, command: str, remote_planner: 
         connection.execute("PRAGMA journal_mode = DELETE")
 
 
-def replica_of(store: Store) -> r.Replica:
-    with store.db.read() as session:
-        found = r.Replica.of(r.read_meta(session.connection()))
+def _laptop(meta: dict[str, str], path: Path) -> r.Replica:
+    found = r.Replica.of(meta)
     if found is None:
         raise SyncError(
-            f"{store.db.url.removeprefix('sqlite:///')} is not a laptop copy of a team database (it was never "
-            "cloned); make one with `planner clone HOST:PATH`."
+            f"{path} is not a laptop copy of a team database (it was never cloned); "
+            "make one with `planner clone HOST:PATH`."
         )
     return found
 
 
-def sync(store: Store, *, dry_run: bool = False, command: str | None = None, connect: Connect = _ssh) -> Report:
-    """Send this laptop's changes, receive the team's, merge; one line of counts back."""
-    laptop = replica_of(store)
-    with store.db.read() as session:
-        outgoing = entries_after(session.connection(), laptop.sent_upto, site=laptop.site)
+@contextmanager
+def _transaction(path: Path, store: Store | None, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """The laptop file's driver connection in one transaction: the open store's when
+    there is one, else a connection of its own (no ORM to import for an empty sync)."""
+    if store is not None:
+        if write:
+            with store.db.write_connection() as connection:
+                yield r.raw(connection)
+        else:
+            with store.db.read() as session:
+                yield r.raw(session.connection())
+        return
+    with closing(connect_sqlite(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+
+def sync(
+    path: Path,
+    *,
+    store: Store | None = None,
+    dry_run: bool = False,
+    command: str | None = None,
+    connect: Connect = _ssh,
+) -> Report:
+    """Send this laptop's changes, receive the team's, merge; a `Report` back. `store`:
+    the laptop database already open (the TUI's); without it the file is opened here,
+    and the ORM only when there is something to merge."""
+    if store is None:
+        if not path.is_file():
+            raise SyncError(f"there is no laptop copy at {path}; make one with `planner clone HOST:PATH`.")
+        if inspect_database(path, integrity=False).revision != schema.HEAD:
+            return _sync_opened(path, dry_run, command, connect)
+    with _transaction(path, store, write=False) as connection:
+        laptop = _laptop(r.read_meta(connection), path)
+        outgoing = light.entries_after(connection, laptop.sent_upto, site=laptop.site)
     sent_upto = max([laptop.sent_upto, *(entry["seq"] for entry in outgoing)])
     request = {
         "op": "sync", "protocol": PROTOCOL, "schema": schema.HEAD, "site": laptop.site,
@@ -162,30 +203,59 @@ def sync(store: Store, *, dry_run: bool = False, command: str | None = None, con
     finally:
         channel.close()
     try:
-        with rolled_back_if(dry_run), store.db.write_connection() as connection:
-            merging = merge(connection, reply["entries"], site=laptop.site, who=store.db.user)
-            _reattribute(connection, reply.get("reattributed", []), str(reply.get("user", "")))
-            r.write_meta(
-                connection,
-                {
-                    r.SENT: str(sent_upto), r.RECEIVED: str(reply["upto"]), r.TEAM_SITE: str(reply["site"]),
-                    r.SYNCED_AT: m.utcnow().isoformat(),
-                },
-            )  # fmt: skip
-            check_dry_run(dry_run)
+        marks = {
+            r.SENT: str(sent_upto), r.RECEIVED: str(int(reply["upto"])), r.TEAM_SITE: str(reply["site"]),
+            r.SYNCED_AT: datetime.now(UTC).isoformat(),
+        }  # fmt: skip
+        received = _apply(path, store, laptop, reply, marks, dry_run)
     except (KeyError, TypeError, ValueError) as error:
-        raise SyncError(
-            f"the reply from {laptop.remote.host} was not understood ({error}); nothing was written."
-        ) from error
+        host = laptop.remote.host
+        raise SyncError(f"the reply from {host} was not understood ({error}); nothing was written.") from error
     report = Report.of(reply.get("report", {}))
-    report.received = merging.counts["received"]
-    report.dry_run = dry_run
+    report.received, report.dry_run = received, dry_run
     return report
 
 
-def _reattribute(connection: Any, ids: list[str], user: str) -> None:
+def _sync_opened(path: Path, dry_run: bool, command: str | None, connect: Connect) -> Report:
+    """A laptop file at an older schema: opened (and so upgraded) like any start first."""
+    from planner.store.startup import open_store
+
+    store = open_store(str(path))
+    try:
+        return sync(path, store=store, dry_run=dry_run, command=command, connect=connect)
+    finally:
+        store.db.close()
+
+
+def _apply(
+    path: Path, store: Store | None, laptop: r.Replica, reply: dict[str, Any], marks: dict[str, str], dry_run: bool
+) -> int:
+    """Merge what came back and move the marks, in one transaction; the entries received."""
+    entries, reattributed = reply["entries"], reply.get("reattributed", [])
+    if not entries and not reattributed:
+        if not dry_run:
+            with _transaction(path, store, write=True) as connection:
+                r.write_meta(connection, marks)
+        return 0
+    if store is None:
+        from planner.store.startup import open_store
+
+        opened = open_store(str(path))
+        try:
+            return _apply(path, opened, laptop, reply, marks, dry_run)
+        finally:
+            opened.db.close()
+    from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
+
+    with rolled_back_if(dry_run), store.db.write_connection() as connection:
+        merging = merge(connection, entries, site=laptop.site, who=store.db.user)
+        _reattribute(r.raw(connection), reattributed, str(reply.get("user", "")))
+        r.write_meta(r.raw(connection), marks)
+        check_dry_run(dry_run)
+    return merging.counts["received"]
+
+
+def _reattribute(connection: sqlite3.Connection, ids: list[str], user: str) -> None:
     """The team recorded these changes under the account the laptop syncs as: so does the laptop."""
     if ids and user:
-        log = m.table_of(m.ChangeLog)
-        for start in range(0, len(ids), 500):
-            connection.execute(log.update().where(log.c.id.in_(ids[start : start + 500])).values(who=user))
+        connection.executemany("UPDATE changelog SET who = ? WHERE id = ?", [(user, entry) for entry in ids])

@@ -22,15 +22,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import sqlalchemy as sa
 
 from planner.core import models as m
 from planner.core.formatting import name_key
-from planner.core.sync import MODELS_BY_TABLE, POSITION_ONLY, TOMBSTONE, order_key
+from planner.core.sync import POSITION_ONLY, TOMBSTONE, order_key
 from planner.store import bulk
 from planner.store.audit import encode, insert_changes, next_clock, next_seq
+
+if TYPE_CHECKING:
+    from planner.store.sync.serve import Peer
 
 LOG = m.table_of(m.ChangeLog)
 PARENTS: dict[type[m.Record], str] = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
@@ -38,36 +41,8 @@ CHUNK = 500
 NOT_JUDGED = POSITION_ONLY | {TOMBSTONE, "deleted_with"}
 
 
-def wire(row: Any) -> dict[str, Any]:
-    """A change-log row as it travels."""
-    return {
-        "id": row.id, "seq": row.seq, "table_name": row.table_name, "row_id": row.row_id, "action": row.action,
-        "who": row.who, "at": _iso(row.at), "changes": row.changes, "site": row.site, "hlc": row.hlc,
-    }  # fmt: skip
-
-
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def entries_after(connection: sa.Connection, after: int, *, site: str | None = None, not_site: str | None = None):
-    """Entries above `seq` `after`, oldest first: one site's own, or all but one site's."""
-    query = sa.select(LOG).where(LOG.c.seq > after).order_by(LOG.c.seq)
-    if site is not None:
-        query = query.where(LOG.c.site == site)
-    if not_site is not None:
-        query = query.where(LOG.c.site != not_site)
-    return [wire(row) for row in connection.execute(query)]
-
-
-@dataclass(frozen=True)
-class Peer:
-    """The laptop the team database is merging from: its site, the newest of the team's
-    entries it had received (`seen`), and the Unix user it connected as."""
-
-    site: str
-    seen: int
-    user: str
 
 
 @dataclass
@@ -191,7 +166,7 @@ class Merge:
     # --- applying ------------------------------------------------------------------
 
     def _apply(self, entry: dict[str, Any]) -> None:
-        model = MODELS_BY_TABLE.get(entry["table_name"])
+        model = m.SYNCED_BY_TABLE.get(entry["table_name"])
         if model is None:
             self.counts["unknown"] += 1
             return

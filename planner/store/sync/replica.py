@@ -9,31 +9,24 @@ timestamps: laptop clocks are wrong.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-import sqlalchemy as sa
-
-from planner.core import models as m
 from planner.core.sync import Remote
+from planner.store.sync.light import read_meta as read_meta
+from planner.store.sync.light import write_meta as write_meta
 
 ORIGIN, SSH, REMOTE_PLANNER, USER = "sync_origin", "sync_ssh_command", "sync_remote_planner", "sync_user"
 SENT, RECEIVED, SYNCED_AT, TEAM_SITE = "sync_sent_upto", "sync_received_upto", "sync_synced_at", "sync_team_site"
 SITE, KIND = "site", "kind"
 KIND_LAPTOP = "laptop"
 
-_meta = m.table_of(m.Meta)
 
-
-def read_meta(connection: sa.Connection) -> dict[str, str]:
-    return {key: value for key, value in connection.execute(sa.select(_meta.c.key, _meta.c.value))}
-
-
-def write_meta(connection: sa.Connection, values: dict[str, str]) -> None:
-    for key, value in values.items():
-        updated = connection.execute(_meta.update().where(_meta.c.key == key).values(value=value))
-        if not updated.rowcount:
-            connection.execute(_meta.insert().values(key=key, value=value))
+def raw(connection: Any) -> sqlite3.Connection:
+    """The driver's own connection under a SQLAlchemy one (same transaction)."""
+    return connection.connection.driver_connection
 
 
 @dataclass(frozen=True)
@@ -66,8 +59,7 @@ class Replica:
         )
 
 
-def waiting(connection: sa.Connection, replica: Replica) -> int:
+def waiting(connection: sqlite3.Connection, replica: Replica) -> int:
     """How many of this copy's own changes the team has not had yet."""
-    log = m.table_of(m.ChangeLog)
-    query = sa.select(sa.func.count()).where(log.c.seq > replica.sent_upto, log.c.site == replica.site)
-    return connection.execute(query).scalar_one()
+    query = "SELECT count(*) FROM changelog WHERE seq > ? AND site = ?"
+    return connection.execute(query, (replica.sent_upto, replica.site)).fetchone()[0]

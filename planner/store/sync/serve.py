@@ -13,20 +13,22 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+from collections import Counter
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
-
-import sqlalchemy as sa
+from typing import IO, TYPE_CHECKING, Any
 
 from planner.core.errors import PlannerError
 from planner.core.identity import current_user
 from planner.core.sync import PROTOCOL, Report
 from planner.store import schema
-from planner.store.audit import site_of
-from planner.store.connection import sqlite_path, to_url, translate
-from planner.store.store import Store
-from planner.store.sync import wire
-from planner.store.sync.merge import LOG, Peer, check_dry_run, entries_after, merge, rolled_back_if
+from planner.store.connection import connect_sqlite, inspect_database, sqlite_path, to_url, translate
+from planner.store.sync import light, wire
+from planner.store.sync.replica import raw
+
+if TYPE_CHECKING:
+    from planner.store.store import Store
 
 CHUNK = 1 << 20
 
@@ -72,6 +74,25 @@ def serve(db: str, incoming: IO[bytes], outgoing: IO[bytes]) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class Peer:
+    """The laptop the team database is merging from: its site, the newest of the team's
+    entries it had received (`seen`), and the Unix user it connected as."""
+
+    site: str
+    seen: int
+    user: str
+
+
+def _team_file(db: str) -> Path | None:
+    """The team database's file (None for a server database); it must exist: a sync
+    never creates a team database where a mistyped path points."""
+    path = sqlite_path(to_url(db))
+    if path is not None and not path.is_file():
+        raise PlannerError(f"there is no team database at {path}.")
+    return path
+
+
 def _open(db: str) -> Store:
     from planner.store.startup import open_store
 
@@ -79,44 +100,54 @@ def _open(db: str) -> Store:
 
 
 def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
+    peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
+    path = _team_file(db)
+    if not request["entries"] and path is not None and inspect_database(path, integrity=False).revision == schema.HEAD:
+        with closing(connect_sqlite(path)) as connection:
+            connection.execute("BEGIN")
+            return _reply(connection, peer, request, Counter(), [])
+    from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
+
     store = _open(db)
     try:
-        peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
         with rolled_back_if(bool(request.get("dry_run"))), store.db.write_connection() as connection:
-            site = site_of(connection)
-            if peer.site == site:
-                raise PlannerError(
-                    "the laptop and the team database have the same site id; clone the laptop copy again."
-                )
+            site = _check_sites(light.read_meta(raw(connection)), peer)
             merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
             check_dry_run(request.get("dry_run"))
         with store.db.read() as session:
-            connection = session.connection()
-            reply = entries_after(connection, peer.seen, not_site=peer.site)
-            upto = connection.execute(sa.select(sa.func.max(LOG.c.seq))).scalar() or 0
-        counts = merging.counts
-        report = Report(
-            sent=len(request["entries"]),
-            received=len(reply),
-            merged=counts["merged"] + counts["created"],
-            conflicts=counts["conflicts"],
-            duplicates=counts["duplicates"],
-            reattributed=len(merging.reattributed),
-            user=peer.user,
-            dry_run=bool(request.get("dry_run")),
-        )
-        return {
-            "ok": True, "site": site, "user": peer.user, "upto": upto, "entries": reply,
-            "reattributed": merging.reattributed, "report": report.__dict__,
-        }  # fmt: skip
+            return _reply(raw(session.connection()), peer, request, merging.counts, merging.reattributed)
     finally:
         store.db.close()
+
+
+def _check_sites(meta: dict[str, str], peer: Peer) -> str:
+    site = meta.get("site", "")
+    if peer.site == site:
+        raise PlannerError("the laptop and the team database have the same site id; clone the laptop copy again.")
+    return site
+
+
+def _reply(
+    connection: sqlite3.Connection, peer: Peer, request: dict[str, Any], counts: Counter, reattributed: list[str]
+) -> dict[str, Any]:
+    """Everything the laptop has not had, read in one snapshot with its newest number."""
+    site = _check_sites(light.read_meta(connection), peer)
+    entries = light.entries_after(connection, peer.seen, not_site=peer.site)
+    report = Report(
+        sent=len(request["entries"]), received=len(entries), merged=counts["merged"] + counts["created"],
+        conflicts=counts["conflicts"], duplicates=counts["duplicates"], reattributed=len(reattributed),
+        user=peer.user, dry_run=bool(request.get("dry_run")),
+    )  # fmt: skip
+    return {
+        "ok": True, "site": site, "user": peer.user, "upto": light.newest_seq(connection), "entries": entries,
+        "reattributed": reattributed, "report": report.__dict__,
+    }  # fmt: skip
 
 
 def _clone(db: str, outgoing: IO[bytes]) -> None:
     """A snapshot by SQLite's backup API, streamed in compressed chunks and checked
     by the laptop against the digest at the end."""
-    path = sqlite_path(to_url(db))
+    path = _team_file(db)
     if path is None:
         raise PlannerError("cloning is for an SQLite team database.")
     store = _open(db)  # the same start-up checks (and migrations) as any open
