@@ -14,17 +14,25 @@ from planner.store.store import Store
 from planner.store.sync.replica import USER, raw, read_meta
 
 
-def open_store(db: str | None = None, *, settings: config.Settings | None = None, user: str | None = None) -> Store:
+def open_store(
+    db: str | None = None,
+    *,
+    settings: config.Settings | None = None,
+    user: str | None = None,
+    integrity: bool = True,
+) -> Store:
     """Raise a `PlannerError` with a clear sentence if the database is unusable.
 
     An SQLite file is inspected read-only first (`inspect_database`): nothing opens it
     for writing (which would switch its journal to WAL) until it is known to be a new
-    file or a sound planner database at a schema this planner knows."""
+    file or a sound planner database at a schema this planner knows. `integrity=False`
+    leaves out the integrity pass (a full read of the file), for a sync that has just
+    inspected the file and must not spend a second per check-in on a large one."""
     url = to_url(db or locations.default_database())
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
-        inspect_database(path)
+        inspect_database(path, integrity=integrity)
         team.use_team_umask(path)
     database = Database(url, user)
     try:

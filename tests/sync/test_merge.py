@@ -54,15 +54,17 @@ def test_same_field_edits_pick_one_winner_and_keep_the_other_as_a_conflict(team,
         assert json.loads(conflict.kept) == region
 
 
-def test_a_delete_against_an_edit_stays_deleted_and_a_restore_brings_the_edit(team, tmp_path):
+@pytest.mark.parametrize("first", ["deleter", "editor"])
+def test_a_delete_against_an_edit_stays_deleted_and_a_restore_brings_the_edit(team, tmp_path, first):
     server, team_db, acme = team
     one = make_laptop(team_db, tmp_path / "one.db")
     two = make_laptop(team_db, tmp_path / "two.db")
     one.delete(m.Account, acme.id, acme.version)
     two.update(m.Account, acme.id, acme.version, revenue=555.0)
-    sync(one, team_db)
-    assert sync(two, team_db).conflicts == 1
-    sync(one, team_db)
+    order = [one, two] if first == "deleter" else [two, one]
+    sync(order[0], team_db)
+    assert sync(order[1], team_db).conflicts == 1
+    sync(order[0], team_db)
     for side in (server, one, two):
         assert side.list(m.Account) == []
         [conflict] = open_conflicts(side)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -197,12 +198,11 @@ def sync(
         "op": "sync", "protocol": PROTOCOL, "schema": schema.HEAD, "site": laptop.site,
         "seen": laptop.received_upto, "entries": outgoing, "dry_run": dry_run,
     }  # fmt: skip
+    if outgoing and store is None:
+        _load_the_orm_meanwhile()
     channel = connect(laptop.remote, ssh_command(command, laptop.ssh_command), laptop.remote_planner)
-    try:
+    try:  # the team side winds down while this side merges: the channel closes after
         reply = _ask(channel, laptop.remote, request)
-    finally:
-        channel.close()
-    try:
         marks = {
             r.SENT: str(sent_upto), r.RECEIVED: str(int(reply["upto"])), r.TEAM_SITE: str(reply["site"]),
             r.SYNCED_AT: datetime.now(UTC).isoformat(),
@@ -211,9 +211,21 @@ def sync(
     except (KeyError, TypeError, ValueError) as error:
         host = laptop.remote.host
         raise SyncError(f"the reply from {host} was not understood ({error}); nothing was written.") from error
+    finally:
+        channel.close()
     report = Report.of(reply.get("report", {}))
     report.received, report.dry_run = received, dry_run
     return report
+
+
+def _load_the_orm_meanwhile() -> None:
+    """The team takes a while to merge what this laptop sends, and what it answers then
+    will most likely need merging here too: import the ORM while waiting."""
+
+    def load() -> None:
+        import planner.store.startup  # noqa: F401 - imported for its side effect: loaded
+
+    threading.Thread(target=load, daemon=True).start()
 
 
 def _sync_opened(path: Path, dry_run: bool, command: str | None, connect: Connect) -> Report:
@@ -240,7 +252,7 @@ def _apply(
     if store is None:
         from planner.store.startup import open_store
 
-        opened = open_store(str(path))
+        opened = open_store(str(path), integrity=False)  # inspected by `sync` just now
         try:
             return _apply(path, opened, laptop, reply, marks, dry_run)
         finally:

@@ -113,6 +113,10 @@ class Merge:
     _clock: int = 0
     _log_rows: list[dict[str, Any]] = field(default_factory=list)
     _parents_moved: set[tuple[type[m.Record], str]] = field(default_factory=set)
+    _deleted: dict[str, datetime | None] = field(default_factory=dict)
+    """Each touched row's tombstone (absent: the row is not here yet)."""
+    _pending: dict[sa.Update, list[dict[str, Any]]] = field(default_factory=dict)
+    _pending_rows: set[str] = field(default_factory=set)
 
     def apply(self, entries: Sequence[dict[str, Any]]) -> Counter:
         self._seq = next_seq(self.connection)
@@ -121,11 +125,13 @@ class Merge:
         fresh = [entry for entry in entries if entry["id"] not in known]
         self.counts["already"] += len(entries) - len(fresh)
         self._load_logs({entry["row_id"] for entry in fresh})
+        self._load_rows(fresh)
         for entry in fresh:
             if self.peer is not None and entry["site"] != self.peer.site:
                 self.counts["refused"] += 1  # a laptop sends its own changes only
                 continue
             self._apply(entry)
+        self._flush_updates()
         if self.peer is not None:
             self._break_loops()
         self._flush_log()
@@ -148,6 +154,19 @@ class Merge:
             chunk = ordered[start : start + CHUNK]
             for row in self.connection.execute(sa.select(*columns).where(LOG.c.row_id.in_(chunk))):
                 self._remember(row.row_id, row.seq, row.site, row.hlc, row.action, row.who, _iso(row.at), row.changes)
+
+    def _load_rows(self, entries: list[dict[str, Any]]) -> None:
+        by_table: dict[str, set[str]] = {}
+        for entry in entries:
+            by_table.setdefault(entry["table_name"], set()).add(entry["row_id"])
+        for name, ids in by_table.items():
+            model = m.SYNCED_BY_TABLE.get(name)
+            if model is None:
+                continue
+            table, ordered = m.table_of(model), sorted(ids)
+            for start in range(0, len(ordered), CHUNK):
+                query = sa.select(table.c.id, table.c.deleted_at).where(table.c.id.in_(ordered[start : start + CHUNK]))
+                self._deleted.update({row_id: deleted for row_id, deleted in self.connection.execute(query)})
 
     def _remember(self, row_id: str, seq: int, site: str, hlc: int, action: str, who: str, at: str, changes: str):
         seen = Seen(seq, site, hlc, action, who, at, touched(action, at, json.loads(changes or "{}")))
@@ -177,13 +196,12 @@ class Merge:
         row_id = entry["row_id"]
         values = touched(entry["action"], entry["at"], json.loads(entry["changes"] or "{}"))
         key = order_key(entry["hlc"], entry["site"])
-        row = self.connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-        if row is None:
+        if row_id not in self._deleted:
             if entry["action"] == "insert":
                 self._insert(model, entry, values)
         else:
             if self.peer is not None:
-                self._judge_row(model, row, entry, values)
+                self._judge_row(model, row_id, entry, values)
             winning = {}
             for name, value in values.items():
                 latest = self._latest(row_id, name)
@@ -192,7 +210,7 @@ class Merge:
                     self._judge_field(model, row_id, name, value, entry, wins, latest)
                 if wins:
                     winning[name] = value
-            self._update(model, row, entry, winning)
+            self._update(model, row_id, entry, winning)
         self._store(entry)
 
     def _insert(self, model: type[m.Record], entry: dict[str, Any], values: dict[str, Any]) -> None:
@@ -206,14 +224,15 @@ class Merge:
         for column in table.columns:
             if column.name not in row and column.name not in stamps and not column.nullable:
                 row[column.name] = _blank(model, column.name)
-        self.connection.execute(table.insert().values({**row, **stamps}))
+        self.connection.execute(table.insert(), {**row, **stamps})
+        self._deleted[entry["row_id"]] = None
         self.counts["created"] += 1
         if self.peer is not None and model is m.Account:
             self._judge_duplicate(entry, row.get("name", ""))
         if model in PARENTS and row.get(PARENTS[model]):
             self._parents_moved.add((model, entry["row_id"]))
 
-    def _update(self, model: type[m.Record], row: Any, entry: dict[str, Any], winning: dict[str, Any]) -> None:
+    def _update(self, model: type[m.Record], row_id: str, entry: dict[str, Any], winning: dict[str, Any]) -> None:
         if not winning:
             self.counts["kept"] += 1
             return
@@ -226,14 +245,18 @@ class Merge:
                 changes["deleted_with"] = deleted_with
             elif name in table.c:
                 changes[name] = python_value(model, name, value)
-        at = datetime.fromisoformat(entry["at"])
-        statement = table.update().where(table.c.id == row.id)
-        self.connection.execute(
-            statement.values(**changes, version=table.c.version + 1, updated_at=at, updated_by=entry["who"])
-        )
+        stamps = {"b_id": row_id, "b_at": datetime.fromisoformat(entry["at"]), "b_by": entry["who"]}
+        values = {f"v_{name}": value for name, value in changes.items()}
+        if row_id in self._pending_rows:
+            self._flush_updates()  # a row's updates run in the order they were made
+        statement = _update_statement(m.table_name(model), tuple(sorted(changes)))
+        self._pending.setdefault(statement, []).append({**values, **stamps})
+        self._pending_rows.add(row_id)
+        if "deleted_at" in changes:
+            self._deleted[row_id] = changes["deleted_at"]
         self.counts["merged"] += 1
         if PARENTS.get(model) in changes:
-            self._parents_moved.add((model, row.id))
+            self._parents_moved.add((model, row_id))
 
     def _store(self, entry: dict[str, Any]) -> None:
         self._log_rows.append({**entry, "seq": self._seq, "at": datetime.fromisoformat(entry["at"])})
@@ -244,6 +267,14 @@ class Merge:
         self._seq += 1
         self._clock = max(self._clock, entry["hlc"])
         self.counts["received"] += 1
+
+    def _flush_updates(self) -> None:
+        """Run the waiting updates, one executemany per statement: one row is never in
+        two of them (`_update` flushes first), so their order does not matter."""
+        for statement, rows in self._pending.items():
+            self.connection.execute(statement, rows)
+        self._pending.clear()
+        self._pending_rows.clear()
 
     def _flush_log(self) -> None:
         if self._log_rows:
@@ -265,16 +296,16 @@ class Merge:
         kept, other = (theirs, ours) if wins else (ours, theirs)
         self._conflict(model, row_id, name, "field", kept, other)
 
-    def _judge_row(self, model: type[m.Record], row: Any, entry: dict[str, Any], values: dict[str, Any]) -> None:
+    def _judge_row(self, model: type[m.Record], row_id: str, entry: dict[str, Any], values: dict[str, Any]) -> None:
         """A delete against an edit the deleter had not seen, either way round: the record
         stays deleted, the edit stays in its fields (a restore brings it back) and here."""
-        unseen = self._unseen_by_peer(row.id)
+        unseen = self._unseen_by_peer(row_id)
         edits = {n: v for n, v in values.items() if n not in NOT_JUDGED}
-        if entry["action"] == "update" and row.deleted_at is not None and edits:
+        if entry["action"] == "update" and self._deleted.get(row_id) is not None and edits:
             deletion = next((s for s in reversed(unseen) if s.action == "delete"), None)
             if deletion:
                 kept = {"value": "deleted", "who": deletion.who, "at": deletion.at}
-                self._conflict(model, row.id, "", "deleted", kept, {"value": edits, **_by(entry)})
+                self._conflict(model, row_id, "", "deleted", kept, {"value": edits, **_by(entry)})
         elif entry["action"] == "delete":
             concurrent: dict[str, Any] = {}
             last: Seen | None = None
@@ -284,13 +315,13 @@ class Merge:
                     last = seen
             if concurrent and last is not None:
                 kept = {"value": "deleted", **_by(entry)}
-                self._conflict(
-                    model, row.id, "", "deleted", kept, {"value": concurrent, "who": last.who, "at": last.at}
-                )
+                other = {"value": concurrent, "who": last.who, "at": last.at}
+                self._conflict(model, row_id, "", "deleted", kept, other)
 
     def _judge_duplicate(self, entry: dict[str, Any], name: str) -> None:
         peer = self.peer
         assert peer is not None
+        self._flush_updates()  # the names compared are the ones merged so far
         account = m.table_of(m.Account)
         created_apart = (
             sa.select(LOG.c.row_id)
@@ -365,6 +396,16 @@ class Merge:
         self.connection.execute(table.insert().values({**full, **stamps}))
         self._log_local("syncconflict", conflict_id, "insert", insert_changes(full), now)
         self.counts["duplicates" if kind == "duplicate" else "conflicts"] += 1
+
+
+@cache
+def _update_statement(table_name: str, names: tuple[str, ...]) -> sa.Update:
+    """One UPDATE per table and set of columns, built once (statement building is most
+    of a merge's time otherwise): values bind as `v_<column>`, the stamps as `b_*`."""
+    table = m.table_of(m.SYNCED_BY_TABLE[table_name])
+    values: dict[str, Any] = {name: sa.bindparam(f"v_{name}") for name in names}
+    stamps = {"version": table.c.version + 1, "updated_at": sa.bindparam("b_at"), "updated_by": sa.bindparam("b_by")}
+    return table.update().where(table.c.id == sa.bindparam("b_id")).values({**values, **stamps})
 
 
 def _by(entry: dict[str, Any]) -> dict[str, Any]:

@@ -93,22 +93,24 @@ def _team_file(db: str) -> Path | None:
     return path
 
 
-def _open(db: str) -> Store:
+def _open(db: str, *, integrity: bool = True) -> Store:
     from planner.store.startup import open_store
 
-    return open_store(db)
+    return open_store(db, integrity=integrity)
 
 
 def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
     peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
     path = _team_file(db)
-    if not request["entries"] and path is not None and inspect_database(path, integrity=False).revision == schema.HEAD:
+    current = path is not None and inspect_database(path, integrity=False).revision == schema.HEAD
+    if current and not request["entries"]:
+        assert path is not None
         with closing(connect_sqlite(path)) as connection:
             connection.execute("BEGIN")
             return _reply(connection, peer, request, Counter(), [])
     from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
 
-    store = _open(db)
+    store = _open(db, integrity=not current)
     try:
         with rolled_back_if(bool(request.get("dry_run"))), store.db.write_connection() as connection:
             site = _check_sites(light.read_meta(raw(connection)), peer)
