@@ -192,7 +192,6 @@ class Merge:
         if self.peer is not None and entry["who"] != self.peer.user:
             entry = {**entry, "who": self.peer.user}
             self.reattributed.append(entry["id"])
-        table = m.table_of(model)
         row_id = entry["row_id"]
         values = touched(entry["action"], entry["at"], json.loads(entry["changes"] or "{}"))
         key = order_key(entry["hlc"], entry["site"])
