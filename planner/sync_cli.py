@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 from planner.core import locations
+from planner.core.sync import Remote, SyncError
 
 
 def add_sync_commands(commands, common: argparse.ArgumentParser) -> None:
@@ -52,9 +56,10 @@ def add_sync_commands(commands, common: argparse.ArgumentParser) -> None:
 def clone(args: argparse.Namespace) -> int:
     from planner.store.sync import client
 
-    local = Path(args.db or locations.default_database())
-    print(f"Cloning {args.source} …", file=sys.stderr)
-    made = client.clone(args.source, local, command=args.ssh_command, remote_planner=args.remote_planner)
+    source = Remote.parse(args.source)  # a malformed HOST:PATH is told before anything else
+    local = _laptop_file(args.db, "clone")
+    with _progress(f"Cloning {source} …"):
+        made = client.clone(args.source, local, command=args.ssh_command, remote_planner=args.remote_planner)
     print(f"Cloned {made.remote} to {made.path} ({made.size / 1e6:.1f} MB). Work offline, then run `planner sync`.")
     return 0
 
@@ -62,10 +67,38 @@ def clone(args: argparse.Namespace) -> int:
 def sync(args: argparse.Namespace) -> int:
     from planner.store.sync import client
 
-    local = Path(args.db or locations.default_database())
-    report = client.sync(local, dry_run=args.dry_run, command=args.ssh_command)
+    local = _laptop_file(args.db, "sync")
+    with _progress("Syncing with the team database …"):
+        report = client.sync(local, dry_run=args.dry_run, command=args.ssh_command)
     print("\n".join(report.lines()))
     return 0
+
+
+def _laptop_file(db: str | None, command: str) -> Path:
+    """The laptop copy's file: clone and sync work on an SQLite file, not on a server database."""
+    from planner.store.connection import sqlite_path, to_url
+
+    path = sqlite_path(to_url(db or locations.default_database()))
+    if path is None:
+        raise SyncError(f"`planner {command}` needs a database file for --db, not {db}.")
+    return path
+
+
+@contextmanager
+def _progress(text: str, stream: IO[str] | None = None) -> Iterator[None]:
+    """What is going on while the network works, on a terminal only, and wiped when done:
+    stdout keeps only the result, and a failure stays one line on stderr."""
+    stream = stream or sys.stderr
+    shown = stream.isatty()
+    if shown:
+        stream.write(text)
+        stream.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            stream.write("\r\033[K")
+            stream.flush()
 
 
 def sync_serve(args: argparse.Namespace) -> int:
@@ -73,7 +106,26 @@ def sync_serve(args: argparse.Namespace) -> int:
 
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # the protocol owns standard output: nothing else may print there
-    return serve(args.db or str(locations.default_database()), sys.stdin.buffer, out)
+    try:
+        return serve(args.db or str(locations.default_database()), sys.stdin.buffer, out)
+    except OSError as error:
+        # `serve` answers a PlannerError or an SQLite error; a file the team side may not
+        # open (a PermissionError from reading its header) is neither. Answered, the rep's
+        # laptop says why in its own words instead of "the team side stopped".
+        _answer_failure(out, error)
+        return 1
+
+
+def _answer_failure(out: IO[bytes], error: OSError) -> None:
+    from planner.store.sync import wire
+
+    what = error.filename or "the team database"
+    if isinstance(error, PermissionError):
+        why = f"{what} cannot be read: you have no permission to open it."
+    else:
+        why = f"{what} cannot be used: {error.strerror or error}."
+    with suppress(OSError):  # the laptop went away: nobody to tell
+        wire.send(out, {"ok": False, "error": why})
 
 
 SYNC_COMMANDS = {"clone": clone, "sync": sync, "sync-serve": sync_serve}
