@@ -12,19 +12,21 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import WorkerFailed
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from planner.core import crash
 from planner.core.errors import EXIT_UNUSABLE, PlannerError
 from planner.screens.base import HoldsTyping, PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
+from planner.screens.sync_run import LaptopSync, over_ssh
 from planner.store.opening import Opening
 from planner.widgets.keys_panel import KeysPanel
 
 if TYPE_CHECKING:
     from planner.core.config import Settings
     from planner.store.store import Store
+    from planner.store.sync.client import Connect
 
 
 class PlannerApp(App[None]):
@@ -34,7 +36,12 @@ class PlannerApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "toggle_help", "Help", id="help", tooltip="Show or hide the keys of this screen"),
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the planner", priority=True, show=False),
-    ]
+        Binding(
+            "ctrl+y", "sync", "Sync with the team database", id="sync", show=False,
+            tooltip="Send this laptop copy's changes and receive the team's (planner sync)",
+        ),
+        Binding("F", "conflicts", "Sync conflicts", id="conflicts", show=False, tooltip="Conflicts to decide"),
+    ]  # fmt: skip
 
     def __init__(self, opening: Opening, today: date | None = None):
         super().__init__()
@@ -42,6 +49,8 @@ class PlannerApp(App[None]):
         self._today = today
         self._latest_seen = 0
         self.crash_report: str | None = None
+        self.laptop = LaptopSync(self)
+        self.sync_connect: Connect = over_ssh  # how a sync reaches the team database
 
     def today(self) -> date:
         """The day every figure is computed for (fixed in tests and snapshots)."""
@@ -71,6 +80,9 @@ class PlannerApp(App[None]):
             self.run_worker(self._check_keymap(), group="keymap")
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
+        self.screen_change_signal.subscribe(self, self.laptop.place)
+        if self.opening.store_is_built:  # else the poll reads it once the list has built the store
+            self.laptop.refresh()
 
     async def _check_keymap(self) -> None:
         """Warn about keymap ids no binding has (a typo leaves a key unchanged silently)."""
@@ -106,14 +118,30 @@ class PlannerApp(App[None]):
             latest = self.opening.latest_change()
         except PlannerError:
             return
-        self.call_from_thread(self._seen, latest)
+        self.call_from_thread(self.seen, latest)
+        self.laptop.polled(latest)
 
-    def _seen(self, latest: int) -> None:
+    def seen(self, latest: int) -> None:
         self._latest_seen = max(self._latest_seen, latest)
         if isinstance(self.screen, PlannerScreen) and self.screen.is_mounted:
             self.screen.changed_elsewhere(latest)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A save (screens and forms write through the app) changes what waits to be sent."""
+        if event.worker.group == "write" and event.state == WorkerState.SUCCESS:
+            self.laptop.refresh()
+
     # --- keys and errors -------------------------------------------------------------------
+
+    def action_sync(self) -> None:
+        self.laptop.run()
+
+    def action_conflicts(self) -> None:
+        self.post_message(Open("conflicts"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The conflicts open over a full screen, not over a form or a question."""
+        return action != "conflicts" or isinstance(self.screen, PlannerScreen)
 
     async def action_quit(self) -> None:
         """Quit; what a rep typed in an open form is kept as a draft first, and offered

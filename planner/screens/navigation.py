@@ -32,6 +32,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "portfolio": ("planner.screens.portfolio_charts", "PortfolioChartsScreen"),
     "history": ("planner.screens.history", "HistoryScreen"),
     "deleted": ("planner.screens.deleted", "DeletedScreen"),
+    "conflicts": ("planner.screens.conflicts", "ConflictsScreen"),
 }
 """Screen name → (module, class). The class is called with the `Open` message's args."""
 
