@@ -475,7 +475,7 @@ def test_a_team_at_another_schema_refuses_naming_both_and_who_upgrades(
         monkeypatch.setenv("PLANNER_TEST_TEAM_SCHEMA", theirs)
         message = refused(capsys, [laptop, team], "sync", "--db", str(laptop))
     assert message == (
-        f"team: the laptop's database is at schema {schema.HEAD}, the team's at {theirs}: "
+        f"team: this laptop's planner writes schema {schema.HEAD}, the team server's schema {theirs}: "
         f"upgrade planner on {upgrade} so both are at the same version. Nothing was written."
     )
 

@@ -139,7 +139,7 @@ def _make_laptop_copy(part: Path, remote: Remote, command: str, remote_planner: 
         )
         connection.execute("DELETE FROM draft")
         connection.execute("COMMIT")
-        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA journal_mode = WAL")  # as every later open sets it: the file stays put
 
 
 def _laptop(meta: dict[str, str], path: Path) -> r.Replica:

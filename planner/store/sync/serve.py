@@ -39,12 +39,12 @@ def _refusal(request: dict[str, Any]) -> str | None:
             f"this laptop's planner speaks sync protocol {request.get('protocol')}, the team's {PROTOCOL}: "
             "install the same planner version on both."
         )
-    theirs, ours = request.get("schema"), schema.HEAD
+    theirs, ours = str(request.get("schema")), schema.HEAD
     if theirs != ours:
-        newer = "the team server" if str(theirs) > ours else "this laptop"
+        behind = "the team server" if theirs.isdigit() and int(theirs) > int(ours) else "this laptop"
         return (
-            f"the laptop's database is at schema {theirs}, the team's at {ours}: "
-            f"upgrade planner on {newer} so both are at the same version."
+            f"this laptop's planner writes schema {theirs}, the team server's schema {ours}: "
+            f"upgrade planner on {behind} so both are at the same version."
         )
     return None
 
