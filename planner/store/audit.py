@@ -7,37 +7,17 @@ leaving a trace: inserts log every field, updates log each changed field as
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from planner.core.changes import STAMPS, encode, insert_changes, plain
 from planner.core.models import ChangeLog, Meta, Record, table_name, table_of, utcnow
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
-STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at", "deleted_with"})
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
-
-
-# Stable JSON (sorted keys, real Unicode) so the log diffs cleanly; one encoder for
-# every entry rather than json.dumps building one per call (a 100k-row import logs
-# 100k entries).
-encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
-
-
-def insert_changes(values: dict[str, Any]) -> dict[str, Any]:
-    """An insert's log entry: every field that has a value, as [None, value]."""
-    return {
-        name: [None, _plain(value)]
-        for name, value in values.items()
-        if name not in STAMPS and value is not None and value != ""
-    }
 
 
 def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
@@ -56,7 +36,7 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
         if name == "deleted_at":
             tombstone = "delete" if new is not None else "restore"
         elif name not in STAMPS:
-            changes[name] = [_plain(old), _plain(new)]
+            changes[name] = [plain(old), plain(new)]
     if tombstone:
         if tombstone == "delete":  # a copy that merges this delete needs the cascade's root
             changes["deleted_with"] = [None, row.deleted_with]

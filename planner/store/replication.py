@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, get_args
 
 from sqlmodel import col, select
 
@@ -22,7 +22,6 @@ from planner.core.errors import NotFound, ValidationError
 from planner.core.sync import Remote
 from planner.store.history import fetch_all, fetch_rows
 from planner.store.sync import replica as r
-from planner.store.sync.merge import python_value
 from planner.store.writes import Writes
 
 
@@ -34,6 +33,19 @@ class ReplicaStatus:
     synced_at: datetime | None
     waiting: int
     open_conflicts: int
+
+
+def python_value(model: type[m.Record], name: str, value: Any) -> Any:
+    """A value as a conflict keeps it (JSON) in the form the field takes."""
+    if not isinstance(value, str):
+        return value
+    options = [kind for kind in get_args(model.model_fields[name].annotation) if kind is not type(None)]
+    kind = options[0] if options else model.model_fields[name].annotation
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    return value
 
 
 class Replication(Writes):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
+from datetime import date
 
 import pytest
 from records import make_account
@@ -12,6 +15,7 @@ from planner.core import models as m
 from planner.core.errors import PlannerError, ValidationError
 from planner.core.identity import current_user
 from planner.store.startup import open_store
+from planner.store.sync import tables
 
 
 @pytest.fixture
@@ -189,3 +193,32 @@ def test_typing_a_new_value_checks_it_like_any_edit(team, tmp_path):
         one.resolve_conflict(view.id, view.version, "new", "lots")
     one.resolve_conflict(view.id, view.version, "new", 3.0)
     assert one.get(m.Account, acme.id).revenue == 3.0 and one.sync_conflicts() == []
+
+
+def _raw(path, table: str, row_id: str) -> dict:
+    with closing(sqlite3.connect(path)) as connection:
+        connection.row_factory = sqlite3.Row
+        row = dict(connection.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
+    return {k: v for k, v in row.items() if k not in ("version", "updated_at", "updated_by")}
+
+
+def test_a_merged_row_is_stored_byte_for_byte_as_the_orm_stores_it(team, tmp_path):
+    """The merge writes with the driver alone: times, days, flags and numbers must land in
+    the very form SQLAlchemy gives them, or copies would differ where no one looks."""
+    server, team_db, acme = team
+    laptop_db = tmp_path / "laptop.db"
+    laptop = make_laptop(team_db, laptop_db)
+    purchase = server.create(m.Purchase, account_id=acme.id, purchased_on=date(2026, 1, 2), amount=99.5)
+    visit = laptop.create(
+        m.Visit, account_id=acme.id, visited_on=date(2026, 11, 3), appointment_made=True, next_step="Call",
+        next_step_date=date(2026, 11, 10),
+    )  # fmt: skip
+    laptop.update(m.Account, acme.id, acme.version, revenue=12.5, influence=4, cadence_days=9)
+    sync(laptop, team_db)
+    assert _raw(team_db, "visit", visit.id) == _raw(laptop_db, "visit", visit.id)
+    assert _raw(team_db, "account", acme.id) == _raw(laptop_db, "account", acme.id)
+    assert _raw(team_db, "purchase", purchase.id) == _raw(laptop_db, "purchase", purchase.id)
+
+
+def test_the_merge_knows_every_synced_table():
+    assert tuple(m.table_name(model) for model in m.SYNCED) == tables.SYNCED_TABLES

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -24,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from planner.core.sync import PROTOCOL, Remote, Report, SyncError
 from planner.store import schema
-from planner.store.connection import connect_sqlite, inspect_database
+from planner.store.connection import inspect_database
 from planner.store.sync import light, wire
 from planner.store.sync import replica as r
+from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
 from planner.store.sync.transport import Channel, SshChannel, ssh_command
 
 if TYPE_CHECKING:
@@ -164,14 +164,8 @@ def _transaction(path: Path, store: Store | None, *, write: bool) -> Iterator[sq
             with store.db.read() as session:
                 yield r.raw(session.connection())
         return
-    with closing(connect_sqlite(path)) as connection:
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+    with light.transaction(path, write=write) as connection:
+        yield connection
 
 
 def sync(
@@ -198,8 +192,6 @@ def sync(
         "op": "sync", "protocol": PROTOCOL, "schema": schema.HEAD, "site": laptop.site,
         "seen": laptop.received_upto, "entries": outgoing, "dry_run": dry_run,
     }  # fmt: skip
-    if outgoing and store is None:
-        _load_the_orm_meanwhile()
     channel = connect(laptop.remote, ssh_command(command, laptop.ssh_command), laptop.remote_planner)
     try:  # the team side winds down while this side merges: the channel closes after
         reply = _ask(channel, laptop.remote, request)
@@ -218,16 +210,6 @@ def sync(
     return report
 
 
-def _load_the_orm_meanwhile() -> None:
-    """The team takes a while to merge what this laptop sends, and what it answers then
-    will most likely need merging here too: import the ORM while waiting."""
-
-    def load() -> None:
-        import planner.store.startup  # noqa: F401 - imported for its side effect: loaded
-
-    threading.Thread(target=load, daemon=True).start()
-
-
 def _sync_opened(path: Path, dry_run: bool, command: str | None, connect: Connect) -> Report:
     """A laptop file at an older schema: opened (and so upgraded) like any start first."""
     from planner.store.startup import open_store
@@ -243,26 +225,10 @@ def _apply(
     path: Path, store: Store | None, laptop: r.Replica, reply: dict[str, Any], marks: dict[str, str], dry_run: bool
 ) -> int:
     """Merge what came back and move the marks, in one transaction; the entries received."""
-    entries, reattributed = reply["entries"], reply.get("reattributed", [])
-    if not entries and not reattributed:
-        if not dry_run:
-            with _transaction(path, store, write=True) as connection:
-                r.write_meta(connection, marks)
-        return 0
-    if store is None:
-        from planner.store.startup import open_store
-
-        opened = open_store(str(path), integrity=False)  # inspected by `sync` just now
-        try:
-            return _apply(path, opened, laptop, reply, marks, dry_run)
-        finally:
-            opened.db.close()
-    from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
-
-    with rolled_back_if(dry_run), store.db.write_connection() as connection:
-        merging = merge(connection, entries, site=laptop.site, who=store.db.user)
-        _reattribute(r.raw(connection), reattributed, str(reply.get("user", "")))
-        r.write_meta(r.raw(connection), marks)
+    with rolled_back_if(dry_run), _transaction(path, store, write=True) as connection:
+        merging = merge(connection, reply["entries"], site=laptop.site, who=laptop.user)
+        _reattribute(connection, reply.get("reattributed", []), str(reply.get("user", "")))
+        r.write_meta(connection, marks)
         check_dry_run(dry_run)
     return merging.counts["received"]
 

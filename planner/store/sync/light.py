@@ -9,8 +9,13 @@ go through the plain `sqlite3` connection (also the one under a SQLAlchemy sessi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from planner.store.connection import connect_sqlite, translate
 
 COLUMNS = ("id", "seq", "table_name", "row_id", "action", "who", "at", "changes", "site", "hlc")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM changelog WHERE seq > ?"
@@ -49,3 +54,20 @@ def write_meta(connection: sqlite3.Connection, values: dict[str, str]) -> None:
         "INSERT INTO planner_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         list(values.items()),
     )
+
+
+@contextmanager
+def transaction(path: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
+    """A connection of its own to the file, in one transaction (`BEGIN IMMEDIATE` when
+    it will write), committed whole or rolled back; driver errors as planner errors."""
+    try:
+        with closing(connect_sqlite(path)) as connection:
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+    except sqlite3.Error as error:
+        raise translate(error) from error

@@ -14,7 +14,6 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -23,9 +22,9 @@ from planner.core.errors import PlannerError
 from planner.core.identity import current_user
 from planner.core.sync import PROTOCOL, Report
 from planner.store import schema
-from planner.store.connection import connect_sqlite, inspect_database, sqlite_path, to_url, translate
+from planner.store.connection import inspect_database, sqlite_path, to_url, translate
 from planner.store.sync import light, wire
-from planner.store.sync.replica import raw
+from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -93,33 +92,30 @@ def _team_file(db: str) -> Path | None:
     return path
 
 
-def _open(db: str, *, integrity: bool = True) -> Store:
+def _open(db: str) -> Store:
     from planner.store.startup import open_store
 
-    return open_store(db, integrity=integrity)
+    return open_store(db)
 
 
 def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
     peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
     path = _team_file(db)
     current = path is not None and inspect_database(path, integrity=False).revision == schema.HEAD
-    if current and not request["entries"]:
-        assert path is not None
-        with closing(connect_sqlite(path)) as connection:
-            connection.execute("BEGIN")
+    if path is None:
+        raise PlannerError("syncing is for an SQLite team database.")
+    if not current:
+        _open(db).db.close()  # an older schema is upgraded (after a backup) as any open does
+    if not request["entries"]:
+        with light.transaction(path, write=False) as connection:
             return _reply(connection, peer, request, Counter(), [])
-    from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
-
-    store = _open(db, integrity=not current)
-    try:
-        with rolled_back_if(bool(request.get("dry_run"))), store.db.write_connection() as connection:
-            site = _check_sites(light.read_meta(raw(connection)), peer)
-            merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
-            check_dry_run(request.get("dry_run"))
-        with store.db.read() as session:
-            return _reply(raw(session.connection()), peer, request, merging.counts, merging.reattributed)
-    finally:
-        store.db.close()
+    dry_run = bool(request.get("dry_run"))
+    with rolled_back_if(dry_run), light.transaction(path, write=True) as connection:
+        site = _check_sites(light.read_meta(connection), peer)
+        merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
+        check_dry_run(dry_run)
+    with light.transaction(path, write=False) as connection:
+        return _reply(connection, peer, request, merging.counts, merging.reattributed)
 
 
 def _check_sites(meta: dict[str, str], peer: Peer) -> str:
