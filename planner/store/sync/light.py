@@ -21,7 +21,7 @@ COLUMNS = ("id", "seq", "table_name", "row_id", "action", "who", "at", "changes"
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM changelog WHERE seq > ?"
 
 
-def _utc_text(stored: Any) -> str:
+def utc_text(stored: Any) -> str:
     """A stored time (UTC, written without its zone) as ISO text with the zone."""
     when = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
@@ -38,7 +38,7 @@ def entries_after(
     if not_site is not None:
         query, parameters = query + " AND site != ?", [*parameters, not_site]
     rows = connection.execute(query + " ORDER BY seq", parameters).fetchall()
-    return [{**dict(zip(COLUMNS, row, strict=True)), "at": _utc_text(row[6])} for row in rows]
+    return [{**dict(zip(COLUMNS, row, strict=True)), "at": utc_text(row[6])} for row in rows]
 
 
 def newest_seq(connection: sqlite3.Connection) -> int:

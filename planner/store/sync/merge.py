@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from planner.core.changes import encode, insert_changes
 from planner.core.formatting import name_key
 from planner.core.sync import POSITION_ONLY, TOMBSTONE, order_key
+from planner.store.sync.light import utc_text
 from planner.store.sync.tables import PARENTS, Tables, blank, stored, stored_time
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class Merge:
     def _load_logs(self, row_ids: set[str]) -> None:
         query = "SELECT row_id, seq, site, hlc, action, who, at, changes FROM changelog WHERE row_id IN ({})"
         for row_id, seq, site, hlc, action, who, at, changes in self._chunks(query, row_ids):
-            self._remember(row_id, seq, site, hlc, action, who, str(at), changes)
+            self._remember(row_id, seq, site, hlc, action, who, utc_text(at), changes)
 
     def _load_rows(self, entries: list[dict[str, Any]]) -> None:
         by_table: dict[str, set[str]] = {}
