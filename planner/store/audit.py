@@ -18,6 +18,7 @@ from planner.core.changes import STAMPS, encode, insert_changes, plain
 from planner.core.models import ChangeLog, Meta, Record, table_name, table_of, utcnow
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
+REASSERT = "planner_reassert"  # session info: (row, field) pairs to log as set again, unchanged
 
 
 def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
@@ -79,6 +80,11 @@ def _record(session: Session, _context, _instances) -> None:
             row.updated_at = now
             row.updated_by = who
             entries.append(_entry(row, action, changes, who, now))
+    for row, name in session.info.pop(REASSERT, []):
+        # A rep's explicit "keep this value": a change like any other, so that on copies
+        # that merge it orders after what the rep saw (a decision, not a no-op).
+        value = plain(getattr(row, name))
+        entries.append(_entry(row, "update", {name: [value, value]}, who, now))
     if entries:
         connection = session.connection()
         first, clock = next_seq(connection), next_clock(connection)

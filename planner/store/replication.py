@@ -20,6 +20,7 @@ from planner.core import history as labels
 from planner.core import models as m
 from planner.core.errors import NotFound, ValidationError
 from planner.core.sync import Remote
+from planner.store.audit import REASSERT
 from planner.store.history import fetch_all, fetch_rows
 from planner.store.sync import replica as r
 from planner.store.writes import Writes
@@ -92,7 +93,11 @@ class Replication(Writes):
             if choice not in readable.CHOICES.get(item.kind, (readable.KEEP,)):
                 raise ValueError(f"{choice} is not a choice for a {item.kind} conflict")
             model = m.SYNCED_BY_TABLE[item.table_name]
-            if choice == readable.OTHER and item.kind == "deleted":
+            if choice == readable.KEEP and item.kind == "field":
+                kept = session.get(model, item.row_id)
+                if kept is not None and kept.deleted_at is None:
+                    session.info.setdefault(REASSERT, []).append((kept, item.field))
+            elif choice == readable.OTHER and item.kind == "deleted":
                 row = session.get(model, item.row_id)
                 if row is not None and row.deleted_at is not None:
                     self._untombstone(session, row, row.id, row.deleted_at)
