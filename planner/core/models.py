@@ -92,6 +92,7 @@ class Industry(Record, table=True):
     name_zh: str = ""
     tier: str = "other"
     procurement_pattern: str = ""
+    tier_guessed: bool = False
 
 
 class Account(Record, table=True):
@@ -148,6 +149,7 @@ class Person(Record, table=True):
     name: str
     title: str = ""
     layer: str = "usage"
+    layer_guessed: bool = False
     value_orientation: str = ""
     characteristics: str = ""
     influence: int = 3
@@ -258,6 +260,22 @@ class PlanReview(Record, table=True):
     text: str
 
 
+class ImportLink(Record, table=True):
+    """A record that came in from a CRM export or a spreadsheet: the file's own id for
+    it and each field's value as last imported, so that importing a newer export
+    updates the record instead of duplicating it, and a field a rep has changed since
+    is reported instead of overwritten. Not unique: two copies may import one file
+    apart, and their links must still merge."""
+
+    __table_args__ = (Index("ix_importlink_source", "source", "kind", "source_id"),)
+
+    source: str
+    kind: str
+    source_id: str
+    row_id: str = Field(index=True, max_length=32)
+    imported: str = "{}"
+
+
 class ChangeLog(SQLModel, table=True):
     """Append-only: who changed which row, when, and each field's old and new value.
 
@@ -347,6 +365,11 @@ ENTITIES: tuple[type[Record], ...] = (
     PlanReview,
 )
 
-SYNCED: tuple[type[Record], ...] = (*ENTITIES, SyncConflict)
+GUESSES: dict[type[Record], tuple[str, str]] = {Person: ("layer", "layer_guessed"), Industry: ("tier", "tier_guessed")}
+"""Fields an import may guess (model → field, its flag): the flag stays until a rep
+confirms the value or changes it."""
+GUESS_FLAGS = frozenset(flag for _, flag in GUESSES.values())
+
+SYNCED: tuple[type[Record], ...] = (*ENTITIES, ImportLink, SyncConflict)
 """Every table whose rows travel between a laptop and the team's database."""
 SYNCED_BY_TABLE: dict[str, type[Record]] = {table_name(model): model for model in SYNCED}

@@ -71,6 +71,16 @@ class Writes(StoreBase):
         except StaleDataError:
             raise self._conflict(model, row_id) from None
 
+    def confirm_guess(self, model: type[T], row_id: str, version: int) -> T:
+        """A rep says what an import guessed (a person's layer, an industry's tier) is right."""
+        field = m.GUESSES[model][0]
+        try:
+            with self.db.write() as session:
+                row = self._current(session, model, row_id, version)
+                return self._update_in(session, model, row_id, version, {field: getattr(row, field)})
+        except StaleDataError:
+            raise self._conflict(model, row_id) from None
+
     def save_visit(
         self, visit_id: str | None, version: int | None, people: Sequence[str] | None, **values: Any
     ) -> m.Visit:
@@ -128,6 +138,9 @@ class Writes(StoreBase):
         with session.no_autoflush:  # one flush at commit: one version step, one log entry
             for name, value in changes.items():
                 setattr(row, name, value)
+            guess = m.GUESSES.get(model)
+            if guess and guess[0] in changes:  # a rep who sets a guessed value confirms it
+                setattr(row, guess[1], False)
             self._check_links(session, row, changes)
             self._follow_changes(session, row, before)
         return row
@@ -196,7 +209,7 @@ class Writes(StoreBase):
         for model, rows in batches:
             defaults = bulk.model_defaults(model)
             complete = [{**defaults, **row} for row in rows]
-            if errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS):
+            if errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.GUESS_FLAGS):
                 raise ValidationError(errors)
             full.append((model, complete))
         now = m.utcnow()
