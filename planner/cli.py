@@ -1,4 +1,5 @@
-"""The `planner` command: open the TUI, make the demo, check for red flags."""
+"""The `planner` command: open the TUI, make the demo, check for red flags; the other
+commands live beside it (`export_cli`, `sync_cli`) and register in `COMMANDS`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from planner.core.errors import (
     NotFound,
     PlannerError,
 )
+from planner.export_cli import EXPORT_COMMANDS, add_export_commands
 from planner.sync_cli import SYNC_COMMANDS, add_sync_commands
 
 if TYPE_CHECKING:
@@ -78,16 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="check as of this day (default: today)",
     )
-    export = commands.add_parser(
-        "export",
-        parents=[common],
-        help="write an account's whole plan as Markdown",
-        description="Write the account plan (profile, org chart, people by layer, projects, competitors, SWOT, "
-        "goals, actions, visits) as Markdown; stable output, so plans can be diffed in git.",
-    )
-    export.add_argument("account", help="account name, a unique part of it, or its id")
-    export.add_argument("--format", choices=["md"], default="md", help="output format (default: md)")
-    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    add_export_commands(commands, common)
     _add_team_commands(commands, common)
     add_sync_commands(commands, common)
     return parser
@@ -127,23 +120,6 @@ def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
         "included, newest first.",
     )
     history.add_argument("account", help="account name, a unique part of it, or its id")
-
-
-def _export(args: argparse.Namespace) -> int:
-    from planner.core import export
-
-    with _opened(args.db) as store:
-        account = store.find_account(args.account)
-        text = export.account_plan_markdown(store.plan_document(account.id, date.today()))
-        problems = store.data_problems(account.id)
-    for problem in problems:  # the plan shows these as 0 or missing: say so, beside the plan
-        print(f"planner: warning: {problem.message}", file=sys.stderr)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote {args.output}")
-    else:
-        sys.stdout.write(text)
-    return 0
 
 
 def _init_team(args: argparse.Namespace) -> int:
@@ -259,6 +235,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 TEAM_COMMANDS = {"init-team": _init_team, "backup": _backup, "restore": _restore, "history": _history}
+COMMANDS = {"demo": _demo, "check": _check, **TEAM_COMMANDS, **SYNC_COMMANDS, **EXPORT_COMMANDS}
+"""Each command's handler; `run` (or no command) opens the TUI."""
 
 
 def _not_utf8(arguments: Sequence[str]) -> str | None:
@@ -287,16 +265,8 @@ def _utf8_output() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "demo":
-        return _demo(args)
-    if args.command == "check":
-        return _check(args)
-    if args.command == "export":
-        return _export(args)
-    if args.command in TEAM_COMMANDS:
-        return TEAM_COMMANDS[args.command](args)
-    if args.command in SYNC_COMMANDS:
-        return SYNC_COMMANDS[args.command](args)
+    if args.command in COMMANDS:
+        return COMMANDS[args.command](args)
     from planner.store.opening import open_for_screen
 
     return _run_tui(open_for_screen(args.db))
