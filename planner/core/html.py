@@ -22,10 +22,13 @@ _RULE = re.compile(r"\|(\s*:?-+:?\s*\|)+")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 # CommonMark: a backslash escapes ASCII punctuation; `<br>` is the tables' line break.
 _TOKENS = re.compile(r"(\\[!-/:-@\[-`{-~]|<br>)")
+# A cell of figures only (an amount, a date, "4/5", "85%") is never broken across lines.
+_FIGURES = re.compile(r"[-+\d.,:/%#]+")
 
 FONTS = (
     '"Helvetica Neue", Arial, "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", '
-    '"Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+    '"Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", "Apple Color Emoji", "Segoe UI Emoji", '
+    '"Noto Color Emoji", sans-serif'
 )
 
 STYLE = f"""
@@ -40,11 +43,13 @@ h4, h5, h6 {{ font-size: 1em; margin: 1em 0 .3em; }}
 p {{ margin: .4em 0; }}
 ul {{ margin: .3em 0; padding-left: 1.4em; }}
 li {{ margin: .1em 0; }}
-li.task {{ list-style: none; margin-left: -1.2em; }}
-.box {{ display: inline-block; width: 1.2em; }}
+li.task {{ list-style: none; margin-left: -1.2em; padding-left: 1.35em; text-indent: -1.35em; }}
+.box {{ display: inline-block; width: .85em; height: .85em; line-height: .85em; margin-right: .45em; text-indent: 0;
+  border: 1px solid #555; border-radius: 2px; text-align: center; font-size: .9em; vertical-align: -.05em; }}
 table {{ border-collapse: collapse; width: 100%; margin: .5em 0 .9em; font-size: .92em; }}
 th, td {{ border: 1px solid #c8d0d9; padding: .25em .45em; text-align: left; vertical-align: top;
-  overflow-wrap: anywhere; }}
+  overflow-wrap: break-word; }}
+td.n {{ white-space: nowrap; }}
 th {{ background: #e8eef5; font-weight: 600; }}
 tbody tr:nth-child(even) td {{ background: #f7f9fb; }}
 em {{ color: #666; }}
@@ -52,7 +57,7 @@ em {{ color: #666; }}
 @media print {{
   body {{ font-size: 8.5pt; line-height: 1.35; max-width: none; margin: 0; padding: 0; }}
   * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-  h1, h2, h3, h4, h5, h6 {{ break-after: avoid; page-break-after: avoid; }}
+  h1, h2, h3, h4, h5, h6, h2 + p, h3 + p {{ break-after: avoid; page-break-after: avoid; }}
   thead {{ display: table-header-group; }}
   tr, li {{ break-inside: avoid; page-break-inside: avoid; }}
 }}
@@ -140,9 +145,10 @@ def _item(text: str) -> str:
     task = _TASK.fullmatch(text)
     if task is None:
         return f"<li>{_inline(text)}"
+    # A box drawn by CSS, ticked with ✓: the ballot-box characters print in colour
+    # where an emoji font has them and in black where not.
     done = task[1] != " "
-    mark = '<span class="box">☑</span>' if done else '<span class="box">☐</span>'
-    return f'<li class="task{" done" if done else ""}">{mark}{_inline(task[2])}'
+    return f'<li class="task{" done" if done else ""}"><span class="box">{"✓" if done else ""}</span>{_inline(task[2])}'
 
 
 def _table(lines: list[str]) -> str:
@@ -156,10 +162,15 @@ def _table(lines: list[str]) -> str:
         out.append("<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in _pad(head, width)) + "</tr></thead>")
     if rows:
         out.append("<tbody>")
-        out += ["<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in _pad(row, width)) + "</tr>" for row in rows]
+        out += ["<tr>" + "".join(_td(c) for c in _pad(row, width)) + "</tr>" for row in rows]
         out.append("</tbody>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def _td(text: str) -> str:
+    figures = ' class="n"' if _FIGURES.fullmatch(text) else ""
+    return f"<td{figures}>{_inline(text)}</td>"
 
 
 def _pad(row: list[str], width: int) -> list[str]:

@@ -62,6 +62,13 @@ def test_tables_read_escaped_pipes_backslashes_and_line_breaks():
     assert len(table.one("tbody").all("br")) == 1
 
 
+def test_cells_of_figures_never_break_across_lines():
+    markdown = "| Amount | Expected | Note |\n|---|---|---|\n| 1,800,000 | 2027-04-16 | 4/5 in 2027 |\n"
+    cells = parse(markdown_page(markdown, "t")).one("tbody").all("td")
+    assert [cell.attrs.get("class") for cell in cells] == ["n", "n", None]
+    assert "td.n { white-space: nowrap; }" in markdown_page(markdown, "t")
+
+
 def test_lists_nest_by_two_spaces_and_tasks_show_their_box():
     markdown = "- **Unit**\n  - Person\n  - **Sub-unit**\n    - Deep\n- Other\n\n- [ ] open task\n- [x] done task\n"
     body = parse(markdown_page(markdown, "t")).one("body")
@@ -76,7 +83,8 @@ def test_lists_nest_by_two_spaces_and_tasks_show_their_box():
     assert top[1].text() == "Other"
     boxes = [li.attrs["class"] for li in tasks.all("li")]
     assert boxes == ["task", "task done"]
-    assert [li.text() for li in tasks.all("li")] == ["☐open task", "☑done task"]
+    assert [li.one("span").text() for li in tasks.all("li")] == ["", "✓"]
+    assert [li.text() for li in tasks.all("li")] == ["open task", "✓done task"]
 
 
 def test_italic_paragraphs_and_headings_of_every_level():
