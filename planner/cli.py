@@ -26,6 +26,7 @@ from planner.core.errors import (
     PlannerError,
 )
 from planner.export_cli import EXPORT_COMMANDS, add_export_commands
+from planner.import_cli import IMPORT_COMMANDS, add_import_command
 from planner.sync_cli import SYNC_COMMANDS, add_sync_commands
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check as of this day (default: today)",
     )
     add_export_commands(commands, common)
+    add_import_command(commands, common)
     _add_team_commands(commands, common)
     add_sync_commands(commands, common)
     return parser
@@ -235,7 +237,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 TEAM_COMMANDS = {"init-team": _init_team, "backup": _backup, "restore": _restore, "history": _history}
-COMMANDS = {"demo": _demo, "check": _check, **TEAM_COMMANDS, **SYNC_COMMANDS, **EXPORT_COMMANDS}
+COMMANDS = {"demo": _demo, "check": _check, **TEAM_COMMANDS, **SYNC_COMMANDS, **EXPORT_COMMANDS, **IMPORT_COMMANDS}
 """Each command's handler; `run` (or no command) opens the TUI."""
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import exc
 
@@ -12,6 +14,16 @@ from planner.store.connection import inspect_database, prepare_sqlite_file, sqli
 from planner.store.db import Database
 from planner.store.store import Store
 from planner.store.sync.replica import USER, raw, read_meta
+
+
+@contextmanager
+def opened(db: str | None) -> Iterator[Store]:
+    """The store for one command, closed when it is done (a test runs many in one process)."""
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.db.close()
 
 
 def open_store(

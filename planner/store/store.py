@@ -14,8 +14,9 @@ from planner.store.account_views import AccountViews
 from planner.store.drafts import Drafts
 from planner.store.exports import Exports
 from planner.store.history import HistoryReads
+from planner.store.importing import Imports
 from planner.store.replication import Replication
 
 
-class Store(Replication, AccountViews, Exports, HistoryReads, Drafts):
+class Store(Replication, AccountViews, Exports, HistoryReads, Imports, Drafts):
     """Queries and commands over one `Database`; the app and CLI get one injected."""

@@ -50,6 +50,23 @@ BULK_CACHE_KIB = 128 * 1024  # room for the indexes a 100k-row import fills
 PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
 
 
+def _complete(
+    batches: Sequence[tuple[type[m.Record], Sequence[dict[str, Any]]]],
+) -> list[tuple[type[m.Record], list[dict[str, Any]]]]:
+    """Rows for the bulk path: each model's defaults filled in, every row validated
+    (a `ValidationError` for the first bad one, before anything is written)."""
+    full: list[tuple[type[m.Record], list[dict[str, Any]]]] = []
+    for model, rows in batches:
+        defaults = bulk.model_defaults(model)
+        complete = [{**defaults, **row} for row in rows]
+        if model in fields.FIELDS and (
+            errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.GUESS_FLAGS)
+        ):
+            raise ValidationError(errors)
+        full.append((model, complete))
+    return full
+
+
 def _validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) -> None:
     errors = fields.validate(model, values, creating=creating)
     if errors:
@@ -139,7 +156,7 @@ class Writes(StoreBase):
             for name, value in changes.items():
                 setattr(row, name, value)
             guess = m.GUESSES.get(model)
-            if guess and guess[0] in changes:  # a rep who sets a guessed value confirms it
+            if guess and guess[0] in changes and guess[1] not in changes:  # a rep who sets a guess confirms it
                 setattr(row, guess[1], False)
             self._check_links(session, row, changes)
             self._follow_changes(session, row, before)
@@ -205,43 +222,42 @@ class Writes(StoreBase):
         the database at commit). With `unless_any`, nothing is inserted when that
         table already has rows, decided inside the write lock. Every row is logged.
         """
-        full: list[tuple[type[m.Record], list[dict[str, Any]]]] = []
-        for model, rows in batches:
-            defaults = bulk.model_defaults(model)
-            complete = [{**defaults, **row} for row in rows]
-            if errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.GUESS_FLAGS):
-                raise ValidationError(errors)
-            full.append((model, complete))
+        full = _complete(batches)
+        with self.db.write_connection() as connection:
+            if unless_any is not None and connection.execute(select(unless_any.id).limit(1)).first():
+                return 0
+            return self._insert_logged(connection, full)
+
+    def _insert_logged(self, connection: sa.Connection, full: list[tuple[type[m.Record], list[dict[str, Any]]]]) -> int:
+        """The bulk path inside a write transaction the caller holds: rows from
+        `_complete`, inserted at driver speed, each with its change-log entry."""
         now = m.utcnow()
         who = self.db.user
         stamps = {"created_at": now, "updated_at": now, "updated_by": who, "version": 1, "deleted_at": None}
+        log_stamps = {"action": "insert", "who": who, "at": now, "site": site_of(connection)}
         count = 0
-        with self.db.write_connection() as connection:
-            log_stamps = {"action": "insert", "who": who, "at": now, "site": site_of(connection)}
-            if unless_any is not None and connection.execute(select(unless_any.id).limit(1)).first():
-                return 0
-            if self.db.is_sqlite:
-                connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            with bulk.page_cache(connection, BULK_CACHE_KIB):
-                for model, rows in full:
-                    if not rows:
-                        continue
-                    bulk.insert_rows(connection, m.table_of(model), rows, stamps)
-                    table, first, clock = m.table_name(model), next_seq(connection), next_clock(connection)
-                    log = [
-                        {
-                            "id": entry_id,
-                            "seq": first + offset,
-                            "hlc": clock + offset,
-                            "table_name": table,
-                            "row_id": row["id"],
-                            "changes": encode(insert_changes(row)),
-                        }
-                        for offset, (entry_id, row) in enumerate(zip(m.new_ids(len(rows)), rows, strict=True))
-                    ]
-                    bulk.insert_rows(connection, m.table_of(m.ChangeLog), log, log_stamps)
-                    connection.info.setdefault(SEQS, []).append((first, first + len(rows) - 1))
-                    count += len(rows)
+        if self.db.is_sqlite:
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        with bulk.page_cache(connection, BULK_CACHE_KIB):
+            for model, rows in full:
+                if not rows:
+                    continue
+                bulk.insert_rows(connection, m.table_of(model), rows, stamps)
+                table, first, clock = m.table_name(model), next_seq(connection), next_clock(connection)
+                log = [
+                    {
+                        "id": entry_id,
+                        "seq": first + offset,
+                        "hlc": clock + offset,
+                        "table_name": table,
+                        "row_id": row["id"],
+                        "changes": encode(insert_changes(row)),
+                    }
+                    for offset, (entry_id, row) in enumerate(zip(m.new_ids(len(rows)), rows, strict=True))
+                ]
+                bulk.insert_rows(connection, m.table_of(m.ChangeLog), log, log_stamps)
+                connection.info.setdefault(SEQS, []).append((first, first + len(rows) - 1))
+                count += len(rows)
         return count
 
     # --- helpers ---------------------------------------------------------------------

@@ -1,0 +1,162 @@
+"""Salesforce's Data Export: `Account.csv`, `Contact.csv`, `Opportunity.csv` and
+`User.csv`, with the API field names as headers.
+
+Ids come as 15 characters (case-sensitive) or 18 (the same with a 3-character
+suffix); both forms of one id are the same record, so ids are kept in 15.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.core.imports.files import ImportFileError, Sheet, read_csv
+from planner.core.imports.records import Batch, Incoming, Typing, stage_of
+from planner.core.imports.settle import settle
+
+FILES = {"account": "Account.csv", "person": "Contact.csv", "project": "Opportunity.csv", "user": "User.csv"}
+
+ACCOUNT_FIELDS = {"name": "name", "revenue": "annualrevenue", "region": "billingcity", "notes": "description"}
+CONTACT_FIELDS = {"name": "name", "title": "title", "email": "email"}
+OPPORTUNITY_FIELDS = {"name": "name", "amount": "amount", "expected_date": "closedate", "probability": "probability"}
+
+
+def short_id(text: str | None) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    return value[:15] if len(value) == 18 and value.isalnum() else value
+
+
+def _deleted(row: dict[str, str]) -> bool:
+    return row.get("isdeleted", "").strip().casefold() in ("true", "1", "yes")
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    """The export's file by name, whatever its case (`account.csv` on some systems)."""
+    exact = folder / name
+    if exact.exists():
+        return exact
+    return next((p for p in folder.iterdir() if p.name.casefold() == name.casefold()), None)
+
+
+def person_name(first: str, last: str) -> str:
+    """ "First Last", or "LastFirst" for Chinese names (张 + 伟 is 张伟)."""
+    first, last = first.strip(), last.strip()
+    if first and last and not (first + last).isascii():
+        return last + first
+    return " ".join(part for part in (first, last) if part)
+
+
+def read(folder: Path) -> Batch:
+    if not folder.is_dir():
+        raise ImportFileError(f"{folder} is not a folder; give the folder of the Salesforce export.")
+    found = {kind: _find(folder, name) for kind, name in FILES.items()}
+    if found["account"] is None:
+        raise ImportFileError(f"No {FILES['account']} in {folder}: is this a Salesforce data export?")
+    batch = Batch("salesforce")
+    typing = Typing(batch)
+    sheets = {kind: read_csv(path) for kind, path in found.items() if path is not None}
+    owners = _owners(sheets.get("user"))
+    _accounts(batch, typing, sheets["account"], owners, "user" in sheets)
+    if "person" in sheets:
+        _contacts(batch, typing, sheets["person"])
+    if "project" in sheets:
+        _opportunities(batch, typing, sheets["project"])
+    settle(batch, {kind: name for kind, name in FILES.items()})
+    return batch
+
+
+def _owners(users: Sheet | None) -> dict[str, str]:
+    if users is None:
+        return {}
+    owners = {}
+    for _, row in users.rows:
+        name = row.get("name", "").strip() or person_name(row.get("firstname", ""), row.get("lastname", ""))
+        owners[short_id(row.get("id")) or ""] = name or row.get("username", "").strip()
+    return owners
+
+
+def _rows(batch: Batch, sheet: Sheet, what: str):
+    """The live rows of a file with their id; deleted rows, rows without an id and a
+    second row of one id are skipped and said so."""
+    seen: set[str] = set()
+    for where, row in sheet.rows:
+        source_id = short_id(row.get("id"))
+        if _deleted(row):
+            batch.skip(where, "deleted in Salesforce", source_id)
+            continue
+        if source_id is None:
+            batch.problem(where, f"{what} without an Id; skipped")
+            batch.skip(where, "no Id")
+            continue
+        if source_id in seen:
+            batch.problem(where, f"{what} {source_id} appears twice; the second is skipped")
+            batch.skip(where, "a second row of the same Id")
+            continue
+        seen.add(source_id)
+        yield where, source_id, row
+
+
+def _accounts(batch: Batch, typing: Typing, sheet: Sheet, owners: dict[str, str], have_users: bool) -> None:
+    for where, source_id, row in _rows(batch, sheet, "account"):
+        values = typing.fill("account", where, row, ACCOUNT_FIELDS)
+        if "name" not in values:
+            batch.skip(where, "no Name", source_id)
+            continue
+        owner_id = short_id(row.get("ownerid"))
+        if owner_id and owner_id in owners:
+            values["owner"] = owners[owner_id]
+        elif owner_id and have_users:
+            batch.problem(where, f"owner {owner_id} is not in {FILES['user']}; owner left empty")
+        industry = row.get("industry", "").strip()
+        batch.accounts.append(Incoming("account", source_id, where, values, industry=industry or None))
+
+
+def _contacts(batch: Batch, typing: Typing, sheet: Sheet) -> None:
+    for where, source_id, row in _rows(batch, sheet, "contact"):
+        row = dict(row)
+        if not row.get("name", "").strip():
+            row["name"] = person_name(row.get("firstname", ""), row.get("lastname", ""))
+        values = typing.fill("person", where, row, CONTACT_FIELDS)
+        phone = typing.value("person", "phone", row.get("phone") or row.get("mobilephone"), where, "Phone")
+        if phone:
+            values["phone"] = phone
+        if "name" not in values:
+            batch.skip(where, "no Name, FirstName or LastName", source_id)
+            continue
+        department = row.get("department", "").strip()
+        batch.people.append(
+            Incoming(
+                "person",
+                source_id,
+                where,
+                values,
+                account=short_id(row.get("accountid")),
+                unit=department or None,
+                reports_to=short_id(row.get("reportstoid")),
+            )
+        )
+
+
+def _opportunities(batch: Batch, typing: Typing, sheet: Sheet) -> None:
+    for where, source_id, row in _rows(batch, sheet, "opportunity"):
+        values = typing.fill("project", where, row, OPPORTUNITY_FIELDS)
+        if "name" not in values:
+            batch.skip(where, "no Name")
+            continue
+        stage_text = row.get("stagename", "").strip()
+        if stage_text:
+            stage = stage_of(stage_text)
+            if stage is None:
+                batch.problem(where, f"unknown stage {stage_text!r}; stage not set (a new project is potential)")
+            else:
+                values["stage"] = stage
+        notes = [row.get("description", "").strip(), _labelled("Next step", row.get("nextstep", ""))]
+        description = typing.value("project", "description", "\n\n".join(n for n in notes if n), where, "Description")
+        if description:
+            values["description"] = description
+        batch.projects.append(Incoming("project", source_id, where, values, account=short_id(row.get("accountid"))))
+
+
+def _labelled(label: str, text: str) -> str:
+    return f"{label}: {text.strip()}" if text.strip() else ""
