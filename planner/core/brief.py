@@ -1,0 +1,330 @@
+"""The pre-visit brief: what a rep needs on the morning of a visit, on one printed page.
+
+Who to meet and what each of them values, what was promised last time and what is
+still open, the competitors that need an answer, the red flags, the procurement
+outlook, and the five treasures to tick before leaving. Unlike the account plan it
+is about one day, so it is dated and counts days from `today`; the figures come
+from the analyses the app already runs (cadence, red flags, forecast, counters),
+never from a second calculation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+from pathlib import Path
+from typing import NamedTuple
+
+from planner.core import models as m
+from planner.core.agenda import follow_up_title
+from planner.core.analysis import Cadence, Forecast, RedFlag, funnel
+from planner.core.battle_plan import overdue
+from planner.core.competition import PositionRow, counter_status
+from planner.core.errors import PlannerError
+from planner.core.export import CHECKLIST, _day, _table, cell, export_folder, safe_filename
+from planner.core.formatting import count, money, stance_text
+from planner.core.overview import Overview
+from planner.core.stakeholders import Stakeholder
+
+GOAL_HORIZON_DAYS = 30
+"""Goals due within this many days (or overdue) are on the brief."""
+OPEN_STAGES = tuple(stage for stage in m.PROJECT_STAGES if stage not in ("won", "lost"))
+"""Projects still to be won or lost: the procurement outlook lists these."""
+LAYER_RANK = {layer: rank for rank, layer in enumerate(m.LAYERS)}
+
+
+@dataclass(frozen=True)
+class BriefDocument:
+    """What the brief is made from, read by the store in one go."""
+
+    overview: Overview
+    people: tuple[Stakeholder, ...]
+    positions: list[PositionRow]
+    """The account's competitors, each with the actions countering it."""
+    actions: list[m.Action]
+    goals: list[m.Goal]
+    high_threat: int
+    today: date
+
+
+class LastVisit(NamedTuple):
+    day: date
+    purpose: str
+    met: tuple[str, ...]
+    commitment: str
+    next_step: str
+    next_step_date: date | None
+    next_step_done: bool
+
+
+class Due(NamedTuple):
+    """One open promise or piece of work: a visit's follow-up, an action, or a goal."""
+
+    due: date | None
+    title: str
+    kind: str
+    overdue: bool
+
+
+class Threat(NamedTuple):
+    brand: str
+    threat: int
+    counters: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The brief's content, decided: what is listed, in which order, what is flagged."""
+
+    account: m.Account
+    industry: str
+    today: date
+    last_contact: date | None
+    cadence: Cadence
+    people: tuple[Stakeholder, ...]
+    """Layer by layer in the method's order (image first), most influential first."""
+    last_visit: LastVisit | None
+    due: tuple[Due, ...]
+    """Oldest first, so what is overdue leads; undated work last."""
+    high_threat: int
+    threats: tuple[Threat, ...]
+    flags: tuple[RedFlag, ...]
+    forecast: Forecast | None
+    projects: tuple[m.Project, ...]
+    checklist: tuple[str, ...]
+
+
+def build_brief(doc: BriefDocument) -> Brief:
+    o, today = doc.overview, doc.today
+    industry = o.industry
+    return Brief(
+        account=o.account,
+        industry=f"{industry.name_en} {industry.name_zh}" if industry else "",
+        today=today,
+        last_contact=o.summary.row.last_contact,
+        cadence=o.summary.cadence,
+        people=tuple(
+            sorted(doc.people, key=lambda s: (LAYER_RANK.get(s.person.layer, 9), -s.person.influence, s.person.name))
+        ),
+        last_visit=_last_visit(o),
+        due=_due(doc),
+        high_threat=doc.high_threat,
+        threats=tuple(
+            Threat(
+                p.brand,
+                p.threat,
+                tuple(f"{c.title} ({c.status}{f', due {_day(c.due_date)}' if c.due_date else ''})" for c in p.counters),
+                counter_status(p.threat, p.countered, doc.high_threat),
+            )
+            for p in doc.positions
+            if p.threat >= doc.high_threat
+        ),
+        flags=tuple(o.flags),
+        forecast=o.forecast,
+        projects=tuple(
+            sorted(
+                (p for p in o.projects if p.stage in OPEN_STAGES),
+                key=lambda p: (p.expected_date or date.max, p.name),
+            )
+        ),
+        checklist=tuple(label for _, label in CHECKLIST),
+    )
+
+
+def _last_visit(o: Overview) -> LastVisit | None:
+    """The newest visit, as the red flags pick it (by day, then the last one recorded)."""
+    if not o.visits:
+        return None
+    v = max(o.visits, key=lambda v: (v.visited_on, v.created_at))
+    met = tuple(name for _, name in o.met.get(v.id, []))
+    return LastVisit(v.visited_on, v.purpose, met, v.commitment, v.next_step, v.next_step_date, v.next_step_done)
+
+
+def _due(doc: BriefDocument) -> tuple[Due, ...]:
+    """Every visit's dated follow-up not yet done (as the agenda counts them), every open
+    action, and the goals due within `GOAL_HORIZON_DAYS` or overdue."""
+    today = doc.today
+    until = today + timedelta(days=GOAL_HORIZON_DAYS)
+    items = [
+        Due(v.next_step_date, follow_up_title(v.next_step), f"follow-up of {_day(v.visited_on)}",
+            v.next_step_date < today)
+        for v in doc.overview.visits
+        if v.next_step_date is not None and not v.next_step_done
+    ]  # fmt: skip
+    items += [
+        Due(a.due_date, a.title, f"action, {a.status}{f', {a.owner}' if a.owner else ''}", overdue(a, today))
+        for a in doc.actions
+        if a.status != "done"
+    ]
+    items += [
+        Due(g.due_date, g.text, f"goal{f', {g.phase}' if g.phase else ''}", g.due_date < today)
+        for g in doc.goals
+        if g.due_date is not None and g.due_date <= until
+    ]
+    return tuple(sorted(items, key=lambda d: (d.due or date.max, d.kind, d.title)))
+
+
+class Group(NamedTuple):
+    """Rows of a table under one heading (a layer and what it values), or none."""
+
+    heading: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+class Section(NamedTuple):
+    """One part of the brief, as both the page and the screen lay it out."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    """Short statements, one a line."""
+    headers: tuple[str, ...] = ()
+    groups: tuple[Group, ...] = ()
+    group_title: str = ""
+    """What the groups' headings are (on paper, the header of their column)."""
+    empty: str = ""
+    """Said when there are neither lines nor rows."""
+    ticks: tuple[str, ...] = ()
+    """Boxes to tick on the printed page."""
+
+
+def title(brief: Brief) -> str:
+    return f"Visit brief: {brief.account.name} — {brief.today.isoformat()}"
+
+
+def about(brief: Brief) -> str:
+    """Class, owner, where, industry, and the last contact against the class's cadence."""
+    a, cadence = brief.account, brief.cadence
+    every = count(cadence.cadence_days, "day")
+    if brief.last_contact is None:
+        contact = f"never contacted (cadence {every}) ⚑ stale"
+    else:
+        since = count(cadence.days_since or 0, "day")
+        contact = f"last contact {_day(brief.last_contact)}, {since} ago (cadence {every})"
+        contact += " ⚑ stale" if cadence.stale else ""
+    parts = (f"Class {a.account_class}", f"owner {a.owner or '—'}", a.region, brief.industry, contact)
+    return " · ".join(part for part in parts if part)
+
+
+def sections(brief: Brief) -> tuple[Section, ...]:
+    """The brief's parts in reading order: the people first, the checklist last."""
+    due = tuple((f"{_day(d.due)}{' ⚑ overdue' if d.overdue else ''}", d.title, d.kind) for d in brief.due)
+    threats = tuple((t.brand, f"{t.threat}/5", "; ".join(t.counters) or t.status) for t in brief.threats)
+    return (
+        Section(
+            "People to meet (⚑ influential but not close: win them over)",
+            headers=("Person", "Stance", "Infl.", "Close", "Last met"),
+            group_title="Layer: what it values",
+            groups=_people(brief.people),
+            empty="Nobody recorded yet: the org chart (o) adds people.",
+        ),
+        _visit(brief.last_visit),
+        Section(
+            "Open follow-ups, actions and goals",
+            headers=("Due", "What", "Kind"),
+            groups=(Group("", due),) if due else (),
+            empty="Nothing open.",
+        ),
+        Section(
+            f"Competitors at threat {brief.high_threat}/5 or more",
+            headers=("Competitor", "Threat", "Counter-actions"),
+            groups=(Group("", threats),) if threats else (),
+            empty="None.",
+        ),
+        Section("Red flags", lines=tuple(f"⚑ {flag.message}" for flag in brief.flags), empty="None."),
+        _outlook(brief),
+        Section(
+            "Five treasures (五件宝) for this visit",
+            ticks=(*brief.checklist, "before leaving, the customer's commitment: ______________________"),
+        ),
+    )
+
+
+def _people(people: tuple[Stakeholder, ...]) -> tuple[Group, ...]:
+    groups: list[Group] = []
+    for layer, members in groupby(people, key=lambda s: s.person.layer):
+        heading = f"{layer}: {m.LAYER_VALUES[layer]}" if layer in m.LAYER_VALUES else layer
+        rows = tuple(
+            (f"{p.name}, {p.title}" if p.title else p.name, stance_text(p.stance), f"{p.influence}/5",
+             f"{p.closeness}/5{' ⚑' if s.not_close else ''}", _day(s.last_met) if s.last_met else "never")
+            for s in members
+            for p in (s.person,)
+        )  # fmt: skip
+        groups.append(Group(heading, rows))
+    return tuple(groups)
+
+
+def _visit(v: LastVisit | None) -> Section:
+    if v is None:
+        return Section("Last visit", empty="No visit yet.")
+    step = v.next_step or "—"
+    if v.next_step_date is not None:
+        step += f", by {_day(v.next_step_date)} ({'done' if v.next_step_done else 'open'})"
+    purpose = " ".join(v.purpose.split())  # a heading is one line
+    return Section(
+        f"Last visit: {_day(v.day)}{f' — {purpose}' if purpose else ''}",
+        lines=(f"Met: {', '.join(v.met) or '—'}", f"Commitment: {v.commitment or '⚑ none'}", f"Next step: {step}"),
+    )
+
+
+def _outlook(brief: Brief) -> Section:
+    """The purchase forecast the overview shows, and the open projects with their
+    amounts weighted by probability as the funnel weighs them."""
+    f = brief.forecast
+    if f is None:
+        outlook = "Purchases: no forecast (no purchase history before this year)"
+    else:
+        outlook = f"Purchases forecast {f.year}: {money(f.amount)} — {f.method}"
+    if not brief.projects:
+        return Section("Procurement forecast", lines=(f"{outlook}; no open project.",))
+    stages = funnel((), ((p.stage, p.amount, p.probability) for p in brief.projects), OPEN_STAGES).projects
+    total, weighted = sum(s.value for s in stages), sum(s.weighted for s in stages)
+    rows = tuple((p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date)) for p in brief.projects)
+    return Section(
+        "Procurement forecast",
+        lines=(f"{outlook}; open projects {money(total)}, weighted by probability {money(weighted)}.",),
+        headers=("Open project", "Stage", "Amount", "Prob.", "Expected"),
+        groups=(Group("", rows),),
+    )
+
+
+def brief_markdown(brief: Brief) -> str:
+    """The brief as compact Markdown: one A4 page for a typical account. A table with
+    headed groups (the people by layer) names each group in a first column, on its
+    first row only."""
+    out = [f"# {title(brief)}", "", cell(about(brief)), ""]
+    for section in sections(brief):
+        out.append(f"## {section.title}")
+        out += [f"- {cell(line)}" for line in section.lines]
+        if section.groups:
+            out += [""] if section.lines else []
+            headed = any(group.heading for group in section.groups)
+            rows: list[list[object]] = [
+                [*([group.heading if n == 0 else ""] if headed else []), *row]
+                for group in section.groups
+                for n, row in enumerate(group.rows)
+            ]
+            out += _table([*([section.group_title] if headed else []), *section.headers], rows)[:-1]
+        elif not section.lines and section.empty:
+            out.append(f"_{section.empty}_")
+        out += [f"- [ ] {cell(tick)}" for tick in section.ticks]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def write_brief(brief: Brief, folder: Path | None = None) -> Path:
+    """Write the brief to `<folder>/<account name> brief <day>.md` (atomically), beside
+    the exported plans, and return the path."""
+    target_dir = folder or export_folder()
+    target = target_dir / f"{safe_filename(brief.account.name)} brief {brief.today.isoformat()}.md"
+    partial = target.with_name(target.name + ".partial")
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        partial.write_text(brief_markdown(brief), encoding="utf-8")
+        partial.replace(target)
+    except OSError as error:
+        raise PlannerError(
+            f"Writing the brief failed: {error.strerror or error}: {error.filename or target}"
+        ) from error
+    return target
