@@ -1,0 +1,60 @@
+"""`planner brief`: the pre-visit brief of one account, to print on the morning of a visit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date; write YYYY-MM-DD") from None
+
+
+def add_brief_command(commands, common: argparse.ArgumentParser) -> None:
+    brief = commands.add_parser(
+        "brief",
+        parents=[common],
+        help="print the one-page brief for a visit to an account",
+        description="Print what to know before visiting an account, on one page: the people to meet by layer "
+        "and what each values, the last commitment and every open follow-up, open actions and goals due, "
+        "high-threat competitors and their counters, red flags, the procurement forecast, and the five "
+        "treasures to tick before leaving.",
+    )
+    brief.add_argument("account", help="account name, a unique part of it, or its id")
+    brief.add_argument("--format", choices=["md", "html"], default="md", help="output format (default: md)")
+    brief.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    brief.add_argument(
+        "--today", type=_day, default=None, metavar="YYYY-MM-DD", help="the day of the visit (default: today)"
+    )
+
+
+def brief(args: argparse.Namespace) -> int:
+    from planner.core.brief import brief_markdown, build_brief
+    from planner.core.html import markdown_page
+    from planner.store.startup import open_store
+
+    store = open_store(args.db)
+    with closing(store.db):
+        account = store.find_account(args.account)
+        doc = store.brief_document(account.id, args.today or date.today())
+    made = build_brief(doc)
+    text = brief_markdown(made)
+    if args.format == "html":
+        text = markdown_page(text, f"Visit brief: {made.account.name} — {made.today.isoformat()}")
+    for problem in doc.overview.problems:  # the brief shows these as 0 or missing: say so, beside it
+        print(f"planner: warning: {problem.message}", file=sys.stderr)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+BRIEF_COMMANDS = {"brief": brief}
