@@ -133,6 +133,14 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
         Binding("b", "analysis('battle-plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
         Binding(
+            "v",
+            "analysis('brief')",
+            "Visit brief",
+            id="account-brief",
+            show=False,
+            tooltip="One page to read (and print) before visiting the account",
+        ),
+        Binding(
             "h",
             "history",
             "History",

@@ -27,6 +27,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "stakeholders": ("planner.screens.stakeholders", "StakeholdersScreen"),
     "competitors": ("planner.screens.competitors", "CompetitorsScreen"),
     "battle-plan": ("planner.screens.battle_plan", "BattlePlanScreen"),
+    "brief": ("planner.screens.brief", "BriefScreen"),
     "competitor-map": ("planner.screens.competitor_map", "CompetitorMapScreen"),
     "agenda": ("planner.screens.agenda", "AgendaScreen"),
     "portfolio": ("planner.screens.portfolio_charts", "PortfolioChartsScreen"),
