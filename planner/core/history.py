@@ -166,7 +166,8 @@ def _lines(
     """A line per field in form order. `brief` sums a create up for one line of
     text: no link to the account, no default values, a few fields and a count."""
     order = {spec.name: index for index, spec in enumerate(fields.FIELDS.get(model, ()))}
-    shown = sorted((n for n in changes if n != "deleted_with"), key=lambda n: (order.get(n, len(order)), n))
+    hidden = ("deleted_with", "imported")  # the import's bookkeeping: the values it gave, as JSON
+    shown = sorted((n for n in changes if n not in hidden), key=lambda n: (order.get(n, len(order)), n))
     if brief and action == "insert":
         shown = [n for n in shown if n != "account_id" and changes[n][1] != _default(model, n)]
     lines = []
@@ -175,6 +176,8 @@ def _lines(
         title = spec.label if spec else name.replace("_", " ").capitalize()
         old, new = (show(spec, value, names) for value in changes[name])
         lines.append(f"{title}: {new}" if action == "insert" else f"{title}: {old} → {new}")
+    if "imported" in changes and not shown:
+        lines.append("the import noted the values it brought")
     if brief and len(lines) > BRIEF_FIELDS:
         lines = [*lines[:BRIEF_FIELDS], f"+{len(lines) - BRIEF_FIELDS} more"]
     return tuple(lines)

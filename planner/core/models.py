@@ -87,6 +87,17 @@ class Record(SQLModel):
         return {"version_id_col": table_of(cls).c.version}
 
 
+class Imported(SQLModel):
+    """Where a record came in from (`import_source`: salesforce, hubspot or sheet, and
+    the file's own id for it) and each field's value as last imported (JSON), so that
+    importing a newer export updates the record instead of duplicating it, and a
+    field a rep has changed since is reported instead of overwritten."""
+
+    import_source: str = ""
+    import_id: str = ""
+    imported: str = ""
+
+
 class Industry(Record, table=True):
     name_en: str = Field(index=True)
     name_zh: str = ""
@@ -95,7 +106,7 @@ class Industry(Record, table=True):
     tier_guessed: bool = False
 
 
-class Account(Record, table=True):
+class Account(Imported, Record, table=True):
     name: str = Field(index=True)
     industry_id: str | None = Field(default=None, foreign_key="industry.id", index=True)
     region: str = ""
@@ -137,7 +148,7 @@ class OrgUnit(Record, table=True):
     responsibilities: str = ""
 
 
-class Person(Record, table=True):
+class Person(Imported, Record, table=True):
     """`ix_person_search` covers the people search: scanned in name order, it
     answers without touching the table and stops at the result limit."""
 
@@ -160,7 +171,7 @@ class Person(Record, table=True):
     notes: str = ""
 
 
-class Project(Record, table=True):
+class Project(Imported, Record, table=True):
     account_id: str = Field(foreign_key="account.id", index=True)
     name: str
     description: str = ""
@@ -260,22 +271,6 @@ class PlanReview(Record, table=True):
     text: str
 
 
-class ImportLink(Record, table=True):
-    """A record that came in from a CRM export or a spreadsheet: the file's own id for
-    it and each field's value as last imported, so that importing a newer export
-    updates the record instead of duplicating it, and a field a rep has changed since
-    is reported instead of overwritten. Not unique: two copies may import one file
-    apart, and their links must still merge."""
-
-    __table_args__ = (Index("ix_importlink_source", "source", "kind", "source_id"),)
-
-    source: str
-    kind: str
-    source_id: str
-    row_id: str = Field(index=True, max_length=32)
-    imported: str = "{}"
-
-
 class ChangeLog(SQLModel, table=True):
     """Append-only: who changed which row, when, and each field's old and new value.
 
@@ -368,8 +363,10 @@ ENTITIES: tuple[type[Record], ...] = (
 GUESSES: dict[type[Record], tuple[str, str]] = {Person: ("layer", "layer_guessed"), Industry: ("tier", "tier_guessed")}
 """Fields an import may guess (model → field, its flag): the flag stays until a rep
 confirms the value or changes it."""
-GUESS_FLAGS = frozenset(flag for _, flag in GUESSES.values())
+IMPORT_FIELDS = ("import_source", "import_id", "imported")
+NOT_IN_FORMS = frozenset({*(flag for _, flag in GUESSES.values()), *IMPORT_FIELDS})
+"""Columns no form edits: the guess flags, and where an imported record came from."""
 
-SYNCED: tuple[type[Record], ...] = (*ENTITIES, ImportLink, SyncConflict)
+SYNCED: tuple[type[Record], ...] = (*ENTITIES, SyncConflict)
 """Every table whose rows travel between a laptop and the team's database."""
 SYNCED_BY_TABLE: dict[str, type[Record]] = {table_name(model): model for model in SYNCED}

@@ -10,7 +10,6 @@ resolves in the Conflicts screen.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,31 +22,24 @@ from planner.core.imports.records import MODELS, Batch
 from planner.store.audit import SEQS
 from planner.store.writes import Writes, _complete
 
-IMPORT_ORDER = (m.Industry, m.Account, m.OrgUnit, m.Person, m.Project, m.ImportLink)
+IMPORT_ORDER = (m.Industry, m.Account, m.OrgUnit, m.Person, m.Project)
 
 
 def read_existing(connection: sa.Connection, source: str) -> planning.Existing:
     """What `plan` compares a batch of `source` with."""
     found = planning.Existing()
-    link = m.table_of(m.ImportLink).c
-    query = (
-        sa.select(link.id, link.version, link.kind, link.source_id, link.row_id, link.imported)
-        .where(link.source == source, link.deleted_at.is_(None))
-        .order_by(link.created_at, link.id)
-    )
-    for entry in connection.execute(query):
-        key = (entry.kind, entry.source_id)
-        if key not in found.links:
-            found.links[key] = planning.Link(entry.id, entry.version, entry.row_id, json.loads(entry.imported))
-    linked = sa.select(link.row_id).where(link.source == source, link.deleted_at.is_(None))
     for kind, model in MODELS.items():
         table = m.table_of(model)
-        rows = connection.execute(sa.select(table).where(table.c.deleted_at.is_(None) | table.c.id.in_(linked)))
+        mine = table.c.import_source == source
+        rows = connection.execute(
+            sa.select(table).where(table.c.deleted_at.is_(None) | mine).order_by(table.c.created_at, table.c.id)
+        )
         for mapping in rows.mappings():
             values = dict(mapping)
             found.rows[values["id"]] = values
-            if values["deleted_at"] is not None:
-                continue
+            if values["import_source"] == source:
+                found.links.setdefault((kind, values["import_id"]), planning.Link(values["id"], values["imported"]))
+                continue  # found by its id, never by name: another record of its name is another record
             if kind == "account":
                 found.accounts.setdefault(name_key(values["name"]), []).append(values["id"])
             else:
@@ -78,14 +70,12 @@ class Imports(Writes):
         with self.db.write() as session:
             connection = session.connection()
             plan = planning.plan(batch, read_existing(connection, batch.source))
-            full = _complete([(model, plan.creates.get(model, [])) for model in IMPORT_ORDER])
+            # every value was checked by the readers, with the forms' rules (`records.Typing`)
+            full = _complete([(model, plan.creates.get(model, [])) for model in IMPORT_ORDER], checked=True)
             self._insert_logged(connection, full)
             session.info.setdefault(SEQS, []).extend(connection.info.pop(SEQS, []))
             for update in plan.updates:
                 self._update_in(session, update.model, update.row_id, update.version, dict(update.changes))
-            for link, imported in plan.relinks:
-                row = self._current(session, m.ImportLink, link.id, link.version)
-                row.imported = imported
             for conflict in plan.conflicts:
                 session.add(_conflict_row(conflict, plan.source))
         return plan

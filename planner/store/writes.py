@@ -51,16 +51,17 @@ PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
 
 
 def _complete(
-    batches: Sequence[tuple[type[m.Record], Sequence[dict[str, Any]]]],
+    batches: Sequence[tuple[type[m.Record], Sequence[dict[str, Any]]]], *, checked: bool = False
 ) -> list[tuple[type[m.Record], list[dict[str, Any]]]]:
     """Rows for the bulk path: each model's defaults filled in, every row validated
-    (a `ValidationError` for the first bad one, before anything is written)."""
+    (a `ValidationError` for the first bad one, before anything is written) unless the
+    caller `checked` every value with the same rules already (an import's readers do)."""
     full: list[tuple[type[m.Record], list[dict[str, Any]]]] = []
     for model, rows in batches:
         defaults = bulk.model_defaults(model)
         complete = [{**defaults, **row} for row in rows]
-        if model in fields.FIELDS and (
-            errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.GUESS_FLAGS)
+        if not checked and (
+            errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.NOT_IN_FORMS)
         ):
             raise ValidationError(errors)
         full.append((model, complete))

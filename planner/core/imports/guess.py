@@ -9,6 +9,7 @@ industries the course names in each tier.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Checked in this order: "deputy director" is still a director, "project manager" a manager.
 _LAYER_WORDS = (
@@ -46,28 +47,30 @@ _TIER_WORDS = (
 )  # fmt: skip
 
 
-def _matches(text: str, word: str) -> bool:
-    if word.isascii():  # from a word's start: "vp" is not in "mvp", "cio" is not in "associate"
-        return re.search(rf"(?<![a-z]){re.escape(word)}", text) is not None
-    return word in text
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for a list of words: English ones from a word's start ("vp" is not in
+    "mvp", "cio" is not in "associate"), Chinese ones anywhere."""
+    parts = [rf"(?<![a-z]){re.escape(w)}" if w.isascii() else re.escape(w) for w in words]
+    return re.compile("|".join(parts))
 
 
+_LAYERS = tuple((name, _pattern(words)) for name, words in _LAYER_WORDS)
+_TIERS = tuple((name, _pattern(words)) for name, words in _TIER_WORDS)
+_DEPUTY = re.compile(r"(?<![a-z])(vice|deputy|assistant)|副")
+
+
+@lru_cache(maxsize=4096)  # an export repeats a few hundred titles across 100k people
 def layer(title: str) -> str:
     """The layer a title suggests; "usage" when it suggests nothing higher. A deputy
     of the head (vice president, 副校长) decides rather than stands for the institution."""
     text = title.casefold()
-    for name, words in _LAYER_WORDS:
-        if any(_matches(text, word) for word in words):
-            if name == "image" and re.search(r"(?<![a-z])(vice|deputy|assistant)|副", text):
-                return "decision"
-            return name
+    for name, pattern in _LAYERS:
+        if pattern.search(text):
+            return "decision" if name == "image" and _DEPUTY.search(text) else name
     return "usage"
 
 
 def tier(industry: str) -> str:
     """The tier an industry's name suggests; "other" when the course does not name it."""
     text = industry.casefold()
-    for name, words in _TIER_WORDS:
-        if any(_matches(text, word) for word in words):
-            return name
-    return "other"
+    return next((name for name, pattern in _TIERS if pattern.search(text)), "other")

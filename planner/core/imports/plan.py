@@ -1,9 +1,9 @@
 """What an import would do: compare a batch with what the database holds.
 
-Each record the files name is found by its import link (the source's id for it),
-else by name (an account, or a person or project within their account), else it is
+Each record the files name is found by the source's id for it (kept with the record
+when it was imported), else by name (an account, or a person or project within their account), else it is
 new. A found record takes the file's values field by field, with the values last
-imported (`ImportLink.imported`) as the common ancestor, as a merge would:
+imported (the record's `imported`) as the common ancestor, as a merge would:
 
 - the file's value is what was imported last time: nothing to do (a rep's own
   change since then stays);
@@ -37,10 +37,15 @@ _MISSING = object()
 
 @dataclass(frozen=True)
 class Link:
-    id: str
-    version: int
+    """A record imported from the same source before, and what it was given then."""
+
     row_id: str
-    imported: dict[str, Any]
+    text: str
+    """The `imported` JSON as stored."""
+
+    @property
+    def imported(self) -> dict[str, Any]:
+        return json.loads(self.text) if self.text else {}
 
 
 @dataclass
@@ -48,7 +53,7 @@ class Existing:
     """What the database holds that an import of `source` may touch."""
 
     links: dict[tuple[str, str], Link] = field(default_factory=dict)
-    """(kind, source id) → the live link; the first made where two copies made one."""
+    """(kind, source id) → the record imported under it; the first made where two copies made one."""
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Row id → its current values (with `version`, `deleted_at`, `updated_by`, `updated_at`)."""
     accounts: dict[str, list[str]] = field(default_factory=dict)
@@ -95,8 +100,6 @@ class Plan:
     source: str
     creates: dict[type[m.Record], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     updates: list[Update] = field(default_factory=list)
-    relinks: list[tuple[Link, str]] = field(default_factory=list)
-    """Links whose imported values move on: (link, new `imported` JSON)."""
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
@@ -104,7 +107,7 @@ class Plan:
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.updates or self.relinks or self.conflicts or any(self.creates.values()))
+        return bool(self.updates or self.conflicts or any(self.creates.values()))
 
 
 def _blank(value: Any) -> bool:
@@ -266,16 +269,15 @@ class _Planner:
                     MODELS[item.kind], row_id, record, name, now, new, item.where,
                     current.get("updated_by", ""), current.get("updated_at"),
                 ))  # fmt: skip
+        counted = "updated" if changes else "unchanged"
+        text = encode(imported)
+        if link is None:  # found by name, or imported from another source: it is this source's now
+            changes.update(import_source=self.batch.source, import_id=item.source_id, imported=text)
+        elif text != link.text:
+            changes["imported"] = text
         if changes:
             self.plan.updates.append(Update(MODELS[item.kind], row_id, current["version"], changes))
-            self.plan.counts[item.kind]["updated"] += 1
-        else:
-            self.plan.counts[item.kind]["unchanged"] += 1
-        text = encode(imported)
-        if link is None:
-            self.new_link(item, row_id, text)
-        elif json.loads(text) != link.imported:
-            self.plan.relinks.append((link, text))
+        self.plan.counts[item.kind][counted] += 1
 
     @staticmethod
     def guesses(item: Incoming, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -297,15 +299,9 @@ class _Planner:
         if item.kind == "person" and "layer" not in values:
             row["layer"] = guess.layer(values.get("title", ""))
             row["layer_guessed"] = True
+        row.update(import_source=self.batch.source, import_id=item.source_id, imported=encode(imported))
         self.plan.creates[MODELS[item.kind]].append(row)
         self.plan.counts[item.kind]["created"] += 1
-        self.new_link(item, row_id, encode(imported))
-
-    def new_link(self, item: Incoming, row_id: str, imported: str) -> None:
-        self.plan.creates[m.ImportLink].append({
-            "id": m.new_id(), "source": self.batch.source, "kind": item.kind, "source_id": item.source_id,
-            "row_id": row_id, "imported": imported,
-        })  # fmt: skip
 
 
 def plan(batch: Batch, existing: Existing) -> Plan:
