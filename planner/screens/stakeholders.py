@@ -101,6 +101,10 @@ class StakeholdersScreen(AccountScreen[Board]):
             "C", "score('closeness', -1)", "Lower closeness", id="stakeholders-closeness-down", group=CLOSENESS,
             tooltip="Lower how close we are to the selected person (1-5)",
         ),
+        Binding(
+            "y", "confirm_layer", "Confirm layer", id="stakeholders-confirm-layer",
+            tooltip="Say the layer an import guessed from the title is right (change it with enter)",
+        ),
         Binding("g", "toggle_grid", "Grid", id="stakeholders-grid", tooltip="Cards or influence × closeness grid"),
         Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
         Binding(
@@ -242,6 +246,19 @@ class StakeholdersScreen(AccountScreen[Board]):
 
     def action_stance(self) -> None:
         self._change("stance", 0)
+
+    def action_confirm_layer(self) -> None:
+        if self.wait_turn(self.action_confirm_layer):
+            return
+        found = self.current
+        if found is None:
+            self.notify("Add a person first (n).")
+            return
+        person = found.person
+        if not person.layer_guessed:
+            self.notify(f"The layer of {person.name} is not a guess; change it with enter.")
+            return
+        self.write(lambda store: store.confirm_guess(m.Person, person.id, person.version), keep=person.id)
 
     def _change(self, field: str, step: int) -> None:
         """One key's change to the selected person, against the version last read."""

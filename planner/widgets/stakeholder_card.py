@@ -18,6 +18,7 @@ from planner.core.stakeholders import HIGHEST, Stakeholder
 
 STANCE_STYLES = {"supporter": "$text-success bold", "opponent": "$text-error bold", "unknown": "$text-muted"}
 NOT_CLOSE = "⚠ influential, not close"
+GUESSED = "layer guessed · y confirms"
 
 
 def dots(score: int) -> str:
@@ -64,6 +65,10 @@ class StakeholderCard(Widget, can_focus=True):
         border: heavy $primary;
         background: $boost;
     }
+    StakeholderCard.-guessed {
+        border-subtitle-color: $text-muted;
+        border-subtitle-style: italic;
+    }
     StakeholderCard.-not-close {
         border: round $warning;
         border-subtitle-color: $text-warning;
@@ -90,9 +95,13 @@ class StakeholderCard(Widget, can_focus=True):
             self._dress(stakeholder)
 
     def _dress(self, stakeholder: Stakeholder) -> None:
+        """The name on the border, and below it what needs the rep: an influential person
+        not close to us, a layer an import guessed from the title."""
         self.border_title = Content(stakeholder.person.name)
-        self.border_subtitle = Content(NOT_CLOSE) if stakeholder.not_close else None
+        notes = [NOT_CLOSE] * stakeholder.not_close + [GUESSED] * stakeholder.person.layer_guessed
+        self.border_subtitle = Content(" · ".join(notes)) if notes else None
         self.set_class(stakeholder.not_close, "-not-close")
+        self.set_class(stakeholder.person.layer_guessed, "-guessed")
 
     def render(self) -> Content:
         return card_content(self.stakeholder) if self.stakeholder else Content("")
