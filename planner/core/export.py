@@ -19,7 +19,7 @@ from platformdirs import user_documents_dir
 from planner.core import models as m
 from planner.core.analysis import yearly_totals
 from planner.core.errors import PlannerError
-from planner.core.formatting import money, percent, stance_text
+from planner.core.formatting import money, percent, stance_text, tier_text
 from planner.core.portfolio import AccountSummary
 from planner.core.rows import OrgTree
 
@@ -83,7 +83,7 @@ def account_plan_markdown(doc: PlanDocument) -> str:
     out = [f"# Account plan: {a.name}", ""]
     out += [
         f"- Class: {a.account_class} · Owner: {a.owner or '—'} · Region: {a.region or '—'}",
-        f"- Industry: {f'{industry.name_en} {industry.name_zh} ({industry.tier})' if industry else '—'}",
+        f"- Industry: {f'{industry.name_en} {industry.name_zh} ({tier_text(industry)})' if industry else '—'}",
         f"- Revenue: {money(a.revenue)} · Profit: {money(a.profit)} · Influence: {a.influence}/5",
         f"- Input: people {a.input_people:g} · money {money(a.input_money)} · material {money(a.input_material)}",
         f"- 80/20: rank #{summary.pareto.rank}, {percent(summary.pareto.share)} of revenue, cumulative "

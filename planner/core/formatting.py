@@ -49,6 +49,11 @@ def number_input(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def tier_text(industry) -> str:
+    """An industry's tier, and whether an import only guessed it from the name."""
+    return f"{industry.tier}, guessed" if industry.tier_guessed else industry.tier
+
+
 def industry_choices(industries) -> list[tuple[str, str]]:
     """(label, id) pairs for an industry picker: both names and the tier."""
-    return [(f"{i.name_en} {i.name_zh} ({i.tier})", i.id) for i in industries]
+    return [(f"{i.name_en} {i.name_zh} ({tier_text(i)})", i.id) for i in industries]

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.core.formatting import count, money, percent
+from planner.core.formatting import count, money, percent, tier_text
 from planner.core.overview import Overview
 
 KEY_SERVICE = "Key account: special pricing, close care, value-added service (特殊的价格、密切的关怀、超值的服务)"
@@ -38,7 +38,8 @@ def profile_renderable(data: Overview) -> Group:
     fields = _grid()
     industry = data.industry
     fields.add_row("Class", f"{a.account_class}  (A producing · B incubating · C potential)")
-    fields.add_row("Industry", f"{industry.name_en} {industry.name_zh} · tier {industry.tier}" if industry else "—")
+    kind = f"{industry.name_en} {industry.name_zh} · tier {tier_text(industry)}" if industry else "—"
+    fields.add_row("Industry", kind)
     for label, value in (
         ("Region", a.region),
         ("Owner", a.owner),

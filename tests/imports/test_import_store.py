@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from crm_exports import build, inject_problems, write, write_salesforce
 
 from planner.core import models as m
+from planner.core.export import account_plan_markdown as export_markdown
 from planner.core.imports import salesforce
 from planner.store.writes import Writes
 
@@ -58,6 +60,10 @@ def test_a_salesforce_export_comes_in_with_its_org_charts_and_again_changes_noth
     president = next(c for c in export.contacts if c["Title"] == "President" and c["IsDeleted"] == "false")
     person = _person(store, president["Id"][:15])
     assert (person.layer, person.layer_guessed) == ("image", True)
+    # a new industry's tier is guessed from its name, and the plan says so
+    bank = next(a for a in export.accounts if a["Industry"] == "Banking")
+    plan_text = export_markdown(store.plan_document(store.find_account(bank["Name"]).id, date(2026, 12, 3)))
+    assert "- Industry: Banking  (major, guessed)" in plan_text
     log = _log_size(store)
     again = store.apply_import(salesforce.read(tmp_path / "sf"))
     assert not again.changes_anything
