@@ -18,7 +18,7 @@ from planner.core import models as m
 from planner.core.changes import encode, plain
 from planner.core.formatting import name_key
 from planner.core.imports import plan as planning
-from planner.core.imports.records import MODELS, Batch
+from planner.core.imports.records import MODELS, SOURCE_NAMES, Batch
 from planner.store.audit import SEQS
 from planner.store.writes import Writes, _complete
 
@@ -37,6 +37,7 @@ def read_existing(connection: sa.Connection, source: str) -> planning.Existing:
         for mapping in rows.mappings():
             values = dict(mapping)
             found.rows[values["id"]] = values
+            found.names[values["id"]] = values["name"]
             if values["import_source"] == source:
                 found.links.setdefault((kind, values["import_id"]), planning.Link(values["id"], values["imported"]))
                 continue  # found by its id, never by name: another record of its name is another record
@@ -50,9 +51,11 @@ def read_existing(connection: sa.Connection, source: str) -> planning.Existing:
         sa.select(unit.id, unit.account_id, unit.name).where(unit.deleted_at.is_(None))
     ):
         found.units.setdefault((found_unit.account_id, name_key(found_unit.name)), found_unit.id)
+        found.names[found_unit.id] = found_unit.name
     industry = m.table_of(m.Industry).c
     query = sa.select(industry.id, industry.name_en, industry.name_zh).where(industry.deleted_at.is_(None))
     for known in connection.execute(query):
+        found.names[known.id] = known.name_en
         for name in (known.name_en, known.name_zh):
             if name:
                 found.industries.setdefault(name_key(name), known.id)
@@ -98,6 +101,3 @@ def _conflict_row(conflict: planning.Conflict, source: str) -> m.SyncConflict:
 
 def _json(value: Any) -> str:
     return encode(plain(value))
-
-
-SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "sheet": "spreadsheet"}

@@ -28,8 +28,9 @@ from typing import Any
 from planner.core import models as m
 from planner.core.changes import encode, plain
 from planner.core.formatting import name_key
+from planner.core.history import EMPTY, field_spec, show
 from planner.core.imports import guess
-from planner.core.imports.records import MODELS, Batch, Incoming, Problem
+from planner.core.imports.records import MODELS, SOURCE_NAMES, Batch, Incoming, Problem
 
 KIND_OF = {model: kind for kind, model in MODELS.items()}
 _MISSING = object()
@@ -64,6 +65,8 @@ class Existing:
     """(account id, name key) → a live unit."""
     industries: dict[str, str] = field(default_factory=dict)
     """Name key (English or Chinese) → industry id."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Id → name of the rows a link may point at (units, people, industries), for reports."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,15 @@ class Conflict:
     planner_who: str
     planner_at: datetime | None
 
+    shown: tuple[str, str]
+    """Both values as the screens show them (money grouped, linked records by name)."""
+
     def __str__(self) -> str:
+        label = spec.label if (spec := field_spec(self.model, self.field)) else self.field
+        planner, file = self.shown
         return (
-            f"{self.where}: {self.record}: {self.field} is {_shown(self.planner)!s} in the planner "
-            f"(changed by {self.planner_who or 'someone'}) but {_shown(self.file)} in the file; kept the planner's"
+            f"{self.where}: {self.record}: {label} is {planner} in the planner "
+            f"(last changed by {self.planner_who or 'someone'}) but {file} in the file; kept the planner's"
         )
 
 
@@ -119,10 +127,6 @@ def _same_name(field: str, now: Any, new: Any) -> bool:
     return field == "name" and isinstance(now, str) and isinstance(new, str) and name_key(now) == name_key(new)
 
 
-def _shown(value: Any) -> str:
-    return "empty" if _blank(value) else repr(value)
-
-
 class _Planner:
     def __init__(self, batch: Batch, existing: Existing):
         self.batch = batch
@@ -133,6 +137,7 @@ class _Planner:
         self.new_industries: dict[str, str] = {}
         self.new_units: dict[tuple[str, str], str] = {}
         self.found: dict[str, tuple[str | None, Link | None]] = {}  # person source id → what `find` found
+        self.new_names: dict[str, str] = {}  # person id → name, for reports
 
     def run(self) -> Plan:
         for item in self.batch.accounts:
@@ -215,7 +220,8 @@ class _Planner:
                 moved = "moved to another account in the file; it stays where it is in the planner"
                 self.plan.problems.append(Problem(item.where, moved))
         self.claimed.add(row_id or "")
-        self.row_ids[(item.kind, item.source_id)] = row_id or m.new_id()
+        self.row_ids[(item.kind, item.source_id)] = person_id = row_id or m.new_id()
+        self.new_names[person_id] = item.values.get("name", "")
         self.found[item.source_id] = (row_id, link)
 
     def person(self, item: Incoming) -> None:
@@ -264,10 +270,12 @@ class _Planner:
             if (before is _MISSING and _blank(now)) or (before is not _MISSING and now == before):
                 changes[name] = value
             else:
+                model = MODELS[item.kind]
                 record = f"{item.kind} {current.get('name') or row_id}"
+                shown = (self.show(model, name, now), self.show(model, name, new))
                 self.plan.conflicts.append(Conflict(
-                    MODELS[item.kind], row_id, record, name, now, new, item.where,
-                    current.get("updated_by", ""), current.get("updated_at"),
+                    model, row_id, record, name, now, new, item.where,
+                    current.get("updated_by", ""), current.get("updated_at"), shown,
                 ))  # fmt: skip
         counted = "updated" if changes else "unchanged"
         text = encode(imported)
@@ -278,6 +286,12 @@ class _Planner:
         if changes:
             self.plan.updates.append(Update(MODELS[item.kind], row_id, current["version"], changes))
         self.plan.counts[item.kind][counted] += 1
+
+    def show(self, model: type[m.Record], name: str, value: Any) -> str:
+        """A value for a conflict's report; a link by the name of what it points at."""
+        names = {**self.existing.names, **self.new_names, **{row_id: key[1] for key, row_id in self.new_units.items()}}
+        text = show(field_spec(model, name), value, names)
+        return text if text == EMPTY else f"'{text}'"
 
     @staticmethod
     def guesses(item: Incoming, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
@@ -323,16 +337,16 @@ def summary(plan: Plan) -> list[str]:
 def report(plan: Plan, applied: bool) -> list[str]:
     """What a dry run would do or an applied import did, every skip and problem by
     file and line, then what to do next."""
-    lines = [("Imported" if applied else "Would import") + f" from {plan.source}:"]
+    lines = [("Imported" if applied else "Would import") + f" from the {SOURCE_NAMES[plan.source]} files:"]
     lines += [f"  {line}" for line in summary(plan)] or ["  nothing"]
-    sections = (
-        ("Skipped", plan.skipped, str),
-        ("Problems", plan.problems, str),
-        ("Changed in the planner and in the file, planner's value kept (see Conflicts, F)", plan.conflicts, str),
+    sections: tuple[tuple[str, list[Any]], ...] = (
+        ("Skipped", plan.skipped),
+        ("Problems", plan.problems),
+        ("Changed in the planner and in the file, planner's value kept (see Conflicts, F)", plan.conflicts),
     )
-    for title, items, show in sections:
+    for title, items in sections:
         if items:
-            lines += ["", f"{title} ({len(items)}):", *(f"  {show(item)}" for item in _by_place(items))]
+            lines += ["", f"{title} ({len(items)}):", *(f"  {item}" for item in _by_place(items))]
     if not applied:
         lines += ["", "Dry run: nothing was written. Run again with --apply to import."]
     elif not plan.changes_anything:

@@ -11,7 +11,8 @@ from typing import Any
 from planner.core import fields
 from planner.core import models as m
 
-SOURCES = ("salesforce", "hubspot", "sheet")
+SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "sheet": "spreadsheet"}
+"""Each source's records remember it by its key; reports name it so."""
 
 
 @dataclass(frozen=True)
