@@ -219,20 +219,21 @@ def sections(brief: Brief) -> tuple[Section, ...]:
             groups=_people(brief.people),
             empty="Nobody recorded yet: the org chart (o) adds people.",
         ),
-        _visit(brief.last_visit),
         Section(
-            "Open follow-ups, actions and goals",
+            "Last visit, and what is still open",
+            lines=(*_visit(brief.last_visit), *(() if due else ("Nothing open.",))),
             headers=("Due", "What", "Kind"),
             groups=(Group("", due),) if due else (),
-            empty="Nothing open.",
         ),
         Section(
-            f"Competitors at threat {brief.high_threat}/5 or more",
+            f"Red flags, and competitors at threat {brief.high_threat}/5 or more",
+            lines=(
+                *(tuple(f"⚑ {flag.message}" for flag in brief.flags) or ("No red flags.",)),
+                *(() if threats else (f"No competitor at threat {brief.high_threat}/5 or more.",)),
+            ),
             headers=("Competitor", "Threat", "Counter-actions"),
             groups=(Group("", threats),) if threats else (),
-            empty="None.",
         ),
-        Section("Red flags", lines=tuple(f"⚑ {flag.message}" for flag in brief.flags), empty="None."),
         _outlook(brief),
         Section(
             "Five treasures (五件宝) for this visit",
@@ -255,17 +256,21 @@ def _people(people: tuple[Stakeholder, ...]) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _visit(v: LastVisit | None) -> Section:
+def _visit(v: LastVisit | None) -> tuple[str, ...]:
+    """When, what about and with whom, and the commitment obtained. Its next step shows
+    only when done or undated: an open dated one is in the table below, a follow-up."""
     if v is None:
-        return Section("Last visit", empty="No visit yet.")
-    step = v.next_step or "—"
-    if v.next_step_date is not None:
-        step += f", by {_day(v.next_step_date)} ({'done' if v.next_step_done else 'open'})"
-    purpose = " ".join(v.purpose.split())  # a heading is one line
-    return Section(
-        f"Last visit: {_day(v.day)}{f' — {purpose}' if purpose else ''}",
-        lines=(f"Met: {', '.join(v.met) or '—'}", f"Commitment: {v.commitment or '⚑ none'}", f"Next step: {step}"),
-    )
+        return ("No visit yet.",)
+    purpose = " ".join(v.purpose.split())
+    lines = [
+        f"Last visit {_day(v.day)}{f': {purpose}' if purpose else ''}; met {', '.join(v.met) or 'nobody recorded'}",
+        f"Commitment: {v.commitment or '⚑ none'}",
+    ]
+    if v.next_step_date is None and v.next_step:
+        lines.append(f"Next step: {v.next_step} (no date)")
+    elif v.next_step_date is not None and v.next_step_done:
+        lines.append(f"Next step: {v.next_step or 'follow up'}, by {_day(v.next_step_date)} (done)")
+    return tuple(lines)
 
 
 def _outlook(brief: Brief) -> Section:

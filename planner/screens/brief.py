@@ -64,7 +64,7 @@ def page(brief: Brief) -> RenderableType:
         parts += [Text(""), Text(section.title, style="bold underline")]
         parts += [_marked("•", section.lines)] if section.lines else []
         if section.groups:
-            parts.append(_table(section))
+            parts += [Text(""), _table(section)] if section.lines else [_table(section)]
         elif not section.lines and section.empty:
             parts.append(Text(section.empty, style="dim italic"))
         parts += [_marked("☐", section.ticks)] if section.ticks else []

@@ -85,8 +85,13 @@ def test_the_brief_as_an_html_page_says_what_the_markdown_says(demo_db, tmp_path
     page.feed(target.read_text(encoding="utf-8"))
     found = page.found
     assert found["title"] == found["h1"] == ["Visit brief: Eastern Harbour Bank — Shanghai Branch — 2026-11-27"]
-    assert found["h2"][0] == "People to meet (⚑ influential but not close: win them over)"
-    assert found["h2"][-1] == "Five treasures (五件宝) for this visit"
+    assert found["h2"] == [
+        "People to meet (⚑ influential but not close: win them over)",
+        "Last visit, and what is still open",
+        "Red flags, and competitors at threat 4/5 or more",
+        "Procurement forecast",
+        "Five treasures (五件宝) for this visit",
+    ]
     assert "Richard Tan, Branch President" in found["td"] and "2026-11-25 ⚑ overdue" in found["td"]
     assert "Commitment: Helen Xu will share the draft renewal scope within two weeks." in found["li"]
     ticks = [found["li"][n] for n in page.tasks]  # boxes to tick on paper

@@ -59,10 +59,10 @@ def markdown(**changes) -> str:
     return brief_markdown(build_brief(document(**changes)))
 
 
-def section(text: str, title: str) -> list[str]:
-    """The lines of one section, after its heading, blank lines left out."""
+def table_rows(text: str, title: str) -> list[str]:
+    """The rows of the table in one section (after its header and rule)."""
     body = text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
-    return [line for line in body.splitlines()[1:] if line]
+    return [line for line in body.splitlines() if line.startswith("|")][2:]
 
 
 def lines_with(text: str, *words: str) -> list[str]:
@@ -78,7 +78,7 @@ def test_the_people_come_layer_by_layer_most_influential_first_with_what_they_va
         Stakeholder(person("Chief", "implementation", 4, 4), "", None),
     )
     text = markdown(people=people)
-    rows = section(text, "People to meet")[2:]
+    rows = table_rows(text, "People to meet")
     assert [row.split(" | ")[1].split(",")[0] for row in rows] == ["President", "Director", "Dean", "Chief", "User"]
     (director,) = lines_with(text, "Director, IT director")
     assert "| decision: " + m.LAYER_VALUES["decision"] + " |" in director  # the layer named on its first row
@@ -97,18 +97,21 @@ def test_the_last_commitment_and_every_open_follow_up_with_the_overdue_ones_mark
         visit(date(2026, 8, 1), next_step="Undated idea"),
     ]  # fmt: skip
     text = markdown(overview={"visits": visits, "met": {"v2026-11-20": [("p", "Helen Xu")]}})
-    assert "## Last visit: 2026-11-20 — Pilot review\n" in text  # a heading stays one line
-    assert "- Met: Helen Xu" in text
-    assert "- Commitment: CIO will sign the pilot" in text
-    assert "- Next step: Send the quote, by 2026-11-25 (open)" in text
+    assert "## Last visit, and what is still open\n- Last visit 2026-11-20: Pilot review; met Helen Xu\n" in text
+    assert "- Commitment: CIO will sign the pilot\n\n" in text  # its open next step is in the table
     assert lines_with(text, "| 2026-11-25 ⚑ overdue | Send the quote | follow-up of 2026-11-20 |")
     assert lines_with(text, "| 2026-12-03 | Book the demo room | follow-up of 2026-10-01 |")
     assert not lines_with(text, "Done long ago") and not lines_with(text, "Undated idea")
 
 
-def test_a_last_visit_without_a_commitment_is_flagged():
-    text = markdown(overview={"visits": [visit(date(2026, 11, 20))]})
-    assert "- Commitment: ⚑ none" in text
+def test_a_last_visit_without_a_commitment_is_flagged_and_a_next_step_outside_the_table_is_said():
+    text = markdown(overview={"visits": [visit(date(2026, 11, 20), next_step="Call back")]})
+    assert "- Last visit 2026-11-20; met nobody recorded\n- Commitment: ⚑ none\n" in text
+    assert "- Next step: Call back (no date)\n- Nothing open.\n" in text
+    done = visit(
+        date(2026, 11, 20), commitment="A demo", next_step="Book it", next_step_date=TODAY, next_step_done=True
+    )
+    assert "- Next step: Book it, by 2026-11-27 (done)\n" in markdown(overview={"visits": [done]})
 
 
 def test_open_actions_and_goals_due_within_30_days_or_overdue_in_date_order():
@@ -125,7 +128,7 @@ def test_open_actions_and_goals_due_within_30_days_or_overdue_in_date_order():
         m.Goal(account_id="acc", text="Undated goal"),
     ]
     text = markdown(actions=actions, goals=goals)
-    due = [row.split(" | ")[1] for row in section(text, "Open follow-ups")[2:]]
+    due = [row.split(" | ")[1] for row in table_rows(text, "Last visit, and what is still open")]
     assert due == ["Missed goal", "Late reply", "Call the CFO", "Pilot signed", "Some day"]
     assert lines_with(text, "| 2026-11-26 ⚑ overdue | Late reply | action, todo |")
     assert lines_with(text, "| 2026-12-01 | Call the CFO | action, doing, li |")
@@ -140,12 +143,12 @@ def test_only_high_threats_are_listed_with_their_counters_and_one_without_is_fla
         position("Minor Co", 3),
     ]
     text = markdown(positions=positions)
-    assert "## Competitors at threat 4/5 or more" in text
+    assert "## Red flags, and competitors at threat 4/5 or more\n- No red flags.\n" in text
     assert lines_with(text, "| Kunlun | 5/5 | no counter-action ⚑ |")
     assert lines_with(text, "| Northgate | 4/5 | TCO comparison (doing, due 2026-12-05) |")
     assert "Minor Co" not in text
     stricter = markdown(positions=positions, high_threat=5)
-    assert "## Competitors at threat 5/5 or more" in stricter and "Northgate" not in stricter
+    assert "## Red flags, and competitors at threat 5/5 or more" in stricter and "Northgate" not in stricter
 
 
 def test_red_flags_forecast_and_open_projects_as_the_app_computes_them():
@@ -170,7 +173,8 @@ def test_an_empty_account_still_makes_a_whole_brief():
     text = markdown()
     assert text.startswith("# Visit brief: Acme | Bank — 2026-11-27\n")
     assert "last contact 2026-11-20, 7 days ago (cadence 14 days)" in text
-    for said in ("_Nobody recorded yet", "_No visit yet._", "_Nothing open._", "## Red flags\n_None._",
+    for said in ("_Nobody recorded yet", "- No visit yet.\n- Nothing open.\n",
+                 "- No red flags.\n- No competitor at threat 4/5 or more.\n",
                  "no forecast (no purchase history before this year); no open project."):  # fmt: skip
         assert said in text
 

@@ -59,7 +59,7 @@ def test_a_visit_today_moves_last_met_and_the_commitment(demo):
                     next_step_date=date(2026, 11, 30))  # fmt: skip
     text = brief_text(demo, bank.id)
     assert f"| {richard.name}, {richard.title} | ~ neutral | 5/5 | 2/5 ⚑ | {DAY.isoformat()} |" in text
-    assert "## Last visit: 2026-11-27 — Forum invitation\n- Met: Richard Tan\n" in text
+    assert "- Last visit 2026-11-27: Forum invitation; met Richard Tan\n" in text
     assert "- Commitment: Richard Tan opens the forum\n" in text
     assert "| 2026-11-30 | Send the agenda | follow-up of 2026-11-27 |" in text
 
@@ -83,7 +83,7 @@ def test_the_threat_that_needs_a_counter_comes_from_the_settings(db_path, demo):
         text = brief_text(strict, bank.id)
     finally:
         strict.db.close()
-    assert "## Competitors at threat 5/5 or more" in text
+    assert "## Red flags, and competitors at threat 5/5 or more" in text
     assert "Northgate Systems" in text and "HuaXinDa" not in text
 
 
