@@ -191,8 +191,8 @@ def spec(model: type[m.Record], name: str) -> FieldSpec:
 
 # Control characters (Unicode category Cc) and lone surrogates (Cs) cannot be stored
 # or shown; long text may keep tabs and line breaks.
-_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check(field: FieldSpec, value: Any) -> str | None:
@@ -213,7 +213,7 @@ def check(field: FieldSpec, value: Any) -> str | None:
         limit = LONG_MAX if kind == "long" else SHORT_MAX
         if len(value) > limit:
             return f"{label} is too long: {len(value):,} characters, at most {limit:,}."
-        if (_BAD_IN_TEXT if kind == "long" else _BAD_IN_LINE).search(value):
+        if (BAD_IN_TEXT if kind == "long" else BAD_IN_LINE).search(value):
             return f"{label} contains control characters that cannot be stored."
         if kind == "choice" and value not in field.choices:
             return f"{label} must be one of {', '.join(field.choices)}."

@@ -211,3 +211,24 @@ def test_the_template_reads_the_same_from_csv_files_and_from_a_workbook(tmp_path
         assert batch.projects[0].values["stage"] == "incubating" and batch.projects[0].values["probability"] == 40
     assert any(p.where == "people.csv:5" and "Nowhere Ltd" in p.message for p in from_csv.problems)
     assert any(p.where == "plan.xlsx[People]:5" and "Nowhere Ltd" in p.message for p in from_book.problems)
+
+
+def test_huge_text_control_characters_and_emoji_come_in_fitted_and_said_so(tmp_path):
+    path = tmp_path / "accounts.csv"
+    long_name = "長" * 300
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([
+            ["name", "region", "notes", "revenue"],
+            [long_name, "East\x07China", "🚀 launch\nsecond line", "1e400"],
+            ["Café 🍵 Ltd", "", "x" * 6000, "-5"],
+        ])  # fmt: skip
+    batch = sheet.read([path])
+    first, second = (a.values for a in batch.accounts)
+    assert first["name"] == "長" * 200 and first["region"] == "East China"
+    assert first["notes"] == "🚀 launch\nsecond line" and "revenue" not in first
+    assert second["name"] == "Café 🍵 Ltd" and len(second["notes"]) == 5000 and "revenue" not in second
+    problems = {(p.where, p.message.split(" ")[0]) for p in batch.problems}
+    assert ("accounts.csv:2", "name") in problems and ("accounts.csv:2", "region:") in problems
+    assert ("accounts.csv:2", "revenue") in problems  # not a number
+    # the quoted line break above puts the next row on line 4
+    assert ("accounts.csv:4", "notes") in problems and ("accounts.csv:4", "revenue:") in problems  # negative

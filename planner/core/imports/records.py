@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -110,10 +109,14 @@ class Typing:
     def value(self, kind: str, name: str, raw: str | None, where: str, column: str) -> Any:
         """The typed value of `raw` for field `name`, or None (reported) when the file's
         value cannot be used; None too for an empty cell, which means "not known"."""
-        if raw is None or not raw.strip():
+        if raw is None:
             return None
         spec = _SPECS[kind][name]
-        text = raw.strip() if spec.kind != "long" else raw.replace("\r\n", "\n").strip()
+        if spec.kind in fields.TEXT_KINDS:
+            return self._text(spec, raw, where, column)
+        text = raw.strip()
+        if not text:
+            return None
         try:
             if spec.kind == "date":
                 value: Any = _day(text)
@@ -125,21 +128,30 @@ class Typing:
             what = "a date" if spec.kind == "date" else "a number" if spec.kind != "choice" else "a known value"
             self.batch.problem(where, f"{column} {_quoted(text)} is not {what}; left empty")
             return None
-        if isinstance(value, float) and not math.isfinite(value):
-            self.batch.problem(where, f"{column} {_quoted(text)} is not a number; left empty")
-            return None
         key = (kind, name, value)
         if key not in self._checked:
             self._checked[key] = fields.check(spec, value)
-        message = self._checked[key]
-        if message:
-            if spec.kind in fields.TEXT_KINDS and isinstance(value, str):
-                limit = fields.LONG_MAX if spec.kind == "long" else fields.SHORT_MAX
-                self.batch.problem(where, f"{column} is longer than {limit} characters; cut to fit")
-                return value[:limit]
+        if message := self._checked[key]:
             self.batch.problem(where, f"{column}: {message} Left empty.")
             return None
         return value
+
+    def _text(self, spec: fields.FieldSpec, raw: str, where: str, column: str) -> str | None:
+        """Text as the forms would store it: one line (or, for long text, line breaks
+        kept), within the field's length; what does not fit is cut, and said so."""
+        long = spec.kind == "long"
+        text = (raw.replace("\r\n", "\n") if long else raw).strip()
+        if not text:
+            return None
+        bad = fields.BAD_IN_TEXT if long else fields.BAD_IN_LINE
+        if bad.search(text):
+            text = bad.sub(" ", text).strip()
+            self.batch.problem(where, f"{column}: control characters replaced by spaces")
+        limit = fields.LONG_MAX if long else fields.SHORT_MAX
+        if len(text) > limit:
+            self.batch.problem(where, f"{column} is longer than {limit:,} characters; cut to fit")
+            text = text[:limit]
+        return text or None
 
     def fill(self, kind: str, where: str, row: dict[str, str], columns: dict[str, str]) -> dict[str, Any]:
         """Field values from `row` by `columns` (field → column), leaving out unknowns."""
