@@ -56,7 +56,8 @@ def main() -> int:
         if "Nothing changed" not in second:
             raise SystemExit("the second import of the same files changed something:\n" + second[:2000])
     figures = {"first import": first, "same files again": again}
-    print(f"{args.accounts:,} accounts, {args.contacts:,} contacts, {args.opportunities:,} opportunities ({size:.0f} MB)")
+    sizes = f"{args.accounts:,} accounts, {args.contacts:,} contacts, {args.opportunities:,} opportunities"
+    print(f"{sizes} ({size:.0f} MB)")
     print("\n".join(line for line in report.splitlines()[:7]))
     rows = [[name, f"{seconds:.1f} s", f"≤ {TARGETS_S[name]:.0f} s",
              "ok" if seconds <= TARGETS_S[name] else "MISSED"] for name, seconds in figures.items()]  # fmt: skip

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import closing
 from datetime import date
-from pathlib import Path
 
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a real date; write YYYY-MM-DD") from None
+from planner.cli_args import day, emit
 
 
 def add_brief_command(commands, common: argparse.ArgumentParser) -> None:
@@ -30,17 +23,16 @@ def add_brief_command(commands, common: argparse.ArgumentParser) -> None:
     brief.add_argument("--format", choices=["md", "html"], default="md", help="output format (default: md)")
     brief.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     brief.add_argument(
-        "--today", type=_day, default=None, metavar="YYYY-MM-DD", help="the day of the visit (default: today)"
+        "--today", type=day, default=None, metavar="YYYY-MM-DD", help="the day of the visit (default: today)"
     )
 
 
 def brief(args: argparse.Namespace) -> int:
     from planner.core.brief import brief_markdown, build_brief
     from planner.core.html import markdown_page
-    from planner.store.startup import open_store
+    from planner.store.startup import opened
 
-    store = open_store(args.db)
-    with closing(store.db):
+    with opened(args.db) as store:
         account = store.find_account(args.account)
         doc = store.brief_document(account.id, args.today or date.today())
     made = build_brief(doc)
@@ -49,11 +41,7 @@ def brief(args: argparse.Namespace) -> int:
         text = markdown_page(text, f"Visit brief: {made.account.name} — {made.today.isoformat()}")
     for problem in doc.overview.problems:  # the brief shows these as 0 or missing: say so, beside it
         print(f"planner: warning: {problem.message}", file=sys.stderr)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote {args.output}")
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output)
     return 0
 
 

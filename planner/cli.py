@@ -1,5 +1,6 @@
 """The `planner` command: open the TUI, make the demo, check for red flags; the other
-commands live beside it (`export_cli`, `sync_cli`) and register in `COMMANDS`."""
+commands live beside it (`export_cli`, `brief_cli`, `import_cli`, `sync_cli`) and
+register in `COMMANDS`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import gc
 import io
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from planner import __version__
+from planner.brief_cli import BRIEF_COMMANDS, add_brief_command
+from planner.cli_args import day
 from planner.core import locations
 from planner.core.errors import (
     EXIT_ARGUMENTS,
@@ -32,13 +34,6 @@ from planner.sync_cli import SYNC_COMMANDS, add_sync_commands
 if TYPE_CHECKING:
     from planner.store.opening import Opening
     from planner.store.store import Store
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a real date; write YYYY-MM-DD") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,12 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--today",
-        type=_day,
+        type=day,
         default=None,
         metavar="YYYY-MM-DD",
         help="check as of this day (default: today)",
     )
     add_export_commands(commands, common)
+    add_brief_command(commands, common)
     add_import_command(commands, common)
     _add_team_commands(commands, common)
     add_sync_commands(commands, common)
@@ -151,25 +147,14 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     from planner.core import history
+    from planner.store.startup import opened
 
-    with _opened(args.db) as store:
+    with opened(args.db) as store:
         account = store.find_account(args.account, deleted=True)
         lines = store.account_history(account.id)
     for line in lines:
         print(history.format_line(line))
     return 0
-
-
-@contextmanager
-def _opened(db: str | None) -> Iterator[Store]:
-    """The store for a command, closed when it is done (a test runs many in one process)."""
-    from planner.store.startup import open_store
-
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        store.db.close()
 
 
 def _run_tui(source: Store | Opening) -> int:
@@ -186,6 +171,7 @@ def _run_tui(source: Store | Opening) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from planner.store import seed
     from planner.store.connection import sqlite_path, to_url
+    from planner.store.startup import opened
 
     db = args.db or locations.demo_database()
     if args.reset:
@@ -196,7 +182,7 @@ def _demo(args: argparse.Namespace) -> int:
         kept = seed.reset_demo(path, unmarked_is_demo=path == default)
         if kept:
             print(f"The old demo database is kept as {kept}.")
-    with _opened(db) as store:
+    with opened(db) as store:
         added = seed.demo(store, date.today())
         if args.no_open:
             state = "created" if added else "already there"
@@ -206,8 +192,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from planner.store.startup import opened
+
     today = args.today or date.today()
-    with _opened(args.db) as store:
+    with opened(args.db) as store:
         summaries = list(store.portfolio(today))
         flags = store.red_flags(today)
         problems = store.data_problems()
@@ -237,7 +225,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 TEAM_COMMANDS = {"init-team": _init_team, "backup": _backup, "restore": _restore, "history": _history}
-COMMANDS = {"demo": _demo, "check": _check, **TEAM_COMMANDS, **SYNC_COMMANDS, **EXPORT_COMMANDS, **IMPORT_COMMANDS}
+COMMANDS = {
+    "demo": _demo,
+    "check": _check,
+    **TEAM_COMMANDS,
+    **SYNC_COMMANDS,
+    **EXPORT_COMMANDS,
+    **BRIEF_COMMANDS,
+    **IMPORT_COMMANDS,
+}
 """Each command's handler; `run` (or no command) opens the TUI."""
 
 

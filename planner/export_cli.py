@@ -9,11 +9,10 @@ import io
 import sys
 import unicodedata
 from collections.abc import Callable
-from contextlib import closing
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from planner.cli_args import emit
 from planner.core.errors import EXIT_ARGUMENTS
 from planner.core.formatting import money, number_input, percent
 
@@ -63,10 +62,9 @@ def add_export_commands(commands, common: argparse.ArgumentParser) -> None:
 def export(args: argparse.Namespace) -> int:
     from planner.core.export import account_plan_markdown
     from planner.core.html import markdown_page
-    from planner.store.startup import open_store
+    from planner.store.startup import opened
 
-    store = open_store(args.db)
-    with closing(store.db):
+    with opened(args.db) as store:
         account = store.find_account(args.account)
         text = account_plan_markdown(store.plan_document(account.id, date.today()))
         problems = store.data_problems(account.id)
@@ -74,11 +72,7 @@ def export(args: argparse.Namespace) -> int:
         text = markdown_page(text, f"Account plan: {account.name}")
     for problem in problems:  # the plan shows these as 0 or missing: say so, beside the plan
         print(f"planner: warning: {problem.message}", file=sys.stderr)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote {args.output}")
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output)
     return 0
 
 
@@ -131,13 +125,12 @@ def list_lines(store: Store, args: argparse.Namespace, today: date) -> list[List
 
 
 def list_accounts(args: argparse.Namespace) -> int:
-    from planner.store.startup import open_store
+    from planner.store.startup import opened
 
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         print("planner: an Excel workbook is not for the terminal; give --output FILE.xlsx", file=sys.stderr)
         return EXIT_ARGUMENTS
-    store = open_store(args.db)
-    with closing(store.db):
+    with opened(args.db) as store:
         lines = list_lines(store, args, date.today())
         problems = store.data_problems()
     if problems:
@@ -146,18 +139,7 @@ def list_accounts(args: argparse.Namespace) -> int:
             "`planner check` lists them",
             file=sys.stderr,
         )
-    data = WRITERS[args.format](lines)
-    if args.output:
-        if isinstance(data, str):
-            Path(args.output).write_text(data, encoding="utf-8")
-        else:
-            Path(args.output).write_bytes(data)
-        print(f"Wrote {args.output} ({len(lines)} accounts)")
-    elif isinstance(data, str):
-        sys.stdout.write(data)
-    else:  # the same bytes as the file would hold, whatever the locale
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
+    emit(WRITERS[args.format](lines), args.output, f"({len(lines)} accounts)")
     return 0
 
 

@@ -21,8 +21,7 @@ from planner.core.agenda import follow_up_title
 from planner.core.analysis import Cadence, Forecast, RedFlag, funnel
 from planner.core.battle_plan import overdue
 from planner.core.competition import PositionRow, counter_status
-from planner.core.errors import PlannerError
-from planner.core.export import CHECKLIST, _day, _table, cell, export_folder, safe_filename
+from planner.core.export import CHECKLIST, cell, day_text, table, write_document
 from planner.core.formatting import count, money, stance_text
 from planner.core.overview import Overview
 from planner.core.stakeholders import Stakeholder
@@ -115,7 +114,9 @@ def build_brief(doc: BriefDocument) -> Brief:
             Threat(
                 p.brand,
                 p.threat,
-                tuple(f"{c.title} ({c.status}{f', due {_day(c.due_date)}' if c.due_date else ''})" for c in p.counters),
+                tuple(
+                    f"{c.title} ({c.status}{f', due {day_text(c.due_date)}' if c.due_date else ''})" for c in p.counters
+                ),
                 counter_status(p.threat, p.countered, doc.high_threat),
             )
             for p in doc.positions
@@ -148,7 +149,7 @@ def _due(doc: BriefDocument) -> tuple[Due, ...]:
     today = doc.today
     until = today + timedelta(days=GOAL_HORIZON_DAYS)
     items = [
-        Due(v.next_step_date, follow_up_title(v.next_step), f"follow-up of {_day(v.visited_on)}",
+        Due(v.next_step_date, follow_up_title(v.next_step), f"follow-up of {day_text(v.visited_on)}",
             v.next_step_date < today)
         for v in doc.overview.visits
         if v.next_step_date is not None and not v.next_step_done
@@ -201,7 +202,7 @@ def about(brief: Brief) -> str:
         contact = f"never contacted (cadence {every}) ⚑ stale"
     else:
         since = count(cadence.days_since or 0, "day")
-        contact = f"last contact {_day(brief.last_contact)}, {since} ago (cadence {every})"
+        contact = f"last contact {day_text(brief.last_contact)}, {since} ago (cadence {every})"
         contact += " ⚑ stale" if cadence.stale else ""
     parts = (f"Class {a.account_class}", f"owner {a.owner or '—'}", a.region, brief.industry, contact)
     return " · ".join(part for part in parts if part)
@@ -209,7 +210,7 @@ def about(brief: Brief) -> str:
 
 def sections(brief: Brief) -> tuple[Section, ...]:
     """The brief's parts in reading order: the people first, the checklist last."""
-    due = tuple((f"{_day(d.due)}{' ⚑ overdue' if d.overdue else ''}", d.title, d.kind) for d in brief.due)
+    due = tuple((f"{day_text(d.due)}{' ⚑ overdue' if d.overdue else ''}", d.title, d.kind) for d in brief.due)
     threats = tuple((t.brand, f"{t.threat}/5", "; ".join(t.counters) or t.status) for t in brief.threats)
     return (
         Section(
@@ -248,7 +249,7 @@ def _people(people: tuple[Stakeholder, ...]) -> tuple[Group, ...]:
         heading = f"{layer}: {m.LAYER_VALUES[layer]}" if layer in m.LAYER_VALUES else layer
         rows = tuple(
             (f"{p.name}, {p.title}" if p.title else p.name, stance_text(p.stance), f"{p.influence}/5",
-             f"{p.closeness}/5{' ⚑' if s.not_close else ''}", _day(s.last_met) if s.last_met else "never")
+             f"{p.closeness}/5{' ⚑' if s.not_close else ''}", day_text(s.last_met) if s.last_met else "never")
             for s in members
             for p in (s.person,)
         )  # fmt: skip
@@ -263,13 +264,13 @@ def _visit(v: LastVisit | None) -> tuple[str, ...]:
         return ("No visit yet.",)
     purpose = " ".join(v.purpose.split())
     lines = [
-        f"Last visit {_day(v.day)}{f': {purpose}' if purpose else ''}; met {', '.join(v.met) or 'nobody recorded'}",
+        f"Last visit {day_text(v.day)}{f': {purpose}' if purpose else ''}; met {', '.join(v.met) or 'nobody recorded'}",
         f"Commitment: {v.commitment or '⚑ none'}",
     ]
     if v.next_step_date is None and v.next_step:
         lines.append(f"Next step: {v.next_step} (no date)")
     elif v.next_step_date is not None and v.next_step_done:
-        lines.append(f"Next step: {v.next_step or 'follow up'}, by {_day(v.next_step_date)} (done)")
+        lines.append(f"Next step: {v.next_step or 'follow up'}, by {day_text(v.next_step_date)} (done)")
     return tuple(lines)
 
 
@@ -285,7 +286,9 @@ def _outlook(brief: Brief) -> Section:
         return Section("Procurement forecast", lines=(f"{outlook}; no open project.",))
     stages = funnel((), ((p.stage, p.amount, p.probability) for p in brief.projects), OPEN_STAGES).projects
     total, weighted = sum(s.value for s in stages), sum(s.weighted for s in stages)
-    rows = tuple((p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date)) for p in brief.projects)
+    rows = tuple(
+        (p.name, p.stage, money(p.amount), f"{p.probability}%", day_text(p.expected_date)) for p in brief.projects
+    )
     return Section(
         "Procurement forecast",
         lines=(f"{outlook}; open projects {money(total)}, weighted by probability {money(weighted)}.",),
@@ -310,7 +313,7 @@ def brief_markdown(brief: Brief) -> str:
                 for group in section.groups
                 for n, row in enumerate(group.rows)
             ]
-            out += _table([*([section.group_title] if headed else []), *section.headers], rows)[:-1]
+            out += table([*([section.group_title] if headed else []), *section.headers], rows)[:-1]
         elif not section.lines and section.empty:
             out.append(f"_{section.empty}_")
         out += [f"- [ ] {cell(tick)}" for tick in section.ticks]
@@ -319,17 +322,6 @@ def brief_markdown(brief: Brief) -> str:
 
 
 def write_brief(brief: Brief, folder: Path | None = None) -> Path:
-    """Write the brief to `<folder>/<account name> brief <day>.md` (atomically), beside
-    the exported plans, and return the path."""
-    target_dir = folder or export_folder()
-    target = target_dir / f"{safe_filename(brief.account.name)} brief {brief.today.isoformat()}.md"
-    partial = target.with_name(target.name + ".partial")
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-        partial.write_text(brief_markdown(brief), encoding="utf-8")
-        partial.replace(target)
-    except OSError as error:
-        raise PlannerError(
-            f"Writing the brief failed: {error.strerror or error}: {error.filename or target}"
-        ) from error
-    return target
+    """Write the brief to `<folder>/<account name> brief <day>.md`, beside the exported
+    plans, and return the path."""
+    return write_document(brief_markdown(brief), f"{brief.account.name} brief {brief.today.isoformat()}", folder)

@@ -43,11 +43,13 @@ def cell(text: object) -> str:
     return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>").strip()
 
 
-def _day(value: date | None) -> str:
+def day_text(value: date | None) -> str:
+    """A day as YYYY-MM-DD, or a dash for none."""
     return value.isoformat() if value else "—"
 
 
-def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
+def table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table (cells escaped), or a note that there is nothing, then a blank line."""
     if not rows:
         return ["_None recorded._", ""]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -89,11 +91,11 @@ def account_plan_markdown(doc: PlanDocument) -> str:
         f"- 80/20: rank #{summary.pareto.rank}, {percent(summary.pareto.share)} of revenue, cumulative "
         f"{percent(summary.pareto.cumulative)}{', key account' if summary.pareto.key else ''}",
         f"- Quadrant: {summary.quadrant.quadrant}",
-        f"- Last contact: {_day(summary.row.last_contact)}",
+        f"- Last contact: {day_text(summary.row.last_contact)}",
         "",
         "## Profile",
         "",
-        *_table(["Field", "Value"], [
+        *table(["Field", "Value"], [
             ["Application level", a.application_level], ["Problems", a.problems],
             ["Procurement method", a.procurement_method], ["Notes", a.notes],
         ]),
@@ -142,7 +144,7 @@ def _people(doc: PlanDocument) -> list[str]:
     for layer in m.LAYERS:
         group = sorted((p for p in people if p.layer == layer), key=lambda p: (p.name, p.title))
         out += [f"### {LAYER_TITLES[layer]}", "", f"Values: {m.LAYER_VALUES[layer]}", ""]
-        out += _table(
+        out += table(
             ["Name", "Title", "Unit", "Reports to", "Influence", "Closeness", "Stance", "Characteristics"],
             [[p.name, p.title, units.get(p.unit_id or "", "—"), names.get(p.reports_to_id or "", "—"),
               f"{p.influence}/5", f"{p.closeness}/5", stance_text(p.stance), p.characteristics]
@@ -154,14 +156,14 @@ def _people(doc: PlanDocument) -> list[str]:
 def _projects_and_purchases(doc: PlanDocument) -> list[str]:
     projects = sorted(doc.projects, key=lambda p: (p.expected_date or date.max, p.name))
     out = ["## Projects", ""]
-    out += _table(
+    out += table(
         ["Project", "Stage", "Amount", "Probability", "Expected", "Funding", "Procurement"],
-        [[p.name, p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date), p.funding_source,
+        [[p.name, p.stage, money(p.amount), f"{p.probability}%", day_text(p.expected_date), p.funding_source,
           p.procurement_method] for p in projects],
     )  # fmt: skip
     yearly = yearly_totals((p.purchased_on, p.amount) for p in doc.purchases)
     out += ["## Purchases by year", ""]
-    out += _table(["Year", "Total"], [[year, money(total)] for year, total in yearly])
+    out += table(["Year", "Total"], [[year, money(total)] for year, total in yearly])
     return out
 
 
@@ -200,7 +202,7 @@ def _battle_plan(doc: PlanDocument) -> list[str]:
     goals = sorted(doc.goals, key=lambda g: (g.due_date or date.max, g.phase, g.text))
     goal_text = {g.id: g.text for g in goals}
     out += ["## Phased goals", ""]
-    out += _table(["Phase", "Goal", "Due", "Owner"], [[g.phase, g.text, _day(g.due_date), g.owner] for g in goals])
+    out += table(["Phase", "Goal", "Due", "Owner"], [[g.phase, g.text, day_text(g.due_date), g.owner] for g in goals])
     people = {p.id: p.name for p in doc.people}
     actions = doc.actions
     out += ["## Actions", ""]
@@ -208,7 +210,7 @@ def _battle_plan(doc: PlanDocument) -> list[str]:
         column = sorted((a for a in actions if a.status == status), key=lambda a: (a.position, a.title))
         out += [f"### {title}", ""]
         for a in column:
-            details = [f"owner {a.owner}" if a.owner else "", f"due {_day(a.due_date)}" if a.due_date else "",
+            details = [f"owner {a.owner}" if a.owner else "", f"due {day_text(a.due_date)}" if a.due_date else "",
                        f"goal: {goal_text[a.goal_id]}" if a.goal_id in goal_text else "",
                        f"with {people[a.person_id]}" if a.person_id in people else ""]  # fmt: skip
             extra = "; ".join(d for d in details if d)
@@ -218,7 +220,7 @@ def _battle_plan(doc: PlanDocument) -> list[str]:
         out.append("")
     reviews = sorted(doc.reviews, key=lambda r: (r.reviewed_on or date.min, r.text))
     out += ["## Reviews (think, act, think again)", ""]
-    out += [f"- {_day(r.reviewed_on)}: {cell(r.text)}" for r in reviews] or ["_None recorded._"]
+    out += [f"- {day_text(r.reviewed_on)}: {cell(r.text)}" for r in reviews] or ["_None recorded._"]
     return [*out, ""]
 
 
@@ -232,13 +234,13 @@ def _visits(doc: PlanDocument) -> list[str]:
         ticked = ", ".join(label for name, label in CHECKLIST if getattr(v, name)) or "nothing ticked"
         people = ", ".join(sorted(name for _, name in met.get(v.id, []))) or "—"
         out += [
-            f"### {_day(v.visited_on)} — {cell(v.purpose) or 'visit'}",
+            f"### {day_text(v.visited_on)} — {cell(v.purpose) or 'visit'}",
             "",
             f"- Met: {people}",
             f"- Prepared: {ticked}",
             f"- Outcome: {cell(v.outcome) or '—'}",
             f"- Commitment: {cell(v.commitment) or '⚑ none'}",
-            f"- Next step: {cell(v.next_step) or '—'} ({_day(v.next_step_date)})",
+            f"- Next step: {cell(v.next_step) or '—'} ({day_text(v.next_step_date)})",
             "",
         ]
     return out
@@ -255,15 +257,21 @@ def safe_filename(name: str) -> str:
     return (cleaned or "account")[:120]
 
 
-def write_plan(doc: PlanDocument, folder: Path | None = None) -> Path:
-    """Write the plan to `<folder>/<account name>.md` (atomically) and return the path."""
+def write_document(text: str, name: str, folder: Path | None = None) -> Path:
+    """Write `text` to `<folder>/<name>.md` atomically (a reader never sees half a file),
+    in the export folder by default, and return the path."""
     target_dir = folder or export_folder()
-    target = target_dir / f"{safe_filename(doc.account.name)}.md"
-    partial = target.with_suffix(".md.partial")
+    target = target_dir / f"{safe_filename(name)}.md"
+    partial = target.with_name(target.name + ".partial")
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
-        partial.write_text(account_plan_markdown(doc), encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
         partial.replace(target)
     except OSError as error:
         raise PlannerError(f"Export failed: {error.strerror or error}: {error.filename or target}") from error
     return target
+
+
+def write_plan(doc: PlanDocument, folder: Path | None = None) -> Path:
+    """Write the plan to `<folder>/<account name>.md` and return the path."""
+    return write_document(account_plan_markdown(doc), doc.account.name, folder)
