@@ -21,6 +21,9 @@ CHOICES = {
 """What a rep may do with each kind: keep what the merge kept, take the other value
 (for a delete against an edit: restore the record, edit included), or type a new one."""
 
+IMPORTED = " import ("
+"""In `other_by`, between the source and the file and line: the other value came from an import."""
+
 RESOLUTIONS = {KEEP: "kept", OTHER: "took the other", NEW: "typed a new value"}
 
 
@@ -56,7 +59,8 @@ class ConflictView:
             return f"{self.record}: another new account has the same name"
         if self.kind == "loop":
             return f"{self.record}: two moves made a loop; {self.field_label} was cleared"
-        return f"{self.record}: {self.field_label} changed on two copies"
+        where = "in the planner and in an imported file" if IMPORTED in self.other_by else "on two copies"
+        return f"{self.record}: {self.field_label} changed {where}"
 
 
 def _text(model: type[m.Record], name: str, value: Any, names: dict[str, str]) -> str:

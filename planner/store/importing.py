@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from planner.core import models as m
 from planner.core.changes import encode, plain
+from planner.core.conflicts import IMPORTED
 from planner.core.formatting import name_key
 from planner.core.imports import plan as planning
 from planner.core.imports.records import MODELS, SOURCE_NAMES, Batch
@@ -94,7 +95,7 @@ def _conflict_row(conflict: planning.Conflict, source: str) -> m.SyncConflict:
         kept_who=conflict.planner_who,
         kept_at=conflict.planner_at,
         other=_json(conflict.file),
-        other_who=f"{SOURCE_NAMES[source]} import ({conflict.where})",
+        other_who=f"{SOURCE_NAMES[source]}{IMPORTED}{conflict.where})",
         other_at=m.utcnow(),
     )
 

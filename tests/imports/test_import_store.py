@@ -108,6 +108,7 @@ def test_a_newer_export_updates_and_a_reps_change_is_kept_and_reported(store, tm
     assert (moved.title, moved.layer, moved.layer_guessed) == ("Director of Sales", "decision", True)
     conflicts = store.sync_conflicts()
     assert len(conflicts) == 1 and "Salesforce import (Contact.csv:" in conflicts[0].other_by
+    assert conflicts[0].summary.endswith("Title changed in the planner and in an imported file")
     assert json.loads(json.dumps(conflicts[0].other)) == conflicts[0].other
     # once reported, the same files do not report it again
     assert not store.apply_import(salesforce.read(export.folder)).changes_anything
