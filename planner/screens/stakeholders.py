@@ -102,8 +102,8 @@ class StakeholdersScreen(AccountScreen[Board]):
             tooltip="Lower how close we are to the selected person (1-5)",
         ),
         Binding(
-            "y", "confirm_layer", "Confirm layer", id="stakeholders-confirm-layer",
-            tooltip="Say the layer an import guessed from the title is right (change it with enter)",
+            "y", "confirm_layer", "Confirm layer", id="stakeholders-confirm-layer", show=False,
+            tooltip="Say the layer an import guessed from the title is right (the card says when it is a guess)",
         ),
         Binding("g", "toggle_grid", "Grid", id="stakeholders-grid", tooltip="Cards or influence × closeness grid"),
         Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
