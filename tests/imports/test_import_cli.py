@@ -67,6 +67,8 @@ def test_the_bundled_template_comes_in_from_csv_and_from_the_workbook_alike(tmp_
     assert code == 0 and "Problems" not in out and "Skipped" not in out
     code, out, _ = _run(capsys, "--db", book_db, "import", "xlsx", str(DATA / "import-template.xlsx"), "--apply")
     assert code == 0 and "Problems" not in out and "Skipped" not in out
+    _, out, _ = _run(capsys, "--db", csv_db, "import", "csv", *csv_files, "--apply")
+    assert "Nothing changed" in out
 
     def picture(db: str) -> list[tuple]:
         store = open_store(db)
