@@ -11,6 +11,7 @@ while another rep's change in between is reported as a conflict.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -247,14 +248,21 @@ class StakeholdersScreen(AccountScreen[Board]):
     def action_stance(self) -> None:
         self._change("stance", 0)
 
-    def action_confirm_layer(self) -> None:
-        if self.wait_turn(self.action_confirm_layer):
-            return
+    def _person_for_key(self, again: Callable[[], None]) -> m.Person | None:
+        """The selected person for a one-key change, or None: the key replays once an
+        earlier write is done (`again`), or there is nobody to change yet."""
+        if self.wait_turn(again):
+            return None
         found = self.current
         if found is None:
             self.notify("Add a person first (n).")
+            return None
+        return found.person
+
+    def action_confirm_layer(self) -> None:
+        person = self._person_for_key(self.action_confirm_layer)
+        if person is None:
             return
-        person = found.person
         if not person.layer_guessed:
             self.notify(f"The layer of {person.name} is not a guess; change it with enter.")
             return
@@ -262,13 +270,9 @@ class StakeholdersScreen(AccountScreen[Board]):
 
     def _change(self, field: str, step: int) -> None:
         """One key's change to the selected person, against the version last read."""
-        if self.wait_turn(lambda: self._change(field, step)):
+        person = self._person_for_key(lambda: self._change(field, step))
+        if person is None:
             return
-        found = self.current
-        if found is None:
-            self.notify("Add a person first (n).")
-            return
-        person = found.person
         value = next_stance(person.stance) if field == "stance" else stepped(getattr(person, field), step)
         if value is None:
             limit = "highest" if step > 0 else "lowest"

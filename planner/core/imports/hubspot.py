@@ -13,7 +13,7 @@ from pathlib import Path
 from planner.core.formatting import name_key
 from planner.core.imports.columns import has_any, pick
 from planner.core.imports.files import ImportFileError, Sheet, sheets
-from planner.core.imports.records import Batch, Incoming, Typing, stage_of
+from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.salesforce import person_name
 from planner.core.imports.settle import settle
 
@@ -161,13 +161,7 @@ def _deals(batch: Batch, typing: Typing, sheet: Sheet, names: dict[str, list[str
         if "name" not in values:
             batch.skip(where, "no Deal name")
             continue
-        stage_text = row.get(stage_column, "").strip()
-        if stage_text:
-            stage = stage_of(stage_text)
-            if stage is None:
-                batch.problem(where, f"unknown deal stage {stage_text!r}; stage not set (a new project is potential)")
-            else:
-                values["stage"] = stage
+        typing.stage(values, row.get(stage_column, ""), where)
         company = _company(batch, sheet, where, row, names)
         if company == "":
             batch.skip(where, "its company is not in the companies file")

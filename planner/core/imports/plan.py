@@ -210,19 +210,15 @@ class _Planner:
 
     def person_ids(self, item: Incoming) -> None:
         account_id = self.row_ids[("account", item.account or "")]
-        row_id, link = self.find(item, account_id)
-        if row_id is not None:
-            current = self.existing.rows.get(row_id)
-            if current is None or current["deleted_at"] is not None:
-                self.skip(item, "deleted in the planner; restore it there to import it again")
-                return
-            if current["account_id"] != account_id:
-                moved = "moved to another account in the file; it stays where it is in the planner"
-                self.plan.problems.append(Problem(item.where, moved))
-        self.claimed.add(row_id or "")
-        self.row_ids[(item.kind, item.source_id)] = person_id = row_id or m.new_id()
-        self.new_names[person_id] = item.values.get("name", "")
-        self.found[item.source_id] = (row_id, link)
+        found = self.claim(item, account_id)
+        if found is None:
+            return
+        row_id, _ = found
+        if row_id is not None and self.existing.rows[row_id]["account_id"] != account_id:
+            moved = "moved to another account in the file; it stays where it is in the planner"
+            self.plan.problems.append(Problem(item.where, moved))
+        self.new_names[self.row_ids[(item.kind, item.source_id)]] = item.values.get("name", "")
+        self.found[item.source_id] = found
 
     def person(self, item: Incoming) -> None:
         row_id, link = self.found[item.source_id]
@@ -240,15 +236,21 @@ class _Planner:
 
     def record(self, item: Incoming, links: dict[str, Any]) -> None:
         account_id = self.row_ids.get(("account", item.account or "")) if item.kind != "account" else None
+        if found := self.claim(item, account_id):
+            self.write(item, *found, {**item.values, **links}, account_id)
+
+    def claim(self, item: Incoming, account_id: str | None) -> tuple[str | None, Link | None] | None:
+        """The row the item is (None: a new one, its id drawn now) and its link; None
+        altogether, and skipped, when the row was deleted in the planner."""
         row_id, link = self.find(item, account_id)
         if row_id is not None:
             current = self.existing.rows.get(row_id)
             if current is None or current["deleted_at"] is not None:
                 self.skip(item, "deleted in the planner; restore it there to import it again")
-                return
-        self.claimed.add(row_id or "")
+                return None
+            self.claimed.add(row_id)
         self.row_ids[(item.kind, item.source_id)] = row_id or m.new_id()
-        self.write(item, row_id, link, {**item.values, **links}, account_id)
+        return row_id, link
 
     def write(
         self, item: Incoming, row_id: str | None, link: Link | None, values: dict[str, Any], account_id: str | None

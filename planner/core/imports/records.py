@@ -153,6 +153,17 @@ class Typing:
             text = text[:limit]
         return text or None
 
+    def stage(self, values: dict[str, Any], text: str, where: str) -> None:
+        """A CRM's stage as the method's (in `values`), or reported when it has none."""
+        text = text.strip()
+        if not text:
+            return
+        stage = stage_of(text)
+        if stage is None:
+            self.batch.problem(where, f"unknown stage {text!r}; stage not set (a new project is potential)")
+        else:
+            values["stage"] = stage
+
     def fill(self, kind: str, where: str, row: dict[str, str], columns: dict[str, str]) -> dict[str, Any]:
         """Field values from `row` by `columns` (field → column), leaving out unknowns."""
         values = {}

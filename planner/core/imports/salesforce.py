@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.core.imports.files import ImportFileError, Sheet, read_csv
-from planner.core.imports.records import Batch, Incoming, Typing, stage_of
+from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.settle import settle
 
 FILES = {"account": "Account.csv", "person": "Contact.csv", "project": "Opportunity.csv", "user": "User.csv"}
@@ -144,13 +144,7 @@ def _opportunities(batch: Batch, typing: Typing, sheet: Sheet) -> None:
         if "name" not in values:
             batch.skip(where, "no Name")
             continue
-        stage_text = row.get("stagename", "").strip()
-        if stage_text:
-            stage = stage_of(stage_text)
-            if stage is None:
-                batch.problem(where, f"unknown stage {stage_text!r}; stage not set (a new project is potential)")
-            else:
-                values["stage"] = stage
+        typing.stage(values, row.get("stagename", ""), where)
         notes = [row.get("description", "").strip(), _labelled("Next step", row.get("nextstep", ""))]
         description = typing.value("project", "description", "\n\n".join(n for n in notes if n), where, "Description")
         if description:

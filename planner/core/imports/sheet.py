@@ -14,7 +14,7 @@ from pathlib import Path
 from planner.core.formatting import name_key
 from planner.core.imports.columns import pick
 from planner.core.imports.files import ImportFileError, Sheet, sheets
-from planner.core.imports.records import Batch, Incoming, Typing, stage_of
+from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.settle import settle
 
 ACCOUNT = {
@@ -183,12 +183,6 @@ def _projects(batch: Batch, typing: Typing, sheet: Sheet, accounts: dict[str, st
         if "name" not in values or account == "":
             batch.skip(where, "no name" if "name" not in values else "its account is not in the accounts sheet")
             continue
-        stage_text = _first(row, STAGE)
-        if stage_text:
-            stage = stage_of(stage_text)
-            if stage is None:
-                batch.problem(where, f"unknown stage {stage_text!r}; stage not set (a new project is potential)")
-            else:
-                values["stage"] = stage
+        typing.stage(values, _first(row, STAGE), where)
         source_id = row.get("id", "").strip() or f"{account}/{name_key(values['name'])}"
         batch.projects.append(Incoming("project", source_id, where, values, account=account))
