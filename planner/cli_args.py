@@ -1,12 +1,15 @@
-"""What the `planner` commands share: a day as an argument, and a document written to
-a file or to standard output."""
+"""What the `planner` commands share: a day as an argument, a document written to a
+file or to standard output, and a line saying what a long command is doing."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 
 def day(text: str) -> date:
@@ -31,3 +34,20 @@ def emit(data: str | bytes, output: str | None, what: str = "") -> None:
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
+
+
+@contextmanager
+def progress(text: str, stream: IO[str] | None = None) -> Iterator[None]:
+    """What is going on while a command works, on a terminal only, and wiped when done:
+    stdout keeps only the result, and a failure stays one line on stderr."""
+    stream = stream or sys.stderr
+    shown = stream.isatty()
+    if shown:
+        stream.write(text)
+        stream.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            stream.write("\r\033[K")
+            stream.flush()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planner.cli_args import progress
+
 READERS = ("salesforce", "hubspot", "csv", "xlsx")
 
 
@@ -31,15 +33,16 @@ def run_import(args: argparse.Namespace) -> int:
     from planner.store.startup import opened
 
     paths = [Path(p) for p in args.paths]
-    if args.source == "salesforce":
-        if len(paths) != 1:
-            raise ImportFileError("Give the one folder of the Salesforce export (with Account.csv in it).")
-        batch = salesforce.read(paths[0])
-    elif args.source == "hubspot":
-        batch = hubspot.read(paths)
-    else:
-        batch = sheet.read(paths)
-    with opened(args.db) as store:
+    with progress("Reading the files …"):
+        if args.source == "salesforce":
+            if len(paths) != 1:
+                raise ImportFileError("Give the one folder of the Salesforce export (with Account.csv in it).")
+            batch = salesforce.read(paths[0])
+        elif args.source == "hubspot":
+            batch = hubspot.read(paths)
+        else:
+            batch = sheet.read(paths)
+    with opened(args.db) as store, progress("Importing …" if args.apply else "Comparing with the planner …"):
         plan = store.apply_import(batch) if args.apply else store.plan_import(batch)
     print("\n".join(report(plan, applied=args.apply)))
     return 0

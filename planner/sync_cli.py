@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
+from planner.cli_args import progress
 from planner.core import locations
 from planner.core.sync import Remote, SyncError
 
@@ -58,7 +58,7 @@ def clone(args: argparse.Namespace) -> int:
 
     source = Remote.parse(args.source)  # a malformed HOST:PATH is told before anything else
     local = _laptop_file(args.db, "clone")
-    with _progress(f"Cloning {source} …"):
+    with progress(f"Cloning {source} …"):
         made = client.clone(args.source, local, command=args.ssh_command, remote_planner=args.remote_planner)
     print(f"Cloned {made.remote} to {made.path} ({made.size / 1e6:.1f} MB). Work offline, then run `planner sync`.")
     return 0
@@ -68,7 +68,7 @@ def sync(args: argparse.Namespace) -> int:
     from planner.store.sync import client
 
     local = _laptop_file(args.db, "sync")
-    with _progress("Syncing with the team database …"):
+    with progress("Syncing with the team database …"):
         report = client.sync(local, dry_run=args.dry_run, command=args.ssh_command)
     print("\n".join(report.lines()))
     return 0
@@ -82,23 +82,6 @@ def _laptop_file(db: str | None, command: str) -> Path:
     if path is None:
         raise SyncError(f"`planner {command}` needs a database file for --db, not {db}.")
     return path
-
-
-@contextmanager
-def _progress(text: str, stream: IO[str] | None = None) -> Iterator[None]:
-    """What is going on while the network works, on a terminal only, and wiped when done:
-    stdout keeps only the result, and a failure stays one line on stderr."""
-    stream = stream or sys.stderr
-    shown = stream.isatty()
-    if shown:
-        stream.write(text)
-        stream.flush()
-    try:
-        yield
-    finally:
-        if shown:
-            stream.write("\r\033[K")
-            stream.flush()
 
 
 def sync_serve(args: argparse.Namespace) -> int:

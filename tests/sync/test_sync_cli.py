@@ -35,12 +35,12 @@ from shared_helpers import copy_database
 
 import planner
 from planner.cli import main
+from planner.cli_args import progress
 from planner.core import models as m
 from planner.core.errors import EXIT_UNUSABLE
 from planner.core.sync import SyncError
 from planner.store import schema
 from planner.store.startup import open_store
-from planner.sync_cli import _progress
 
 PYTHON = sys.executable
 REMOTE_PLANNER = shlex.join([PYTHON, "-m", "planner"])
@@ -168,14 +168,14 @@ class _Terminal(io.StringIO):
 
 def test_the_progress_line_is_for_a_terminal_and_is_wiped_when_done_or_failed():
     terminal = _Terminal()
-    with _progress("Cloning team:/srv/team.db …", terminal):
+    with progress("Cloning team:/srv/team.db …", terminal):
         assert terminal.getvalue() == "Cloning team:/srv/team.db …"
     assert terminal.getvalue().endswith("…\r\033[K")
-    with pytest.raises(SyncError), _progress("Syncing with the team database …", terminal):
+    with pytest.raises(SyncError), progress("Syncing with the team database …", terminal):
         raise SyncError("cannot reach team over SSH.")
     assert terminal.getvalue().endswith("Syncing with the team database …\r\033[K")
     piped = io.StringIO()
-    with _progress("Cloning team:/srv/team.db …", piped):
+    with progress("Cloning team:/srv/team.db …", piped):
         pass
     assert piped.getvalue() == ""
 
