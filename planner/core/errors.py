@@ -44,6 +44,10 @@ class NotFound(PlannerError):
     """The record does not exist (or was deleted)."""
 
 
+class InUse(PlannerError):
+    """The record is still linked from others (an industry its accounts use): not deleted."""
+
+
 class ValidationError(PlannerError):
     """Field-level messages: `errors` maps a field name to what is wrong with it."""
 

@@ -56,4 +56,4 @@ def tier_text(industry) -> str:
 
 def industry_choices(industries) -> list[tuple[str, str]]:
     """(label, id) pairs for an industry picker: both names and the tier."""
-    return [(f"{i.name_en} {i.name_zh} ({tier_text(i)})", i.id) for i in industries]
+    return [(f"{' '.join(filter(None, (i.name_en, i.name_zh)))} ({tier_text(i)})", i.id) for i in industries]

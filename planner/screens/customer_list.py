@@ -75,6 +75,9 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
             "h", "history", "History", id="list-history", show=False, tooltip="Change log of the highlighted account"
         ),
         Binding("u", "deleted", "Deleted", id="list-deleted", show=False, tooltip="Deleted accounts, to restore"),
+        Binding(
+            "i", "industries", "Industries", id="list-industries", show=False, tooltip="Industries and how they buy"
+        ),
         Binding("r", "reload", "Reload", id="list-reload", show=False, tooltip="Read the database again"),
     ]
 
@@ -260,6 +263,9 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
 
     def action_deleted(self) -> None:
         self.open("deleted", None)
+
+    def action_industries(self) -> None:
+        self.open("industries")
 
     # --- changes --------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "history": ("planner.screens.history", "HistoryScreen"),
     "deleted": ("planner.screens.deleted", "DeletedScreen"),
     "conflicts": ("planner.screens.conflicts", "ConflictsScreen"),
+    "industries": ("planner.screens.industries", "IndustriesScreen"),
 }
 """Screen name → (module, class). The class is called with the `Open` message's args."""
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from planner.core import models as m
 from planner.core.formatting import industry_choices, name_key
+from planner.core.industries import IndustryRow, method_order
 from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
 from planner.store.account_list import read_listing
 from planner.store.base import StoreBase, columns, live
@@ -38,8 +39,18 @@ class Listings(StoreBase):
             return read_listing(session.connection().connection)
 
     def industry_choices(self) -> list[tuple[str, str]]:
-        """(label, id) of every industry, for an industry picker."""
-        return industry_choices(self.list(m.Industry))
+        """(label, id) of every industry, for an industry picker, in the method's order."""
+        return industry_choices(sorted(self.list(m.Industry), key=method_order))
+
+    def industry_rows(self) -> list[IndustryRow]:
+        """Every live industry with how many live accounts use it, in the method's order."""
+        i, a = m.Industry, m.Account
+        used = select(a.industry_id, sa.func.count()).where(live(a)).group_by(a.industry_id)
+        query = columns(i.id, i.version, i.name_en, i.name_zh, i.tier, i.tier_guessed, i.procurement_pattern)
+        with self.db.read() as session:
+            counts = dict(session.execute(used).all())
+            rows = [IndustryRow._make((*row, counts.get(row[0], 0))) for row in session.execute(query.where(live(i)))]
+        return sorted(rows, key=method_order)
 
     def accounts_named(self, name: str, *, other_than: str | None = None) -> list[tuple[str, str, str]]:
         """(name, owner, region) of each live account whose name reads as `name`: the

@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 
 from planner.core import fields
 from planner.core import models as m
-from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.errors import Conflict, InUse, NotFound, ValidationError
+from planner.core.formatting import count
 from planner.core.org import PERSON, UNIT, Ref
 from planner.store import bulk
 from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_clock, next_seq, site_of
@@ -45,6 +46,10 @@ CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
     m.Visit: ((m.VisitAttendee, "visit_id"),),
 }
 """The rows that belong to a row: deleted and restored with it."""
+
+USED_BY: dict[type[m.Record], tuple[type[m.Record], str, str]] = {m.Industry: (m.Account, "industry_id", "account")}
+"""Rows others link to without belonging to them (model → linking model, its field, its
+noun): not deleted while a live row links to them."""
 
 BULK_CACHE_KIB = 128 * 1024  # room for the indexes a 100k-row import fills
 PARENT_FIELD = {m.OrgUnit: "parent_id", m.Person: "reports_to_id"}
@@ -180,6 +185,7 @@ class Writes(StoreBase):
         sub-units and people move up to its parent, never vanish."""
         with self.db.write() as session:
             row = self._current(session, model, row_id, version)
+            self._refuse_if_used(session, row)
             if isinstance(row, m.OrgUnit):
                 self._hand_members_to(session, row, row.parent_id)
             self._tombstone(session, row, m.utcnow())
@@ -331,6 +337,20 @@ class Writes(StoreBase):
             query = query.where(m.Action.id != exclude)
         highest = session.exec(query).one()
         return 0 if highest is None else highest + 1
+
+    @staticmethod
+    def _refuse_if_used(session: Session, row: m.Record) -> None:
+        if type(row) not in USED_BY:
+            return
+        user, link, noun = USED_BY[type(row)]
+        query = select(sa.func.count()).select_from(user).where(getattr(user, link) == row.id, live(user))
+        used = session.exec(query).one()
+        if used:
+            what = m.table_name(type(row))
+            raise InUse(
+                f"{count(used, noun)} still {'uses' if used == 1 else 'use'} this {what}: "
+                f"give {'it' if used == 1 else 'them'} another {what} first, then delete it."
+            )
 
     @staticmethod
     def _hand_members_to(session: Session, unit: m.OrgUnit, target: str | None) -> None:
