@@ -30,7 +30,7 @@ def test_a_salesforce_export_reads_with_each_problem_at_its_line(tmp_path):
     assert any("is not in Account.csv" in text for text in problems[lines["missing account"]])
     assert any("003NOTINTHEFILE is not in Contact.csv" in text for text in problems[lines["missing manager"]])
     assert any("reports-to circle" in text for text in problems[lines["cycle"]])
-    assert any("'TBD' is not a number" in text for text in problems[lines["not a number"]])
+    assert any("Amount 'TBD' is not a number" in text for text in problems[lines["not a number"]])
     assert any("unknown stage 'Haggling'" in text for text in problems[lines["unknown stage"]])
     skipped = {s.where: s.message for s in batch.skipped}
     assert skipped[lines["deleted"]] == "deleted in Salesforce"

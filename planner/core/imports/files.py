@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.core.errors import PlannerError
@@ -30,6 +30,7 @@ class Sheet:
     name: str  # how problems name it: `Contact.csv`, `book.xlsx[People]`
     headers: tuple[str, ...]  # folded: lower case, single-spaced
     rows: list[tuple[str, dict[str, str]]]  # (where, folded header → cell text)
+    titles: dict[str, str] = field(default_factory=dict)  # folded header → as the file writes it
 
 
 def fold(header: str) -> str:
@@ -66,6 +67,7 @@ def read_csv(path: Path) -> Sheet:
         if header_row is None:
             return Sheet(path.name, (), [])
         headers = tuple(fold(h) for h in header_row)
+        titles = {fold(h): h.replace("\ufeff", "").strip() for h in header_row}
         rows: list[tuple[str, dict[str, str]]] = []
         start = reader.line_num + 1
         for cells in reader:
@@ -74,7 +76,7 @@ def read_csv(path: Path) -> Sheet:
             start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(f"{path.name}:{reader.line_num}: {error}") from None
-    return Sheet(path.name, headers, rows)
+    return Sheet(path.name, headers, rows, titles)
 
 
 def read_workbook(path: Path) -> Iterator[Sheet]:
@@ -92,13 +94,14 @@ def read_workbook(path: Path) -> Iterator[Sheet]:
             if first is None:
                 continue
             headers = tuple(fold(_text(h)) for h in first)
+            titles = {fold(_text(h)): _text(h).strip() for h in first}
             label = f"{path.name}[{sheet.title}]"
             rows = []
             for number, cells in enumerate(lines, start=2):
                 texts = [_text(cell) for cell in cells]
                 if any(t.strip() for t in texts):
                     rows.append((f"{label}:{number}", dict(zip(headers, texts, strict=False))))
-            yield Sheet(label, headers, rows)
+            yield Sheet(label, headers, rows, titles)
     finally:
         book.close()
 
@@ -113,6 +116,11 @@ def _text(cell: object) -> str:
         text = cell.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     return str(cell)
+
+
+def titles(found: Iterable[Sheet]) -> dict[str, str]:
+    """Every sheet's headers as written, by folded name: messages name a column as the file does."""
+    return {folded: title for sheet in found for folded, title in sheet.titles.items()}
 
 
 def sheets(paths: list[Path]) -> Iterator[Sheet]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from planner.core.formatting import name_key
 from planner.core.imports.columns import has_any, pick
-from planner.core.imports.files import ImportFileError, Sheet, sheets
+from planner.core.imports.files import ImportFileError, Sheet, sheets, titles
 from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.salesforce import person_name
 from planner.core.imports.settle import settle
@@ -64,7 +64,7 @@ def read(paths: list[Path]) -> Batch:
     if "companies" not in found:
         raise ImportFileError("No companies file among the files: the contacts and deals need their companies.")
     batch = Batch("hubspot")
-    typing = Typing(batch)
+    typing = Typing(batch, titles(found.values()))
     names = _companies(batch, typing, found["companies"])
     if "contacts" in found:
         _contacts(batch, typing, found["contacts"], names)

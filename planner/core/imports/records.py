@@ -102,8 +102,9 @@ class Typing:
     """Turns a file's text into field values, reporting what it cannot take and
     checking each distinct value once (100k rows repeat most of theirs)."""
 
-    def __init__(self, batch: Batch):
+    def __init__(self, batch: Batch, titles: dict[str, str] | None = None):
         self.batch = batch
+        self.titles = titles or {}  # a column's folded name → as the file writes it, for messages
         self._checked: dict[tuple[str, str, Any], str | None] = {}
 
     def value(self, kind: str, name: str, raw: str | None, where: str, column: str) -> Any:
@@ -111,6 +112,7 @@ class Typing:
         value cannot be used; None too for an empty cell, which means "not known"."""
         if raw is None:
             return None
+        column = self.titles.get(column, column)
         spec = _SPECS[kind][name]
         if spec.kind in fields.TEXT_KINDS:
             return self._text(spec, raw, where, column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.core.imports.files import ImportFileError, Sheet, read_csv
+from planner.core.imports.files import ImportFileError, Sheet, read_csv, titles
 from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.settle import settle
 
@@ -54,8 +54,8 @@ def read(folder: Path) -> Batch:
     if found["account"] is None:
         raise ImportFileError(f"No {FILES['account']} in {folder}: is this a Salesforce data export?")
     batch = Batch("salesforce")
-    typing = Typing(batch)
     sheets = {kind: read_csv(path) for kind, path in found.items() if path is not None}
+    typing = Typing(batch, titles(sheets.values()))
     owners = _owners(sheets.get("user"))
     _accounts(batch, typing, sheets["account"], owners, "user" in sheets)
     if "person" in sheets:

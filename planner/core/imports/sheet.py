@@ -13,7 +13,7 @@ from pathlib import Path
 
 from planner.core.formatting import name_key
 from planner.core.imports.columns import pick
-from planner.core.imports.files import ImportFileError, Sheet, sheets
+from planner.core.imports.files import ImportFileError, Sheet, sheets, titles
 from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.settle import settle
 
@@ -55,7 +55,7 @@ def _spaced(sheet: Sheet) -> Sheet:
     """Headers with underscores as spaces, so `reports_to` and `Reports to` are one."""
     headers = tuple(h.replace("_", " ") for h in sheet.headers)
     rows = [(where, {k.replace("_", " "): v for k, v in row.items()}) for where, row in sheet.rows]
-    return Sheet(sheet.name, headers, rows)
+    return Sheet(sheet.name, headers, rows, {k.replace("_", " "): v for k, v in sheet.titles.items()})
 
 
 def _kind(sheet: Sheet) -> str:
@@ -83,7 +83,7 @@ def read(paths: list[Path]) -> Batch:
     if not found["account"]:
         raise ImportFileError("No accounts sheet among the files: people and projects need their accounts.")
     batch = Batch("sheet")
-    typing = Typing(batch)
+    typing = Typing(batch, titles(sheet for group in found.values() for sheet in group))
     accounts: dict[str, str] = {}
     for sheet in found["account"]:
         _accounts(batch, typing, sheet, accounts)
