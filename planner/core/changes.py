@@ -10,6 +10,11 @@ from typing import Any
 STAMPS = frozenset({"id", "created_at", "updated_at", "updated_by", "version", "deleted_at", "deleted_with"})
 """Columns every table has that the log does not record as changes."""
 
+DERIVED = frozenset({"search_key"})
+"""Columns every writer works out from the row's other fields (the pinyin search keys),
+never logged: so they never show in history, never travel between copies (each copy
+derives them from the name it merges) and never make a sync conflict of their own."""
+
 
 def plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
@@ -26,5 +31,5 @@ def insert_changes(values: dict[str, Any]) -> dict[str, Any]:
     return {
         name: [None, plain(value)]
         for name, value in values.items()
-        if name not in STAMPS and value is not None and value != ""
+        if name not in STAMPS and name not in DERIVED and value is not None and value != ""
     }

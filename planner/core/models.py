@@ -18,6 +18,8 @@ from sqlalchemy import BigInteger, Index, Table, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from planner.core.changes import DERIVED
+
 CLASSES = ("A", "B", "C")
 TIERS = ("major", "minor", "tracked", "other")
 LAYERS = ("image", "decision", "implementation", "usage")
@@ -123,6 +125,8 @@ class Account(Imported, Record, table=True):
     procurement_method: str = ""
     notes: str = ""
     cadence_days: int | None = None
+    search_key: str = ""
+    """The name's pinyin, full and initials (`core.pinyin`), derived on every write."""
 
 
 # The customer list reads every live account in 80/20 order (revenue, largest first,
@@ -134,7 +138,7 @@ Index(
     _account.revenue.desc(),
     *(_account[name] for name in (
         "name", "id", "industry_id", "account_class", "owner", "profit", "influence", "input_people",
-        "input_money", "input_material", "cadence_days", "version", "deleted_at",
+        "input_money", "input_material", "cadence_days", "version", "search_key", "deleted_at",
     )),
     sqlite_where=_account.deleted_at.is_(None),
     postgresql_where=_account.deleted_at.is_(None),
@@ -152,7 +156,9 @@ class Person(Imported, Record, table=True):
     """`ix_person_search` covers the people search: scanned in name order, it
     answers without touching the table and stops at the result limit."""
 
-    __table_args__ = (Index("ix_person_search", "name", "title", "deleted_at", "layer", "stance", "account_id", "id"),)
+    __table_args__ = (
+        Index("ix_person_search", "name", "title", "search_key", "deleted_at", "layer", "stance", "account_id", "id"),
+    )
 
     account_id: str = Field(foreign_key="account.id", index=True)
     unit_id: str | None = Field(default=None, foreign_key="orgunit.id", index=True)
@@ -169,6 +175,8 @@ class Person(Imported, Record, table=True):
     phone: str = ""
     email: str = ""
     notes: str = ""
+    search_key: str = ""
+    """As the account's: the name's pinyin, derived on every write."""
 
 
 class Project(Imported, Record, table=True):
@@ -364,8 +372,9 @@ GUESSES: dict[type[Record], tuple[str, str]] = {Person: ("layer", "layer_guessed
 """Fields an import may guess (model → field, its flag): the flag stays until a rep
 confirms the value or changes it."""
 IMPORT_FIELDS = ("import_source", "import_id", "imported")
-NOT_IN_FORMS = frozenset({*(flag for _, flag in GUESSES.values()), *IMPORT_FIELDS})
-"""Columns no form edits: the guess flags, and where an imported record came from."""
+NOT_IN_FORMS = frozenset({*(flag for _, flag in GUESSES.values()), *IMPORT_FIELDS, *DERIVED})
+"""Columns no form edits: the guess flags, where an imported record came from, and
+what the store derives."""
 
 SYNCED: tuple[type[Record], ...] = (*ENTITIES, SyncConflict)
 """Every table whose rows travel between a laptop and the team's database."""

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, overload
 
 from planner.core import analysis
 from planner.core.config import Settings
+from planner.core.pinyin import typed_key
 from planner.core.rows import AccountListing, AccountRow
 
 
@@ -137,13 +138,16 @@ class Portfolio(Sequence[AccountSummary]):
     @property
     def search_index(self) -> list[str]:
         """What the filter searches per account (name, industry in both languages,
-        owner), folded once per load rather than on every keystroke."""
+        owner, the name's stored pinyin), folded once per load rather than on every
+        keystroke."""
         industry, columns = self.listing.industry, self.columns
         return self._memo(
             "search_index",
             lambda: [
-                "\n".join((name, *industry(industry_id)[:2], owner)).casefold()
-                for name, industry_id, owner in zip(columns.name, columns.industry_id, columns.owner, strict=True)
+                "\n".join((name, *industry(industry_id)[:2], owner, key)).casefold()
+                for name, industry_id, owner, key in zip(
+                    columns.name, columns.industry_id, columns.owner, columns.search_key, strict=True
+                )
             ],
         )
 
@@ -266,7 +270,8 @@ def select_accounts(
     descending: bool = True,
 ) -> Selection:
     """Filter and sort the customer list in memory: text matches name, industry (in
-    English or Chinese) or owner, ignoring case."""
+    English or Chinese), owner or the name's pinyin (full or initials, spaces
+    ignored), ignoring case."""
     columns = portfolio.columns
     chosen: Sequence[int] = range(len(portfolio))
     if wanted.classes:
@@ -282,5 +287,9 @@ def select_accounts(
         chosen = [i for i in chosen if owners[i] == wanted.owner]
     if needle := wanted.text.strip().casefold():
         haystacks = portfolio.search_index
-        chosen = [i for i in chosen if needle in haystacks[i]]
+        squeezed = typed_key(needle)
+        if squeezed is None or squeezed == needle:
+            chosen = [i for i in chosen if needle in haystacks[i]]
+        else:  # "zhang wei": the words as typed, or run together as in the pinyin
+            chosen = [i for i in chosen if needle in haystacks[i] or squeezed in haystacks[i]]
     return Selection(portfolio, sorted(chosen, key=SORT_KEYS[sort](portfolio, flags), reverse=descending))

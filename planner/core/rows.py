@@ -27,6 +27,7 @@ class AccountRecord(NamedTuple):
     input_material: float
     cadence_days: int | None
     version: int
+    search_key: str
 
 
 class AccountRow(NamedTuple):
@@ -66,6 +67,7 @@ class AccountColumns(NamedTuple):
     input_material: tuple[float, ...]
     cadence_days: tuple[int | None, ...]
     version: tuple[int, ...]
+    search_key: tuple[str, ...]
 
     @classmethod
     def of(cls, rows: list[tuple]) -> AccountColumns:

@@ -2,20 +2,23 @@
 
 Hooked into the write sessions' flush, so no code path can change a row without
 leaving a trace: inserts log every field, updates log each changed field as
-[old, new], and setting or clearing the tombstone logs a delete or a restore.
+[old, new], and setting or clearing the tombstone logs a delete or a restore. The
+same hook keeps the derived columns (a name's pinyin) in step, unlogged.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from planner.core.changes import STAMPS, encode, insert_changes, plain
-from planner.core.models import ChangeLog, Meta, Record, table_name, table_of, utcnow
+from planner.core.changes import DERIVED, STAMPS, encode, insert_changes, plain
+from planner.core.models import Account, ChangeLog, Meta, Person, Record, table_name, table_of, utcnow
+from planner.core.pinyin import search_key
 
 SEQS = "planner_seqs"  # session/connection info: the change-log numbers this transaction took
 REASSERT = "planner_reassert"  # session info: (row, field) pairs to log as set again, unchanged
@@ -36,7 +39,7 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
             continue
         if name == "deleted_at":
             tombstone = "delete" if new is not None else "restore"
-        elif name not in STAMPS:
+        elif name not in STAMPS and name not in DERIVED:
             changes[name] = [plain(old), plain(new)]
     if tombstone:
         if tombstone == "delete":  # a copy that merges this delete needs the cascade's root
@@ -65,10 +68,20 @@ def site_of(connection: Connection) -> str:
     return connection.execute(select(meta.value).where(meta.key == "site")).scalar() or ""
 
 
+def _derive(rows: Iterable[object]) -> None:
+    """Work out the derived columns (`DERIVED`) of rows whose name is new or changed."""
+    for row in rows:
+        if isinstance(row, Account | Person):
+            state = inspect(row)
+            if state.pending or state.attrs.name.history.has_changes():
+                row.search_key = search_key(row.name)
+
+
 def _record(session: Session, _context, _instances) -> None:
     who = session.info.get("user", "")
     now = utcnow()
     entries: list[ChangeLog] = []
+    _derive((*session.new, *session.dirty))
     for row in session.new:
         if isinstance(row, Record):
             row.created_at = row.updated_at = now

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from planner.core import models as m
 from planner.core.formatting import industry_choices, name_key
 from planner.core.industries import IndustryRow, method_order
+from planner.core.pinyin import typed_key
 from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
 from planner.store.account_list import read_listing
 from planner.store.base import StoreBase, columns, live
@@ -76,13 +77,18 @@ class Listings(StoreBase):
         return rows
 
     def search_people(self, text: str, limit: int = 50) -> list[PersonHit]:
-        """People whose name or title contains `text`, across all accounts."""
+        """People whose name or title contains `text`, or whose name's pinyin (full or
+        initials) does, across all accounts. The pinyin is compared only for text a
+        key can hold (letters and digits), so a Chinese search scans no more."""
         p, a = m.Person, m.Account
         text, sqlite = text.strip(), self.db.is_sqlite
+        matches = [_contains(p.name, text, sqlite), _contains(p.title, text, sqlite)]
+        if typed := typed_key(text):
+            matches.append(_contains(p.search_key, typed, sqlite))
         query = (
             columns(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
             .join(a, col(p.account_id) == a.id)
-            .where(live(p), sa.or_(_contains(p.name, text, sqlite), _contains(p.title, text, sqlite)))
+            .where(live(p), sa.or_(*matches))
             .order_by(p.name)
             .limit(limit)
         )

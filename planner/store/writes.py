@@ -22,6 +22,7 @@ from planner.core import models as m
 from planner.core.errors import Conflict, InUse, NotFound, ValidationError
 from planner.core.formatting import count
 from planner.core.org import PERSON, UNIT, Ref
+from planner.core.pinyin import search_key
 from planner.store import bulk
 from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_clock, next_seq, site_of
 from planner.store.base import StoreBase, T, live, live_row
@@ -60,7 +61,8 @@ def _complete(
 ) -> list[tuple[type[m.Record], list[dict[str, Any]]]]:
     """Rows for the bulk path: each model's defaults filled in, every row validated
     (a `ValidationError` for the first bad one, before anything is written) unless the
-    caller `checked` every value with the same rules already (an import's readers do)."""
+    caller `checked` every value with the same rules already (an import's readers do),
+    then the derived columns (a name's pinyin) worked out."""
     full: list[tuple[type[m.Record], list[dict[str, Any]]]] = []
     for model, rows in batches:
         defaults = bulk.model_defaults(model)
@@ -69,6 +71,9 @@ def _complete(
             errors := fields.first_invalid(model, complete, creating=True, ignore=STAMPS | m.NOT_IN_FORMS)
         ):
             raise ValidationError(errors)
+        if "search_key" in defaults:
+            for row in complete:
+                row["search_key"] = search_key(row["name"])
         full.append((model, complete))
     return full
 

@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from planner.core.changes import encode, insert_changes
 from planner.core.formatting import name_key
+from planner.core.pinyin import search_key
 from planner.core.sync import POSITION_ONLY, TOMBSTONE, order_key
 from planner.store.sync.light import utc_text
-from planner.store.sync.tables import PARENTS, Tables, blank, stored, stored_time
+from planner.store.sync.tables import PARENTS, Table, Tables, blank, stored, stored_time
 
 if TYPE_CHECKING:
     from planner.store.sync.serve import Peer
@@ -206,6 +207,7 @@ class Merge:
         table = self._tables.get(name)
         assert table is not None
         row = {column: stored(table.kinds[column], value) for column, value in values.items() if column in table.kinds}
+        _derive(table, row)
         for column in table.required - row.keys():
             row[column] = blank(table.kinds[column])
         columns = list(row)
@@ -239,6 +241,7 @@ class Merge:
                 changes["deleted_at"], changes["deleted_with"] = stored_time(deleted_at), deleted_with
             elif column in table.kinds:
                 changes[column] = stored(table.kinds[column], value)
+        _derive(table, changes)
         if row_id in self._pending_rows:
             self._flush_updates()  # a row's updates run in the order they were made
         columns = sorted(changes)
@@ -393,6 +396,13 @@ class Merge:
         self._insert_row("syncconflict", {**values, **stamps})
         self._log_local("syncconflict", conflict_id, "insert", insert_changes(values), now)
         self.counts["duplicates" if kind == "duplicate" else "conflicts"] += 1
+
+
+def _derive(table: Table, row: dict[str, Any]) -> None:
+    """Add the derived columns (`DERIVED`: a name's pinyin) that the row's new name
+    decides. They are never logged, so every copy works them out from the merged name."""
+    if "search_key" in table.kinds and "name" in row:
+        row["search_key"] = search_key(row["name"] or "")
 
 
 def _by(entry: dict[str, Any]) -> dict[str, Any]:
