@@ -283,6 +283,18 @@ def yearly_totals(purchases: Iterable[tuple[date | None, float]]) -> list[tuple[
     return sorted(totals.items())
 
 
+NEXT_YEAR_FROM = 11
+"""The month from which the forecast targets next year (1 November)."""
+
+
+def forecast_year(today: date) -> int:
+    """The year the procurement forecast targets: this year until 31 October, next
+    year from 1 November, when this year's buying is nearly done and next year's
+    budgets are being set. From then on, this year's purchases so far are the last
+    year of the forecast's basis, counted as if the year were complete."""
+    return today.year + 1 if today.month >= NEXT_YEAR_FROM else today.year
+
+
 def forecast(purchases: Iterable[tuple[date | None, float]], year: int, window: int = 3) -> Forecast | None:
     """Forecast `year`'s purchases from the complete years before it.
 

@@ -279,7 +279,7 @@ def _outlook(brief: Brief) -> Section:
     amounts weighted by probability as the funnel weighs them."""
     f = brief.forecast
     if f is None:
-        outlook = "Purchases: no forecast (no purchase history before this year)"
+        outlook = "Purchases: no forecast (no purchases before the year it would forecast)"
     else:
         outlook = f"Purchases forecast {f.year}: {money(f.amount)} — {f.method}"
     if not brief.projects:

@@ -27,6 +27,13 @@ class Overview:
     people: list[m.Person]
     problems: list[DataProblem]
     """Values of the account's records stored in the wrong form (read as 0 or missing)."""
+    year: int
+    """This year, whose revenue the profile sets beside the purchases recorded in it."""
+
+    @property
+    def purchased_this_year(self) -> float:
+        """The sum of the purchases recorded this year (0 when there are none)."""
+        return dict(self.yearly).get(self.year, 0.0)
 
 
 def project_stages(projects: list[m.Project]) -> list[tuple[str, int, float]]:

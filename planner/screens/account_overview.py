@@ -128,6 +128,14 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             tooltip="Mark the highlighted project lost (asks)",
         ),
         Binding("c", "cycle_class", "Class", id="account-class", show=False, tooltip="Change class: A → B → C → A"),
+        Binding(
+            "t",
+            "take_purchases",
+            "Take purchases",
+            id="account-take-purchases",
+            show=False,
+            tooltip="Set this year's revenue to the sum of this year's purchases (asks)",
+        ),
         Binding("o", "analysis('org-chart')", "Org", id="account-org-chart", tooltip="Units and people"),
         Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
         Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
@@ -219,7 +227,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or "no purchases yet"
         forecast = data.forecast
         if forecast is None:
-            outlook = "Forecast: no forecast (no purchase history before this year)"
+            outlook = "Forecast: no forecast (no purchases before the year it would forecast)"
         else:
             outlook = f"Forecast {forecast.year}: {money(forecast.amount)} ({forecast.method})"
         return f"By year — {years}\n{outlook}"
@@ -428,3 +436,25 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 lambda store: store.update(m.Account, a.id, a.version, account_class=next_class(a.account_class)),
                 again=self.action_cycle_class,
             )
+
+    def action_take_purchases(self) -> None:
+        """Set the revenue to the sum of this year's purchases, after showing old → new."""
+        if self.overview is None:
+            return
+        a, bought = self.overview.account, self.overview.purchased_this_year
+        if round(a.revenue) == round(bought):
+            self.notify(f"Revenue already equals this year's purchases ({money(bought)}).")
+            return
+        question = (
+            f"Set the revenue of “{one_line(a.name, 40)}” this year to the sum of this year's purchases: "
+            f"{money(a.revenue)} → {money(bought)}?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write(
+                    lambda store: store.update(m.Account, a.id, a.version, revenue=bought),
+                    success=f"Revenue is now {money(bought)}.",
+                )
+
+        self.app.push_screen(Confirm(question, yes="Set revenue"), answered)

@@ -22,6 +22,14 @@ def _grid() -> Table:
     return grid
 
 
+def revenue_text(data: Overview) -> str:
+    """This year's revenue beside what the purchases recorded this year add up to,
+    with the key that takes that sum when the two differ."""
+    revenue, bought = data.account.revenue, data.purchased_this_year
+    text = f"this year: {money(revenue)} · purchases recorded this year: {money(bought)}"
+    return text if round(revenue) == round(bought) else f"{text} (t takes it)"
+
+
 def profile_renderable(data: Overview) -> Group:
     a, s = data.account, data.summary
     figures = _grid()
@@ -43,7 +51,7 @@ def profile_renderable(data: Overview) -> Group:
     for label, value in (
         ("Region", a.region),
         ("Owner", a.owner),
-        ("Revenue", money(a.revenue)),
+        ("Revenue", revenue_text(data)),
         ("Profit", money(a.profit)),
         ("Influence", f"{a.influence}/5"),
         ("Input", f"people {a.input_people:g} · money {money(a.input_money)} · material {money(a.input_material)}"),

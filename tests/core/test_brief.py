@@ -45,7 +45,7 @@ def document(**changes) -> BriefDocument:
     )  # fmt: skip
     overview = dict(
         account=ACCOUNT, industry=None, summary=summary, flags=[], projects=[], purchases=[], yearly=[],
-        forecast=None, visits=[], met={}, people=[], problems=[],
+        forecast=None, visits=[], met={}, people=[], problems=[], year=TODAY.year,
     )  # fmt: skip
     overview.update(changes.pop("overview", {}))
     values = dict(
@@ -175,7 +175,7 @@ def test_an_empty_account_still_makes_a_whole_brief():
     assert "last contact 2026-11-20, 7 days ago (cadence 14 days)" in text
     for said in ("_Nobody recorded yet", "- No visit yet.\n- Nothing open.\n",
                  "- No red flags.\n- No competitor at threat 4/5 or more.\n",
-                 "no forecast (no purchase history before this year); no open project."):  # fmt: skip
+                 "no forecast (no purchases before the year it would forecast); no open project."):  # fmt: skip
         assert said in text
 
 

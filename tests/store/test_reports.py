@@ -27,12 +27,16 @@ def test_overview_gathers_the_account_and_its_derived_figures(store, portfolio):
     bank = portfolio["bank"]
     store.create(m.Purchase, account_id=bank.id, purchased_on=date(2024, 5, 1), amount=100.0)
     store.create(m.Purchase, account_id=bank.id, purchased_on=date(2025, 5, 1), amount=200.0)
+    store.create(m.Purchase, account_id=bank.id, purchased_on=date(2026, 3, 1), amount=250.0)
     store.create(m.Project, account_id=bank.id, name="Core banking", amount=1000.0, stage="incubating")
     data = store.overview(bank.id, DAY)
     assert data.account.name == "Harbour Bank"
     assert data.summary.pareto.key
-    assert data.yearly == [(2024, 100.0), (2025, 200.0)]
-    assert data.forecast.amount == pytest.approx(300.0)
+    assert data.yearly == [(2024, 100.0), (2025, 200.0), (2026, 250.0)]
+    # 27 November: the forecast targets 2027 from 100, 200, 250 (trend +75 a year).
+    assert (data.forecast.year, data.forecast.amount) == (2027, pytest.approx(333.33, abs=0.01))
+    assert data.purchased_this_year == 250.0
+    assert store.overview(bank.id, date(2026, 6, 1)).forecast.amount == pytest.approx(300.0)
     assert [v.commitment for v in data.visits] == ["PO next week"]
     stages = dict((stage, (count, amount)) for stage, count, amount in project_stages(data.projects))
     assert stages["incubating"] == (1, 1000.0) and stages["won"] == (0, 0.0)

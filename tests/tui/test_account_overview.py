@@ -10,6 +10,8 @@ from textual.widgets import Input, SelectionList, Static, TabbedContent
 
 from planner.app import make_app
 from planner.core import models as m
+from planner.core.analysis import forecast_year
+from planner.core.formatting import money
 from planner.screens.account_overview import AccountOverviewScreen
 from planner.screens.confirm import Confirm
 from planner.screens.history import HistoryScreen
@@ -95,7 +97,7 @@ async def test_purchases_show_history_by_year_and_the_forecast_method(demo_store
         await pilot.press("3")
         text = str(screen.query_one("#forecast", Static).render())
         data = demo_store.overview(account.id, FIXED_DAY)
-        assert f"Forecast {FIXED_DAY.year}" in text
+        assert f"Forecast {forecast_year(FIXED_DAY)}" in text
         assert data.forecast.method in text
         assert str(data.yearly[0][0]) in text
 
@@ -291,3 +293,29 @@ async def test_the_stage_keys_act_on_the_projects_table_only(demo_store):
             assert not isinstance(app.screen, Confirm)
         assert messages(app).count("Open the projects tab (2) and highlight a project first.") == 8
     assert {p.id: (p.stage, p.version) for p in demo_store.list(m.Project, account_id=account.id)} == before
+
+
+async def test_t_sets_this_years_revenue_to_this_years_purchases_after_showing_old_and_new(demo_store):
+    """The demo's revenue matches its 2026 purchases; one more purchase makes them differ."""
+    account = university(demo_store)
+    demo_store.create(m.Purchase, account_id=account.id, purchased_on=date(2026, 11, 2), amount=150_000.0)
+    bought = sum(p.amount for p in demo_store.list(m.Purchase, account_id=account.id) if p.purchased_on.year == 2026)
+    assert bought == account.revenue + 150_000
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_overview(pilot, account.id)
+        text = profile_text(screen)
+        said = f"this year: {money(account.revenue)} · purchases recorded this year: {money(bought)} (t takes it)"
+        assert said in text
+        await pilot.press("t")
+        await pilot.pause()
+        question = str(app.screen.query_one("#question", Static).render())
+        assert f"{money(account.revenue)} → {money(bought)}" in question
+        await pilot.press("y")
+        await settle(pilot)
+        stored = demo_store.get(m.Account, account.id)
+        assert (stored.revenue, stored.version) == (bought, account.version + 1)
+        assert "(t takes it)" not in profile_text(screen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen is app.screen and any("already equals" in n.message for n in app._notifications)
