@@ -54,6 +54,11 @@ def tier_text(industry) -> str:
     return f"{industry.tier}, guessed" if industry.tier_guessed else industry.tier
 
 
+def industry_names(industry) -> str:
+    """ "Finance 金融", or just the English name when there is no Chinese one."""
+    return " ".join(filter(None, (industry.name_en, industry.name_zh)))
+
+
 def industry_choices(industries) -> list[tuple[str, str]]:
     """(label, id) pairs for an industry picker: both names and the tier."""
-    return [(f"{' '.join(filter(None, (i.name_en, i.name_zh)))} ({tier_text(i)})", i.id) for i in industries]
+    return [(f"{industry_names(i)} ({tier_text(i)})", i.id) for i in industries]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
 
 from planner.core import models as m
-from planner.core.formatting import count, name_key, tier_text
+from planner.core.formatting import count, industry_names, name_key, tier_text
 from planner.core.industries import COLUMNS, INDUSTRY_FIELDS, IndustryRow, first_line, matching, next_tier, sort_rows
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 WIDTHS = (16, 8, 16, 8)
-"""Cells of the name, Chinese name, tier and account-count columns; the pattern takes the rest."""
+"""At most this many cells for the name, Chinese name, tier and account count; the
+pattern takes the rest of the screen's width."""
 
 
 def same_name(store: Store, values: dict[str, Any], industry_id: str | None) -> str | None:
@@ -38,7 +40,7 @@ def same_name(store: Store, values: dict[str, Any], industry_id: str | None) -> 
     names = {name_key(values.get(field) or "") for field in ("name_en", "name_zh")} - {""}
     for other in store.list(m.Industry):
         if other.id != industry_id and names & {name_key(other.name_en), name_key(other.name_zh)}:
-            return f"An industry named {other.name_en} {other.name_zh} already exists. Save anyway?"
+            return f"An industry named {industry_names(other)} already exists. Save anyway?"
     return None
 
 
@@ -48,7 +50,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
     DEFAULT_CSS = """
     IndustriesScreen #industries-table { height: 1fr; }
     IndustriesScreen #industry-detail {
-        height: auto; max-height: 6; padding: 0 1; border-top: solid $primary;
+        height: 6; padding: 0 1; border-top: solid $primary;
     }
     """
     BINDINGS = [
@@ -80,6 +82,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[IndustryRow] = []
+        self.pattern_width = 12
         self.sort_index = next(i for i, column in enumerate(COLUMNS) if column.title == "Tier")
         self.descending = False
 
@@ -101,14 +104,22 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
 
     def _cells(self, row: IndustryRow) -> list[Text]:
         name, chinese, tier, _ = WIDTHS
-        pattern = max(self.app.size.width - sum(WIDTHS) - 2 * len(COLUMNS) - 3, 12)  # padding, scrollbar
         return [
             cell(row.name_en, name),
             cell(row.name_zh, chinese),
             cell(tier_text(row), tier),
             Text(str(row.accounts), justify="right"),
-            cell(first_line(row.procurement_pattern) or "—", pattern),
+            cell(first_line(row.procurement_pattern) or "—", self.pattern_width),
         ]
+
+    def _fit_pattern(self, rows: list[IndustryRow]) -> None:
+        """Give the pattern column what the other columns, as wide as `rows` make them, leave."""
+        texts = [(row.name_en, row.name_zh, tier_text(row), str(row.accounts)) for row in rows]
+        used = sum(
+            min(limit, max([cell_len(COLUMNS[i].title), *(cell_len(text[i]) for text in texts)]))
+            for i, limit in enumerate(WIDTHS)
+        )
+        self.pattern_width = max(self.app.size.width - used - 2 * len(COLUMNS) - 3, 12)  # padding, scrollbar
 
     # --- load → apply --------------------------------------------------------------------
 
@@ -121,6 +132,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
 
     def _show(self, keep: str | None = None) -> None:
         shown = sort_rows(matching(self.rows, self.query_one(Input).value), self.sort_index, self.descending)
+        self._fit_pattern(shown)
         self.table.show(shown, keep)
         self._detail()
         if not self.rows:
@@ -140,7 +152,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
         if row is not None:
             guess = " (an import guessed it: y confirms, t changes it)" if row.tier_guessed else ""
             pattern = row.procurement_pattern or "How it buys is not recorded yet: e adds it."
-            text = f"{row.name_en} {row.name_zh} · tier {row.tier}{guess} · {count(row.accounts, 'account')}\n{pattern}"
+            text = f"{industry_names(row)} · tier {row.tier}{guess} · {count(row.accounts, 'account')}\n{pattern}"
         self.query_one("#industry-detail", Static).update(text)
 
     def on_resize(self) -> None:
@@ -214,7 +226,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
     def action_edit(self) -> None:
         if row := self._highlighted_row("edit"):
             form = RecordForm(
-                f"Industry {row.name_en} {row.name_zh} (used by {count(row.accounts, 'account')})",
+                f"Industry {industry_names(row)} (used by {count(row.accounts, 'account')})",
                 m.Industry, INDUSTRY_FIELDS, row._asdict(),
                 lambda store, values: store.update(m.Industry, row.id, row.version, **values),
                 question=lambda store, values: same_name(store, values, row.id),
@@ -266,12 +278,17 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
             )
             return
 
+        ids = [record.id for record in self.table.records]
+        at = ids.index(row.id)
+        neighbour = next(iter([*ids[at + 1 :], *reversed(ids[:at])]), None)
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.write(
                     lambda store: store.delete(m.Industry, row.id, row.version),
+                    keep=neighbour,
                     success=f"Deleted the industry {row.name_en}.",
                 )
 
-        question = f"Delete the industry {row.name_en} {row.name_zh}? No account uses it."
+        question = f"Delete the industry {industry_names(row)}? No account uses it."
         self.app.push_screen(Confirm(question, yes="Delete"), answered)

@@ -144,6 +144,7 @@ async def test_add_rename_cycle_tier_describe_and_delete_an_industry(demo_store)
         await settle(pilot)
         assert "Biotechnology" not in {i.name_en for i in demo_store.list(m.Industry)}
         assert "Biotechnology" not in {row[0] for row in cells(app)}
+        assert current(app).name_en == "Health"  # the next one in the list
 
 
 async def test_an_industry_in_use_is_not_deleted_and_the_rep_hears_how_many_use_it(demo_store):
