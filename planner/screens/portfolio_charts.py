@@ -1,4 +1,5 @@
-"""The portfolio at a glance: the 80/20 curve, the input-output quadrant, the funnel.
+"""The portfolio at a glance: the 80/20 curve, the input-output quadrant, the funnel
+and its moves over a period (this quarter first; `[` `]` step, `y` a whole year).
 
 One chart at a time (keys 1/2/3) so each keeps the whole screen and stays legible at
 80x24. The figures come from the core in a worker; the charts only draw them.
@@ -9,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane, Tabs
 
 from planner.core import analysis
 from planner.core.formatting import percent
+from planner.core.funnel_moves import Move, Period, quarter_of
 from planner.screens.base import PlannerScreen
 from planner.widgets.funnel_chart import FunnelChart
+from planner.widgets.funnel_moves import FunnelMoves
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.pareto_chart import ParetoChart
 from planner.widgets.quadrant_chart import QuadrantChart
@@ -30,6 +34,8 @@ class Figures(NamedTuple):
     placed: tuple[analysis.QuadrantEntry, ...]
     funnel: analysis.Funnel
     threshold: float
+    period: Period
+    moves: list[Move]
 
 
 def summary(entries: Sequence[analysis.ParetoEntry], threshold: float) -> str:
@@ -68,9 +74,38 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
             "view('funnel')",
             "Funnel",
             id="portfolio-funnel",
-            tooltip="Accounts and value per class, projects per stage",
+            tooltip="Accounts and value per class, projects per stage, and the moves between classes",
+        ),
+        Binding(
+            "left_square_bracket",
+            "period(-1)",
+            "Earlier",
+            id="portfolio-period-earlier",
+            tooltip="The funnel's moves in the quarter (or year) before",
+        ),
+        Binding(
+            "right_square_bracket",
+            "period(1)",
+            "Later",
+            id="portfolio-period-later",
+            tooltip="The funnel's moves in the quarter (or year) after",
+        ),
+        Binding(
+            "y",
+            "period_span",
+            "Year/quarter",
+            id="portfolio-period-span",
+            show=False,
+            tooltip="The funnel's moves over the whole year, or back to its first quarter",
         ),
     ]
+    DEFAULT_CSS = """
+    #funnel FunnelChart { height: 12; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period: Period | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,6 +117,7 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
                 yield QuadrantChart()
             with TabPane("3 Funnel", id="funnel"):
                 yield FunnelChart()
+                yield FunnelMoves()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -91,10 +127,51 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
     def action_view(self, view: str) -> None:
         self.query_one(TabbedContent).active = view
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The period keys belong to the funnel tab."""
+        if action in ("period", "period_span"):
+            return self.query_one(TabbedContent).active == "funnel"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        """The funnel tab lands on its table of moves: arrows pick one, enter its accounts."""
+        self.refresh_bindings()
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "funnel":
+            self.call_after_refresh(self._focus_moves)
+        elif isinstance(self.focused, DataTable):  # the funnel's, now hidden
+            tabs.query_one(Tabs).focus()
+
+    def _focus_moves(self) -> None:
+        """Only while the funnel is still shown: focusing inside a hidden tab shows it."""
+        if self.query_one(TabbedContent).active == "funnel":
+            self.query_one("#moves-table").focus()
+
+    def action_period(self, step: int) -> None:
+        if self.period is not None:
+            self.period = self.period.shifted(step)
+            self.reload()
+
+    def action_period_span(self) -> None:
+        if self.period is not None:
+            self.period = self.period.toggled()
+            self.reload()
+
+    @on(FunnelMoves.AccountChosen)
+    def _open_account(self, event: FunnelMoves.AccountChosen) -> None:
+        self.open("account", event.account_id)
+
     def fetch(self, store: Store) -> Figures:
         portfolio = store.portfolio(self.today())
+        period = self.period or quarter_of(self.today())
         return Figures(
-            tuple(portfolio.pareto_entries), tuple(portfolio.quadrants), store.funnel(), store.settings.key_threshold
+            tuple(portfolio.pareto_entries),
+            tuple(portfolio.quadrants),
+            store.funnel(),
+            store.settings.key_threshold,
+            period,
+            store.funnel_moves(period),
         )
 
     def apply(self, data: Figures, keep: Any) -> None:
@@ -105,3 +182,5 @@ class PortfolioChartsScreen(PlannerScreen[Figures]):
         pareto.entries = data.entries
         self.query_one(QuadrantChart).entries = data.placed
         self.query_one(FunnelChart).funnel = data.funnel
+        self.period = data.period
+        self.query_one(FunnelMoves).show(data.period, data.moves)

@@ -1,4 +1,5 @@
-"""The one reader of the change log: a record's history, an account's, and what was deleted.
+"""The one reader of the change log: a record's history, an account's, what was
+deleted, and how accounts moved between classes.
 
 An account's rows are found through the links the cascading delete follows
 (`CHILDREN`), deleted ones included: a rep asking "who changed this?" most often
@@ -8,10 +9,12 @@ links point at are read in one snapshot; `planner.core.history` makes them reada
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from planner.core import funnel_moves
 from planner.core import history as readable
 from planner.core import models as m
 from planner.core.history import Deleted, Entry
@@ -105,3 +108,21 @@ class HistoryReads(StoreBase):
         query = select(m.Account).where(col(m.Account.deleted_at).is_not(None))
         with self.db.read() as session:
             return _deleted(session, [*session.exec(query)])
+
+    def funnel_moves(self, period: funnel_moves.Period) -> list[funnel_moves.Move]:
+        """The period's class moves of the live accounts (`planner.core.funnel_moves`),
+        from every logged class change up to the period's end."""
+        log, a = m.ChangeLog, m.Account
+        query = select(log.row_id, log.at, log.changes).where(
+            log.table_name == m.table_name(a),
+            col(log.changes).contains('"account_class"'),
+            col(log.at) < period.moments[1],
+        )
+        with self.db.read() as session:
+            entries = session.execute(query).all()
+            live = session.execute(select(a.id, a.name, a.revenue).where(col(a.deleted_at).is_(None))).all()
+        changes = [
+            funnel_moves.ClassChange(row_id, at, *json.loads(changes)["account_class"])
+            for row_id, at, changes in entries
+        ]
+        return funnel_moves.moves(changes, {i: (name, revenue) for i, name, revenue in live}, period)
