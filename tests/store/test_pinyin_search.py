@@ -47,6 +47,18 @@ def test_people_search_finds_by_pinyin_alongside_name_and_title(store):
     assert [h.name for h in store.search_people("主任")] == ["张伟"]
 
 
+def test_a_latin_word_finds_latin_mixed_and_chinese_names_alike(store):
+    """For one word the store judges a row with a key on the key alone: the key must
+    hold the name's own letters and digits as well as its pinyin."""
+    acme = make_account(store, name="Acme")
+    for name in ("Mary Chen", "陈伟", "IBM中国 3M Li", "王芳"):
+        store.create(m.Person, account_id=acme.id, name=name)
+    assert [h.name for h in store.search_people("Chen")] == ["Mary Chen", "陈伟"]
+    assert [h.name for h in store.search_people("ibm")] == ["IBM中国 3M Li"]
+    assert [h.name for h in store.search_people("3m")] == ["IBM中国 3M Li"]
+    assert [h.name for h in store.search_people("mary chen")] == ["Mary Chen"]
+
+
 def test_the_key_follows_the_name_and_stays_out_of_the_change_log(store):
     account = make_account(store, name="江南科技大学")
     assert _stored_key(store, m.Account, account.id) == "jiangnankejidaxue jnkjdx"
