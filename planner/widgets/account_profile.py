@@ -27,7 +27,8 @@ def revenue_text(data: Overview) -> str:
     with the key that takes that sum when the two differ."""
     revenue, bought = data.account.revenue, data.purchased_this_year
     text = f"this year: {money(revenue)} · purchases recorded this year: {money(bought)}"
-    return text if round(revenue) == round(bought) else f"{text} (t takes it)"
+    # No-break spaces: a narrow screen wraps before the hint, not inside it.
+    return text if round(revenue) == round(bought) else f"{text} (t\u00a0takes\u00a0it)"
 
 
 def profile_renderable(data: Overview) -> Group:

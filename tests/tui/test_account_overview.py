@@ -305,8 +305,8 @@ async def test_t_sets_this_years_revenue_to_this_years_purchases_after_showing_o
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_overview(pilot, account.id)
         text = profile_text(screen)
-        said = f"this year: {money(account.revenue)} · purchases recorded this year: {money(bought)} (t takes it)"
-        assert said in text
+        said = f"this year: {money(account.revenue)} · purchases recorded this year: {money(bought)}"
+        assert f"{said} (t\u00a0takes\u00a0it)" in text
         await pilot.press("t")
         await pilot.pause()
         question = str(app.screen.query_one("#question", Static).render())
@@ -315,7 +315,7 @@ async def test_t_sets_this_years_revenue_to_this_years_purchases_after_showing_o
         await settle(pilot)
         stored = demo_store.get(m.Account, account.id)
         assert (stored.revenue, stored.version) == (bought, account.version + 1)
-        assert "(t takes it)" not in profile_text(screen)
+        assert "takes\u00a0it" not in profile_text(screen)
         await pilot.press("t")
         await pilot.pause()
         assert screen is app.screen and any("already equals" in n.message for n in app._notifications)
