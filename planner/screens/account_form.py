@@ -38,6 +38,9 @@ class AccountForm(RecordForm):
     saved account."""
 
     def __init__(self, account: m.Account | None, industries: Sequence[tuple[str, str]], owner: str = ""):
+        if account is not None and account.industry_id and account.industry_id not in {v for _, v in industries}:
+            # Restored, or synced, after its industry was deleted: the picker shows that.
+            industries = [*industries, ("a deleted industry: pick another", account.industry_id)]
         choices = {"industry_id": industries}
         if account is None:
             fresh: dict[str, Any] = {"account_class": "C", "owner": owner, "influence": 3}

@@ -221,6 +221,7 @@ class Writes(StoreBase):
             if row is None or row.deleted_at is None:
                 raise NotFound(f"There is no deleted {model.__name__.lower()} to restore.")
             self._untombstone(session, row, row.id, row.deleted_at)
+            self._restore_used(session, row)
         return row
 
     def bulk_insert(
@@ -356,6 +357,17 @@ class Writes(StoreBase):
                 f"{count(used, noun)} still {'uses' if used == 1 else 'use'} this {what}: "
                 f"give {'it' if used == 1 else 'them'} another {what} first, then delete it."
             )
+
+    @staticmethod
+    def _restore_used(session: Session, row: m.Record) -> None:
+        """A restored row comes back whole: what it uses (an account's industry), if
+        deleted since, comes back with it."""
+        for used, (user, link, _) in USED_BY.items():
+            target_id = getattr(row, link) if isinstance(row, user) else None
+            target = session.get(used, target_id) if target_id else None
+            if target is not None and target.deleted_at is not None:
+                target.deleted_at = None
+                target.deleted_with = None
 
     @staticmethod
     def _hand_members_to(session: Session, unit: m.OrgUnit, target: str | None) -> None:

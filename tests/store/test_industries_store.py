@@ -42,3 +42,13 @@ def test_moving_a_guessed_tier_confirms_it(store):
     moved = store.update(m.Industry, row_id, guessed.version, tier=next_tier(guessed.tier))
     assert (moved.tier, moved.tier_guessed) == ("minor", False)
     assert [next_tier(tier) for tier in m.TIERS] == ["minor", "tracked", "other", "major"]
+
+
+def test_restoring_an_account_brings_back_the_industry_deleted_since(store):
+    mining = store.create(m.Industry, name_en="Mining")
+    account = store.create(m.Account, name="Aardvark Mines", industry_id=mining.id)
+    store.delete(m.Account, account.id, account.version)
+    store.delete(m.Industry, mining.id, mining.version)  # no live account uses it now
+    store.restore(m.Account, account.id)
+    assert store.get(m.Industry, mining.id).name_en == "Mining"
+    assert next(row for row in store.industry_rows() if row.id == mining.id).accounts == 1

@@ -4,6 +4,8 @@ database checked after each step."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from conftest import FIXED_DAY, edit_as_rep_b, settle
 from textual.widgets import Input, Static, TextArea
 
@@ -234,3 +236,21 @@ async def test_another_reps_save_first_is_a_conflict_not_an_overwrite(demo_store
         await settle(pilot)
         merged = demo_store.get(m.Industry, postal.id)
         assert (merged.name_en, merged.name_zh) == ("Post", "邮政储蓄")
+
+
+async def test_an_account_whose_industry_was_deleted_on_another_copy_still_opens_in_its_form(demo_store):
+    mining = demo_store.create(m.Industry, name_en="Mining")
+    account = demo_store.create(m.Account, name="Aardvark Mines", industry_id=mining.id, revenue=1e12)
+    with sqlite3.connect(demo_store.db.url.removeprefix("sqlite:///")) as raw:  # as a sync's merge can leave it
+        raw.execute("UPDATE industry SET deleted_at = CURRENT_TIMESTAMP WHERE id = ?", (mining.id,))
+    app = make_app(demo_store, today=FIXED_DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # the largest account is first
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm) and form.initial["id"] == account.id
+        assert ("a deleted industry: pick another", mining.id) in form.choices["industry_id"]
+        form.query_one("#field-region", Input).value = "Pilbara"
+        await save(pilot)
+        assert demo_store.get(m.Account, account.id).region == "Pilbara"
