@@ -63,6 +63,15 @@ class StoreBase:
         with self.db.read() as session:
             return live_row(session, model, row_id)
 
+    def industry_of(self, account: m.Account) -> m.Industry | None:
+        """The account's industry, even deleted: a sync can bring one copy's deletion of an
+        industry that another copy's account was given meanwhile, and it still says what
+        the account is until a rep picks another."""
+        if not account.industry_id:
+            return None
+        with self.db.read() as session:
+            return session.get(m.Industry, account.industry_id)
+
     def list(self, model: type[T], *, account_id: str | None = None, **equal: Any) -> list[T]:
         """Live rows of `model`, optionally of one account or matching `equal` fields."""
         query = select(model).where(live(model))

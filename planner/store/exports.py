@@ -64,7 +64,7 @@ class Exports(Reports):
 
         return PlanDocument(
             account=account,
-            industry=self.get(m.Industry, account.industry_id) if account.industry_id else None,
+            industry=self.industry_of(account),
             summary=summary,
             tree=self.org_tree(account_id),
             people=of_account(m.Person),

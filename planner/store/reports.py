@@ -160,7 +160,7 @@ class Reports(Listings, DataChecks):
     def overview(self, account_id: str, today: date) -> Overview:
         """Raises NotFound when the account is gone (deleted by someone else)."""
         account = self.get(m.Account, account_id)
-        industry = self.get(m.Industry, account.industry_id) if account.industry_id else None
+        industry = self.industry_of(account)
         summary = self.portfolio(today).find(account_id)
         if summary is None:  # deleted between the two reads
             raise NotFound(f"The account {account.name!r} was just deleted.")

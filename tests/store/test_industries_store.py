@@ -3,10 +3,13 @@ a tier change confirming a guess, and no delete while accounts use the industry.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from planner.core import models as m
 from planner.core.errors import InUse
+from planner.core.export import account_plan_markdown
 from planner.core.industries import next_tier
 
 
@@ -52,3 +55,15 @@ def test_restoring_an_account_brings_back_the_industry_deleted_since(store):
     store.restore(m.Account, account.id)
     assert store.get(m.Industry, mining.id).name_en == "Mining"
     assert next(row for row in store.industry_rows() if row.id == mining.id).accounts == 1
+
+
+def test_an_account_whose_industry_a_sync_deleted_still_opens_and_exports(store):
+    """One copy deleted the industry while another gave it to an account; both synced."""
+    salt = store.create(m.Industry, name_en="Salt")
+    account = store.create(m.Account, name="Salt Works", industry_id=salt.id)
+    with store.db.write_connection() as connection:  # what the merge writes: the tombstone alone
+        table = m.table_of(m.Industry)
+        connection.execute(table.update().where(table.c.id == salt.id).values(deleted_at=m.utcnow()))
+    assert store.overview(account.id, date(2026, 12, 3)).industry.name_en == "Salt"
+    plan = account_plan_markdown(store.plan_document(account.id, date(2026, 12, 3)))
+    assert "- Industry: Salt" in plan
