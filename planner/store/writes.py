@@ -326,7 +326,7 @@ class Writes(StoreBase):
         edited; an action moved to another column goes to its end."""
         if (
             isinstance(row, m.Person)
-            and "layer" in before
+            and before.get("layer", row.layer) != row.layer
             and "value_orientation" not in before
             and row.value_orientation in ("", m.LAYER_VALUES.get(before["layer"]))
         ):

@@ -60,6 +60,7 @@ def test_a_salesforce_export_comes_in_with_its_org_charts_and_again_changes_noth
     president = next(c for c in export.contacts if c["Title"] == "President" and c["IsDeleted"] == "false")
     person = _person(store, president["Id"][:15])
     assert (person.layer, person.layer_guessed) == ("image", True)
+    assert person.value_orientation == m.LAYER_VALUES["image"]
     # a new industry's tier is guessed from its name, and the plan says so
     bank = next(a for a in export.accounts if a["Industry"] == "Banking")
     plan_text = export_markdown(store.plan_document(store.find_account(bank["Name"]).id, date(2026, 12, 3)))
@@ -106,6 +107,7 @@ def test_a_newer_export_updates_and_a_reps_change_is_kept_and_reported(store, tm
     assert _person(store, untouched["Id"][:15]).email == "mine@example.com"  # the file did not change it
     moved = _person(store, renamed["Id"][:15])
     assert (moved.title, moved.layer, moved.layer_guessed) == ("Director of Sales", "decision", True)
+    assert moved.value_orientation == m.LAYER_VALUES["decision"]  # the values follow a layer still guessed
     conflicts = store.sync_conflicts()
     assert len(conflicts) == 1 and "Salesforce import (Contact.csv:" in conflicts[0].other_by
     assert conflicts[0].summary.endswith("Title changed in the planner and in an imported file")

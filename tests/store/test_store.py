@@ -269,6 +269,9 @@ def test_person_values_follow_the_layer_unless_edited(store):
     person = store.update(m.Person, person.id, person.version, value_orientation="Wants a quiet life")
     person = store.update(m.Person, person.id, person.version, layer="decision")
     assert person.value_orientation == "Wants a quiet life"
+    cleared = store.update(m.Person, person.id, person.version, value_orientation="")
+    same = store.update(m.Person, person.id, cleared.version, layer="decision")  # the layer it already has
+    assert (same.value_orientation, same.version) == ("", cleared.version)
 
 
 def test_new_actions_go_to_the_end_of_their_column(store):

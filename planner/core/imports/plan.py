@@ -312,9 +312,11 @@ class _Planner:
         row = {"id": row_id, **values}
         if account_id is not None:
             row["account_id"] = account_id
-        if item.kind == "person" and "layer" not in values:
-            row["layer"] = guess.layer(values.get("title", ""))
-            row["layer_guessed"] = True
+        if item.kind == "person":
+            if "layer" not in values:
+                row["layer"] = guess.layer(values.get("title", ""))
+                row["layer_guessed"] = True
+            row["value_orientation"] = m.LAYER_VALUES[row["layer"]]  # as a person made in a form starts
         row.update(import_source=self.batch.source, import_id=item.source_id, imported=encode(imported))
         self.plan.creates[MODELS[item.kind]].append(row)
         self.plan.counts[item.kind]["created"] += 1
