@@ -23,8 +23,8 @@ from planner.core import fields
 from planner.core.conflicts import KEEP, NEW, OTHER, ConflictView
 from planner.core.errors import PlannerError, ValidationError
 from planner.core.history import local_time
-from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
+from planner.screens.filtered_list import FilteredListScreen
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable, cell
 
@@ -79,7 +79,7 @@ def describe(view: ConflictView) -> str:
     )
 
 
-class ConflictsScreen(PlannerScreen[list[ConflictView]]):
+class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
     """Open sync conflicts, newest first, with what each choice would do."""
 
     DEFAULT_CSS = """
@@ -122,10 +122,6 @@ class ConflictsScreen(PlannerScreen[list[ConflictView]]):
         self.sub_title = "Sync conflicts"
         self.table.focus()
 
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
-
     def _cells(self, view: ConflictView) -> list[Any]:
         """Cut to the screen's width: about a quarter of it for the record and for each value."""
         room = max(self.app.size.width - 22, 50)  # cell padding, the decision column, a scrollbar
@@ -167,25 +163,7 @@ class ConflictsScreen(PlannerScreen[list[ConflictView]]):
     def _highlighted(self) -> None:
         self._detail()
 
-    @on(Input.Changed, "#conflicts-filter")
-    def _typed(self) -> None:
-        self._show()
-
-    @on(Input.Submitted, "#conflicts-filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
-
     # --- keys ------------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        """Out of the filter first, then back."""
-        if self.focused is self.query_one(Input):
-            self.table.focus()
-        else:
-            self.dismiss(None)
-
-    def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
 
     def action_sort(self) -> None:
         names = list(SORTS)

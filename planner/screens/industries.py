@@ -21,8 +21,8 @@ from textual.widgets import DataTable, Header, Input, Static
 from planner.core import models as m
 from planner.core.formatting import count, industry_names, name_key, tier_text
 from planner.core.industries import COLUMNS, INDUSTRY_FIELDS, IndustryRow, first_line, matching, next_tier, sort_rows
-from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
+from planner.screens.filtered_list import FilteredListScreen
 from planner.screens.record_form import RecordForm
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable, cell
@@ -44,7 +44,7 @@ def same_name(store: Store, values: dict[str, Any], industry_id: str | None) -> 
     return None
 
 
-class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
+class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
     """Every industry; add, rename, move between tiers, describe how it buys."""
 
     DEFAULT_CSS = """
@@ -97,10 +97,6 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
     def on_mount(self) -> None:
         self.sub_title = "Industries"
         self.table.focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one(RecordTable)
 
     def _cells(self, row: IndustryRow) -> list[Text]:
         name, chinese, tier, _ = WIDTHS
@@ -175,25 +171,7 @@ class IndustriesScreen(PlannerScreen[list[IndustryRow]]):
             self.descending = COLUMNS[event.column_index].descending
             self._show()
 
-    @on(Input.Changed, "#industries-filter")
-    def _typed(self) -> None:
-        self._show()
-
-    @on(Input.Submitted, "#industries-filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
-
     # --- keys ------------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        """Out of the filter first, then back."""
-        if self.focused is self.query_one(Input):
-            self.table.focus()
-        else:
-            self.dismiss(None)
-
-    def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
 
     def action_sort(self, step: int) -> None:
         self.sort_index = (self.sort_index + step) % len(COLUMNS)
