@@ -4,7 +4,6 @@ forecast, and the visit log. Opened with Enter from the customer list or agenda.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -24,6 +23,14 @@ from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
+from planner.widgets.account_records import (
+    TABS,
+    forecast_text,
+    project_cells,
+    purchase_cells,
+    record_label,
+    visit_cells,
+)
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable
 
@@ -35,56 +42,6 @@ OUTCOMES = ("won", "lost")
 """How a project ends: set explicitly (W, L), never reached by stepping."""
 STEPS = tuple(stage for stage in m.PROJECT_STAGES if stage not in OUTCOMES)
 """The stages `[` and `]` move a project along: potential → incubating → producing."""
-
-
-def _day(value) -> str:
-    return value.isoformat() if value else "—"
-
-
-def _label(record: m.Project | m.Purchase | m.Visit) -> str:
-    """How a history title names a listed record: a project by its name, a purchase
-    or a visit by its day and what it was about (one line of at most 40 characters)."""
-    if isinstance(record, m.Project):
-        return record.name
-    if isinstance(record, m.Purchase):
-        day, about = record.purchased_on, record.description
-    else:
-        day, about = record.visited_on, record.purpose
-    return f"{_day(day)} {one_line(about, 40)}".rstrip()
-
-
-def _text(value: str, width: int) -> Text:
-    """What a rep typed, as a table cell: one line, cut to `width`, never read as markup."""
-    return Text(one_line(value, width))
-
-
-def _next_step(visit: m.Visit) -> str:
-    """A dated next step is a promise, ticked off or not: "[x] Send the quote" / "[ ] …"."""
-    if visit.next_step_date is None:
-        return visit.next_step
-    return f"{'[x]' if visit.next_step_done else '[ ]'} {visit.next_step or 'follow up'}"
-
-
-@dataclass(frozen=True)
-class ListTab:
-    """A tab listing one kind of the account's records."""
-
-    model: type[m.Record]
-    noun: str
-    fields: tuple[str, ...]
-    defaults: tuple[tuple[str, Any], ...] = ()
-
-
-TABS = {
-    "projects": ListTab(
-        m.Project, "project",
-        ("name", "description", "amount", "funding_source", "procurement_method", "expected_date", "stage",
-         "probability"),
-        (("stage", "potential"), ("probability", 0)),
-    ),
-    "purchases": ListTab(m.Purchase, "purchase", ("purchased_on", "amount", "description")),
-    "visits": ListTab(m.Visit, "visit", ()),
-}  # fmt: skip
 
 
 class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
@@ -189,14 +146,12 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 yield Static("", id="stage-values", markup=False)
                 yield RecordTable(
                     ("Project", "Stage", "Amount", "Prob.", "Expected", "Funding"),
-                    self._project_cells,
+                    project_cells,
                     id="projects-table",
                 )
             with TabPane("3 Purchases", id="purchases"):
                 yield Static("", id="forecast", markup=False)
-                yield RecordTable(
-                    ("Date", "Amount", "Product / description"), self._purchase_cells, id="purchases-table"
-                )
+                yield RecordTable(("Date", "Amount", "Product / description"), purchase_cells, id="purchases-table")
             with TabPane("4 Visits", id="visits"):
                 yield RecordTable(
                     ("Date", "Purpose", "Commitment", "Next step", "By", "Met"), self._visit_cells, id="visits-table"
@@ -217,41 +172,16 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             f"{stage}\u00a0{n}\u00a0·\u00a0{money(amount)}" for stage, n, amount in project_stages(overview.projects)
         ]
         self.query_one("#stage-values", Static).update("   ".join(stages) + "   ([ ] stage · W won · L lost)")
-        self.query_one("#forecast", Static).update(self._forecast_text(overview))
+        self.query_one("#forecast", Static).update(forecast_text(overview))
         self._table("projects").show(overview.projects, keep)
         self._table("purchases").show(overview.purchases, keep)
         self._table("visits").show(overview.visits, keep)
 
-    @staticmethod
-    def _forecast_text(data: Overview) -> str:
-        years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or "no purchases yet"
-        forecast = data.forecast
-        if forecast is None:
-            outlook = "Forecast: no forecast (no purchases before the year it would forecast)"
-        else:
-            outlook = f"Forecast {forecast.year}: {money(forecast.amount)} ({forecast.method})"
-        return f"By year — {years}\n{outlook}"
+    def _visit_cells(self, v: m.Visit) -> list[str | Text]:
+        return visit_cells(v, self.overview.met.get(v.id, []) if self.overview else [])
 
     def _table(self, tab: str) -> RecordTable:
         return self.query_one(f"#{tab}-table", RecordTable)
-
-    @staticmethod
-    def _project_cells(p: m.Project) -> list[str | Text]:
-        return [_text(p.name, 30), p.stage, money(p.amount), f"{p.probability}%", _day(p.expected_date),
-                _text(p.funding_source, 16)]  # fmt: skip
-
-    @staticmethod
-    def _purchase_cells(p: m.Purchase) -> list[str | Text]:
-        return [_day(p.purchased_on), money(p.amount), _text(p.description, 50)]
-
-    def _visit_cells(self, v: m.Visit) -> list[str | Text]:
-        met = ", ".join(name for _, name in (self.overview.met.get(v.id, []) if self.overview else []))
-        commitment = v.commitment or "⚑ none"
-        # What was promised first, who was met last: at 80 columns the promise still shows.
-        return [
-            _day(v.visited_on), _text(v.purpose, 18), _text(commitment, 18), _text(_next_step(v), 24),
-            _day(v.next_step_date), _text(met, 20),
-        ]  # fmt: skip
 
     @property
     def active_tab(self) -> str:
@@ -287,7 +217,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         record = self._table(tab).current if tab in TABS else None
         if record is not None:
             spec = TABS[tab]
-            self.open("history", spec.model, record.id, f"History of {spec.noun} {_label(record)}")
+            self.open("history", spec.model, record.id, f"History of {spec.noun} {record_label(record)}")
             return
         name = self.overview.account.name if self.overview else "the account"
         self.open("history", m.Account, self.account_id, f"History of {name}")
@@ -359,7 +289,10 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 self.write(lambda store: store.delete(spec.model, record.id, record.version))
 
         self.app.push_screen(
-            Confirm(f"Delete the {spec.noun} “{_label(record)}”? It can be restored from the history.", yes="Delete"),
+            Confirm(
+                f"Delete the {spec.noun} “{record_label(record)}”? It can be restored from the history.",
+                yes="Delete",
+            ),
             answered,
         )
 

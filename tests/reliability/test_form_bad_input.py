@@ -34,7 +34,7 @@ from planner.app import PlannerApp, make_app
 from planner.core import fields
 from planner.core import models as m
 from planner.screens.account_form import ACCOUNT_FIELDS
-from planner.screens.account_overview import TABS, AccountOverviewScreen
+from planner.screens.account_overview import AccountOverviewScreen
 from planner.screens.confirm import Confirm
 from planner.screens.draft_offer import DraftOffer
 from planner.screens.record_form import RecordForm
@@ -42,6 +42,7 @@ from planner.screens.visit_form import VISIT_FIELDS
 from planner.store import seed
 from planner.store.startup import open_store
 from planner.store.store import Store
+from planner.widgets.account_records import TABS
 
 FIXED_DAY = date(2026, 11, 27)
 NOT_TYPED = ("flag", "choice", "ref", "long")  # kinds edited with a Checkbox, a Select or a TextArea
