@@ -30,6 +30,14 @@ class RecordTable(DataTable):
     def on_mount(self) -> None:
         self.add_columns(*self._titles)
 
+    def _update_dimensions(self, new_rows: Any) -> None:
+        """Textual widens the columns for new rows when idle, but clears its render caches
+        only for rows of automatic height: a header drawn before then would keep its old,
+        narrower cells over the wider rows. Drop the caches whenever the widths move."""
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
+
     def show(self, records: Sequence[Any], keep: str | None = None) -> None:
         """Replace the rows, keeping the cursor on the record with id `keep`."""
         keep = keep or (self.current.id if self.current else None)
