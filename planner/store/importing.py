@@ -10,12 +10,10 @@ resolves in the Conflicts screen.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
 from planner.core import models as m
-from planner.core.changes import encode, plain
+from planner.core.changes import encode
 from planner.core.conflicts import IMPORTED
 from planner.core.formatting import name_key
 from planner.core.imports import plan as planning
@@ -91,14 +89,10 @@ def _conflict_row(conflict: planning.Conflict, source: str) -> m.SyncConflict:
         row_id=conflict.row_id,
         field=conflict.field,
         kind="field",
-        kept=_json(conflict.planner),
+        kept=encode(conflict.planner),  # the plan holds values as the log does
         kept_who=conflict.planner_who,
         kept_at=conflict.planner_at,
-        other=_json(conflict.file),
+        other=encode(conflict.file),
         other_who=f"{SOURCE_NAMES[source]}{IMPORTED}{conflict.where})",
         other_at=m.utcnow(),
     )
-
-
-def _json(value: Any) -> str:
-    return encode(plain(value))
