@@ -134,9 +134,16 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
         _f("due_date", "Due", "date"),
         _f("owner", "Owner"),
     ),
+    m.Strategy: (
+        _f("account_id", "Account", "ref", target=m.Account, required=True),
+        _f("goal_id", "Goal", "ref", target=m.Goal, required=True),
+        _f("text", "Strategy", "long", required=True),
+        _f("position", "Position", "position"),
+    ),
     m.Action: (
         _f("account_id", "Account", "ref", target=m.Account, required=True),
         _f("goal_id", "Goal", "ref", target=m.Goal),
+        _f("strategy_id", "Strategy", "ref", target=m.Strategy),
         _f("person_id", "Person", "ref", target=m.Person),
         _f("competitor_position_id", "Counters competitor", "ref", target=m.CompetitorPosition),
         _f("title", "Title", "name"),
@@ -149,6 +156,8 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
     m.Visit: (
         _f("account_id", "Account", "ref", target=m.Account, required=True),
         _f("visited_on", "Date", "date", required=True),
+        _f("channel", "How it happened", "choice", choices=m.CHANNELS),
+        _f("introduced_by_id", "Introduced by", "ref", target=m.Person),
         _f("purpose", "Purpose", "long"),
         _f("appointment_made", "Appointment made by phone", "flag"),
         _f("brought_cards", "Business cards", "flag"),

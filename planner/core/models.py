@@ -27,6 +27,8 @@ STANCES = ("supporter", "neutral", "opponent", "unknown")
 PROJECT_STAGES = ("potential", "incubating", "producing", "won", "lost")
 SWOT_KINDS = ("S", "W", "O", "T")
 ACTION_STATUSES = ("todo", "doing", "done")
+CHANNELS = ("visit", "phone", "introduction", "event")
+"""How a contact happened: the course's ways of building a relationship (电话拜访、他人介绍、活动)."""
 
 LAYER_VALUES = {
     "image": "The institution's standing (地位)",
@@ -230,9 +232,19 @@ class Goal(Record, table=True):
     owner: str = ""
 
 
+class Strategy(Record, table=True):
+    """How a phased goal will be reached (策略); its measures are the board's actions."""
+
+    account_id: str = Field(foreign_key="account.id", index=True)
+    goal_id: str = Field(foreign_key="goal.id", index=True)
+    text: str
+    position: int = 0
+
+
 class Action(Record, table=True):
     account_id: str = Field(foreign_key="account.id", index=True)
     goal_id: str | None = Field(default=None, foreign_key="goal.id")
+    strategy_id: str | None = Field(default=None, foreign_key="strategy.id", index=True)
     person_id: str | None = Field(default=None, foreign_key="person.id")
     competitor_position_id: str | None = Field(default=None, foreign_key="competitorposition.id")
     title: str
@@ -250,6 +262,8 @@ class Visit(Record, table=True):
 
     account_id: str = Field(foreign_key="account.id")
     visited_on: date
+    channel: str = "visit"
+    introduced_by_id: str | None = Field(default=None, foreign_key="person.id")
     purpose: str = ""
     appointment_made: bool = False
     brought_cards: bool = False

@@ -36,7 +36,7 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 """Bytes the WAL is cut back to once a checkpoint lets it restart: without a limit a
 long-open reader lets it grow (298 MB beside a 36 MB database) and it stays that size."""
 SQLITE_HEADER = b"SQLite format 3\x00"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 """Every schema revision this planner can open (a test holds it to the migrations);
 any other stamp was written by a newer planner."""
 PLANNER_TABLES = frozenset({"alembic_version", "account"})
