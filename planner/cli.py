@@ -270,6 +270,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _run_tui(open_for_screen(args.db))
 
 
+def _choose_language() -> None:
+    """The locale's language, or config.toml's `language`; English if the Chinese
+    catalog is missing (a source checkout that pip never built)."""
+    from planner.core import config, i18n
+
+    wanted = i18n.language_from(os.environ, config.configured_language(locations.config_file()))
+    try:
+        i18n.set_language(wanted)
+    except i18n.CatalogMissing as error:
+        print(f"planner: {error}", file=sys.stderr)
+        i18n.set_language("en")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 done, 1 red flags found (`check`) or no such account, 2 bad
     arguments, 3 the database cannot be used, 70 a bug (a crash report was written),
@@ -282,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ARGUMENTS
+    _choose_language()
     args = _parser().parse_args(arguments)
     args.db = getattr(args, "db", None)
     args.code_if_cut = 0

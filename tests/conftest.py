@@ -7,18 +7,45 @@ from pathlib import Path
 import pytest
 from shared_helpers import copy_database
 
+from planner.core import i18n
 from planner.core.config import Settings
 from planner.store.startup import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session) -> None:
+    """The tests read the catalog as it is in the source, not as it was at install."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import catalog
+
+    catalog.compile_catalog()
 
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path, monkeypatch):
-    """Nothing a test does may touch the rep's real planner files."""
+    """Nothing a test does may touch the rep's real planner files; every test starts in
+    English, whatever the machine's locale (the planner and any command it starts)."""
+    i18n.set_language("en")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("PLANNER_DB", raising=False)
     monkeypatch.delenv("PLANNER_CONFIG", raising=False)
     monkeypatch.setenv("PLANNER_EXPORTS", str(tmp_path / "exports"))
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The interface in Chinese for this test, as `LANG=zh_CN.UTF-8` makes it."""
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="session")

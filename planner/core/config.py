@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.core.errors import PlannerError
+from planner.core.i18n import LANGUAGES
 
 DEFAULT_CADENCE = {"A": 14, "B": 30, "C": 90}
 
@@ -16,12 +17,14 @@ class Settings:
     """`key_threshold`: revenue share the key accounts must cover (0.8 = the 80/20 rule).
     `cadence`: days between contacts per class before an account counts as stale.
     `high_threat`: the competitor threat level (1-5) that demands a counter-action.
-    `keymap`: binding id to keys (e.g. `list-new = "insert"`), applied over the defaults."""
+    `keymap`: binding id to keys (e.g. `list-new = "insert"`), applied over the defaults.
+    `language`: "en" or "zh" for the interface, whatever the locale says (None: follow it)."""
 
     key_threshold: float = 0.8
     cadence: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CADENCE))
     high_threat: int = 4
     keymap: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
 
     def cadence_days(self, account_class: str, override: int | None = None) -> int:
         """An account's own cadence if it has one, else its class's (90 days for none)."""
@@ -56,4 +59,18 @@ def load(path: Path) -> Settings:
         raise ConfigError(
             f'{path}: [keymap] maps a key binding id to keys, like list-new = "insert" (? shows the ids).'
         )
-    return Settings(key_threshold=float(threshold), cadence=cadence, high_threat=threat, keymap=keymap)
+    language = data.get("language")
+    if language is not None and language not in LANGUAGES:
+        raise ConfigError(f'{path}: language must be "en" or "zh".')
+    return Settings(
+        key_threshold=float(threshold), cadence=cadence, high_threat=threat, keymap=keymap, language=language
+    )
+
+
+def configured_language(path: Path) -> str | None:
+    """The `language` setting alone, read before anything else so even `--help` is in
+    it; a file that cannot be read gives None here (`load` reports it in full later)."""
+    try:
+        return load(path).language
+    except ConfigError:
+        return None

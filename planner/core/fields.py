@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from planner.core import models as m
@@ -296,7 +297,7 @@ def first_invalid(
     return validate(model, {k: v for k, v in rows[first].items() if k not in ignore}, creating=creating)
 
 
-_SCALE = {"k": 1e3, "m": 1e6, "万": 1e4, "亿": 1e8}
+_SCALE = {"k": 1000, "m": 1_000_000, "万": 10_000, "亿": 100_000_000}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -322,12 +323,12 @@ def parse(field: FieldSpec, raw: str) -> Any:
     label = field.label
     if kind in ("money", "amount"):
         cleaned = re.sub(r"[\s,_¥$€]", "", text).lower()
-        scale = 1.0
+        scale = 1
         if cleaned and cleaned[-1] in _SCALE:
             scale, cleaned = _SCALE[cleaned[-1]], cleaned[:-1]
         if not _NUMBER.match(cleaned):
             raise ValueError(f"{label} must be a number, like 120000, 120k or 12万.")
-        return float(cleaned) * scale
+        return float(Decimal(cleaned) * scale)  # exact: "12.34万" is 123400, not 123399.99…
     if kind in ("score", "percent", "days", "position"):
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"{label} must be a whole number.")

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
+
+from planner.core.i18n import chinese
+
+WAN, YI = 10_000, 100_000_000
+"""万 and 亿: Chinese counts large sums in ten-thousands and hundred-millions."""
 
 
 def money(value: float) -> str:
-    """Whole currency units with thousands separators; millions shortened."""
+    """Whole currency units with thousands separators; millions shortened. In Chinese,
+    sums from 万 up read in 万 or 亿 (1,200,000 is 120万), as a Chinese rep says them."""
+    if chinese() and abs(value) >= WAN:
+        if abs(value) >= YI:
+            return f"{value / YI:,.2f}".rstrip("0").rstrip(".") + "亿"
+        shown = f"{value / WAN:,.0f}" if abs(value) >= 1000 * WAN else f"{value / WAN:.1f}".removesuffix(".0")
+        return shown + "万"
     if abs(value) >= 10_000_000:
         return f"{value / 1_000_000:,.1f}M"
     return f"{value:,.0f}"
@@ -43,8 +55,11 @@ def percent(share: float) -> str:
 
 
 def number_input(value: float) -> str:
-    """A number as a rep would type it back into a form: no separators, no ".0"."""
+    """A number as a rep would type it back into a form: no separators, no ".0"; in
+    Chinese a whole number of hundreds from 万 up in 万 ("120万", "12.34万")."""
     if value == int(value):
+        if chinese() and abs(value) >= WAN and value % 100 == 0:
+            return f"{(Decimal(int(value)) / WAN).normalize():f}万"
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
 

@@ -8,8 +8,12 @@ Here a change that arrives while a recompose is already due waits for that one.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel
+
+from planner.core.i18n import _
 
 
 class KeyFooter(Footer):
@@ -29,6 +33,18 @@ class KeyFooter(Footer):
             return
         super().bindings_changed(screen)
         self._recompose_due = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, their descriptions in the interface's language (bindings
+        are declared with `N_`, before a language is chosen)."""
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description) if widget.description else ""
+                if isinstance(widget.tooltip, str) and widget.tooltip:
+                    widget.tooltip = _(widget.tooltip)
+            elif isinstance(widget, FooterLabel) and isinstance(widget.content, str):
+                widget.content = _(widget.content)
+            yield widget
 
     async def recompose(self) -> None:
         self._recompose_due = False

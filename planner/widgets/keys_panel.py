@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from planner.core.i18n import _
+
 
 class KeysPanel(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
@@ -25,7 +27,7 @@ class KeysPanel(VerticalScroll, can_focus=False):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("Keys of this screen (ids for [keymap] in config.toml)", id="keys-title", markup=False)
+        yield Static(_("Keys of this screen (ids for [keymap] in config.toml)"), id="keys-title", markup=False)
         yield Static(id="keys-table")
 
     def on_mount(self) -> None:
@@ -46,9 +48,9 @@ class KeysPanel(VerticalScroll, can_focus=False):
             if binding.system or (binding.id or binding.action) in seen:
                 continue
             seen.add(binding.id or binding.action)
-            what = Text(binding.description or binding.action)
+            what = Text(_(binding.description) if binding.description else binding.action)
             if binding.tooltip:
-                what.append(f" · {binding.tooltip}", "dim")
+                what.append(f" · {_(binding.tooltip)}", "dim")
             if binding.id:
                 what.append(f"  [{binding.id}]", "italic dim")
             key = self.app.get_key_display(binding)
