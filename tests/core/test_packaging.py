@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -37,6 +38,7 @@ def test_the_wheel_opens_a_demo_database_without_the_checkout(tmp_path):
     assert "planner/data/industries.json" in names
     assert any(name.startswith("planner/store/migrations/versions/0001") for name in names)
     assert "planner/planner.tcss" in names
+    assert "planner/locale/zh/LC_MESSAGES/planner.mo" in names, "the build compiles the Chinese catalog"
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -60,3 +62,12 @@ def test_the_wheel_opens_a_demo_database_without_the_checkout(tmp_path):
         check=True,
     )
     assert probe.stdout.startswith(str(site))
+    chinese = subprocess.run(
+        [sys.executable, "-m", "planner", "--help"],
+        cwd=tmp_path,
+        env={**env, "LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert re.search("[\u4e00-\u9fff]", chinese.stdout), chinese.stdout
