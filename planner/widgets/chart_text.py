@@ -7,13 +7,26 @@ component class, so colours come from CSS and every theme (light ones too) works
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 from textual.widget import Widget
 
+from planner.core.chart_labels import Label
+
 Run = tuple[str, str]  # text, role ("" for plain); roles name component classes
 Line = list[Run]
+Grid = list[list[Run]]  # one run per terminal cell; "" in the cell a wide character also takes
+
+
+def ljust(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal cells (a Chinese character takes two)."""
+    return text + " " * (width - cell_len(text))
+
+
+def rjust(text: str, width: int) -> str:
+    return " " * (width - cell_len(text)) + text
 
 
 def merge(cells: Sequence[Run]) -> Line:
@@ -25,6 +38,21 @@ def merge(cells: Sequence[Run]) -> Line:
         else:
             line.append((text, role))
     return line
+
+
+def overlay(grid: Grid, labels: Iterable[Label], role: str, cursor_role: str = "", cursor: int | None = None) -> None:
+    """Write each label over the cells it covers (a double-width character takes its
+    cell and the next); the cursor's label (its point is `cursor`) in `cursor_role`."""
+    for label in labels:
+        row = grid[label.y]
+        x = label.x
+        shown = cursor_role if cursor_role and label.point == cursor else role
+        for char in label.text:
+            size = get_character_cell_size(char)
+            row[x] = (char, shown)
+            if size == 2:
+                row[x + 1] = ("", shown)
+            x += size
 
 
 def styled(widget: Widget, prefix: str, lines: Sequence[Line]) -> Text:

@@ -14,7 +14,8 @@ from textual.widget import Widget
 
 from planner.core.analysis import CLASS_STAGES, Funnel, FunnelStage
 from planner.core.formatting import money
-from planner.widgets.chart_text import Line, styled
+from planner.core.i18n import _
+from planner.widgets.chart_text import Line, ljust, rjust, styled
 
 LABEL = 14  # "C potential" and a gap
 COUNT = 7
@@ -43,15 +44,15 @@ def _account_lines(stages: tuple[FunnelStage, ...], width: int, tall: bool) -> l
     value_width = bars - count_width
     most = max((s.count for s in stages), default=0)
     richest = max((s.value for s in stages), default=0.0)
-    title = "Accounts per class".ljust(LABEL + count_width) + "count".rjust(COUNT) + "  value"
+    title = ljust(_("Accounts per class"), LABEL + count_width) + rjust(_("count"), COUNT) + "  " + _("value")
     lines: list[Line] = [[(title, "title")]]
-    for (letter, _), stage in zip(CLASS_STAGES, stages, strict=True):
+    for (letter, _stage), stage in zip(CLASS_STAGES, stages, strict=True):
         length = scaled(stage.count, most, count_width)
         left, right = centred(length, count_width)
         value = scaled(stage.value, richest, value_width)
         lines.append(
             [
-                (f"{letter} {stage.name}".ljust(LABEL), "label"),
+                (ljust(f"{letter} {_(stage.name)}", LABEL), "label"),
                 (" " * left, ""),
                 ("█" * length, "count"),
                 (" " * right + f"{stage.count:>{COUNT},}  ", ""),
@@ -74,15 +75,16 @@ def _account_lines(stages: tuple[FunnelStage, ...], width: int, tall: bool) -> l
 def _project_lines(stages: tuple[FunnelStage, ...], width: int) -> list[Line]:
     bar_width = max(width - LABEL - COUNT - 2 * AMOUNT - 3, 2)
     largest = max((s.value for s in stages), default=0.0)
-    head = f"{'count':>{COUNT}} {'amount':>{AMOUNT}} {'weighted':>{AMOUNT}}"
-    lines: list[Line] = [[("Projects per stage".ljust(LABEL + bar_width + 1) + head, "title")]]
+    heads = (rjust(_("count"), COUNT), rjust(_("amount"), AMOUNT), rjust(_("weighted"), AMOUNT))
+    head = " ".join(heads)
+    lines: list[Line] = [[(ljust(_("Projects per stage"), LABEL + bar_width + 1) + head, "title")]]
     for stage in stages:
         amount = scaled(stage.value, largest, bar_width)
         weighted = min(scaled(stage.weighted, largest, bar_width), amount)
         figures = f"{stage.count:>{COUNT},} {money(stage.value):>{AMOUNT}} {money(stage.weighted):>{AMOUNT}}"
         lines.append(
             [
-                (stage.name.ljust(LABEL), "label"),
+                (ljust(_(stage.name), LABEL), "label"),
                 (WEIGHTED_FILL * weighted, "weighted"),
                 (AMOUNT_FILL * (amount - weighted), "amount"),
                 (" " * (bar_width - amount + 1) + figures, ""),
@@ -92,9 +94,9 @@ def _project_lines(stages: tuple[FunnelStage, ...], width: int) -> list[Line]:
         [
             (" " * LABEL, ""),
             (WEIGHTED_FILL, "weighted"),
-            (" weighted by win probability  ", ""),
+            (" " + _("weighted by win probability") + "  ", ""),
             (AMOUNT_FILL, "amount"),
-            (" rest of the amount", ""),
+            (" " + _("rest of the amount"), ""),
         ]
     )
     return lines
@@ -104,7 +106,7 @@ def chart_lines(funnel: Funnel | None, width: int, height: int) -> list[Line]:
     """Both funnels, accounts first, a blank line between them; account bars are two
     rows high when the height allows, so the funnel's shape shows."""
     if funnel is None:
-        return [[("Loading…", "label")]]
+        return [[(_("Loading…"), "label")]]
     projects = _project_lines(funnel.projects, width)
     tall = height >= len(projects) + 2 + 2 * len(funnel.accounts)
     return [*_account_lines(funnel.accounts, width, tall), [], *projects]
