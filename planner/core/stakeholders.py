@@ -2,39 +2,45 @@
 
 Pure helpers (layers in the method's order, the next stance, a score nudged within
 1..5, people placed on the influence × closeness grid, moving between cards); the
-store's `stakeholder_board` gathers what the screen shows.
+store's `stakeholder_board` gathers what the screen shows, and `with_how_met` adds
+how each person was first met and who introduced them (`core.introductions`).
 The method's warning sign is the influential person the rep is not close to, so
 that corner of the grid is named here once and every view agrees on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
 from planner.core import models as m
 from planner.core.analysis import RedFlag
+from planner.core.i18n import N_
+from planner.core.introductions import NOT_MET, HowMet, contacts_from, how_met
 from planner.core.rows import UnitNode
 
 LAYER_TITLES = {
-    "image": "Image layer 形象层",
-    "decision": "Decision layer 决策层",
-    "implementation": "Implementation layer 实施层",
-    "usage": "Usage layer 使用层",
+    "image": N_("Image layer 形象层"),
+    "decision": N_("Decision layer 决策层"),
+    "implementation": N_("Implementation layer 实施层"),
+    "usage": N_("Usage layer 使用层"),
 }
+"""Each layer's heading, marked for the catalog: pass it through `_` where it is shown."""
 LOWEST, HIGHEST = 1, 5
 # The corner of the grid the rep must work on: influence at least 4, closeness at most 2.
 CORNER_INFLUENCE, CORNER_CLOSENESS = 4, 2
 
 
 class Stakeholder(NamedTuple):
-    """A person with what the card shows beside the record: unit name and last met."""
+    """A person with what the card shows beside the record: unit name, last met, and
+    how they were first met and who introduced them (None: not worked out)."""
 
     person: m.Person
     unit: str
     last_met: date | None
+    how: HowMet | None = None
 
     @property
     def id(self) -> str:
@@ -56,6 +62,16 @@ class Board:
 
     def find(self, person_id: str | None) -> Stakeholder | None:
         return next((s for s in self.people if s.id == person_id), None)
+
+
+def with_how_met(board: Board, visits: Iterable[m.Visit], met: Mapping[str, Sequence[tuple[str, str]]]) -> Board:
+    """The board with how each person was first met and the introduction path to them,
+    from the account's visits and who was met at each (visit id → (person id, name))."""
+    names = {s.id: s.person.name for s in board.people}
+    for people in met.values():
+        names.update((person_id, name) for person_id, name in people if person_id not in names)
+    found = how_met(contacts_from(visits, met), names)
+    return replace(board, people=tuple(s._replace(how=found.get(s.id, NOT_MET)) for s in board.people))
 
 
 def influential_not_close(influence: int, closeness: int) -> bool:

@@ -1,5 +1,7 @@
 """The key people of one account: a card per person in the four layers of the method,
-an influence × closeness grid, and the account's red flags at the top.
+an influence × closeness grid, the account's red flags at the top, and under them how
+the selected person was first met and the introduction path to them (derived from
+the account's contacts by `core.introductions`, never stored).
 
 The rep walks the cards with the arrow keys (on the grid they move by influence row
 and closeness column) and changes a person with one key each (influence, closeness,
@@ -24,7 +26,8 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from planner.core import models as m
 from planner.core.fields import FIELDS
-from planner.core.formatting import count
+from planner.core.i18n import N_, _, ngettext
+from planner.core.introductions import NOT_MET, path_text
 from planner.core.stakeholders import (
     LAYER_TITLES,
     Board,
@@ -34,13 +37,14 @@ from planner.core.stakeholders import (
     neighbour,
     next_stance,
     stepped,
+    with_how_met,
 )
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.widgets.influence_grid import InfluenceGrid
 from planner.widgets.key_footer import KeyFooter
-from planner.widgets.stakeholder_card import StakeholderCard
+from planner.widgets.stakeholder_card import CARD_HEIGHT, StakeholderCard
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -48,9 +52,9 @@ if TYPE_CHECKING:
 PERSON_FIELDS = tuple(field.name for field in FIELDS[m.Person] if field.name != "account_id")
 NEW_PERSON = {"influence": 3, "closeness": 1, "stance": "unknown"}
 CARD_WIDTH = 36  # the narrowest card (border and padding included) that shows both score bars whole
-SCORE_LABELS = {"influence": "Influence", "closeness": "Closeness"}
-INFLUENCE = Binding.Group("Influence")
-CLOSENESS = Binding.Group("Closeness")
+SCORE_LABELS = {"influence": N_("Influence"), "closeness": N_("Closeness")}
+INFLUENCE = Binding.Group(N_("Influence"))
+CLOSENESS = Binding.Group(N_("Closeness"))
 
 
 class CardScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
@@ -67,72 +71,86 @@ class CardScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
     def fit_columns(self) -> None:
         for cards in self.query(".layer-cards"):
             cards.styles.grid_size_columns = self.columns
+            cards.styles.grid_rows = str(CARD_HEIGHT)
 
 
 def heading(layer: str, people: list[Stakeholder]) -> Content:
     supporters = sum(s.person.stance == "supporter" for s in people)
+    counted = _("{people}, {supporters}").format(
+        people=ngettext("{n} person", "{n} people", len(people)).format(n=len(people)),
+        supporters=ngettext("{n} supporter", "{n} supporters", supporters).format(n=supporters),
+    )
     return Content.assemble(
-        (LAYER_TITLES[layer], "bold"),
-        ("  values: ", "$text-muted"),
-        m.LAYER_VALUES[layer],
-        (f"  · {count(len(people), 'person', 'people')}, {count(supporters, 'supporter')}", "$text-muted"),
+        (_(LAYER_TITLES[layer]), "bold"),
+        ("  " + _("values:") + " ", "$text-muted"),
+        _(m.LAYER_VALUES[layer]),
+        ("  · " + counted, "$text-muted"),
     )
 
 
 class StakeholdersScreen(AccountScreen[Board]):
+    DEFAULT_CSS = """
+    StakeholdersScreen #stakeholder-path { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    """
     BINDINGS = [
-        Binding("enter", "edit", "Edit", id="stakeholders-edit", tooltip="Edit the selected person"),
+        Binding("enter", "edit", N_("Edit"), id="stakeholders-edit", tooltip=N_("Edit the selected person")),
         Binding(
-            "s", "stance", "Stance", id="stakeholders-stance",
-            tooltip="Cycle stance: supporter → neutral → opponent → unknown → supporter",
+            "s", "stance", N_("Stance"), id="stakeholders-stance",
+            tooltip=N_("Cycle stance: supporter → neutral → opponent → unknown → supporter"),
         ),
         Binding(
-            "i", "score('influence', 1)", "Raise influence", id="stakeholders-influence-up", group=INFLUENCE,
-            tooltip="Raise the selected person's influence (1-5)",
+            "i", "score('influence', 1)", N_("Raise influence"), id="stakeholders-influence-up", group=INFLUENCE,
+            tooltip=N_("Raise the selected person's influence (1-5)"),
         ),
         Binding(
-            "I", "score('influence', -1)", "Lower influence", id="stakeholders-influence-down", group=INFLUENCE,
-            tooltip="Lower the selected person's influence (1-5)",
+            "I", "score('influence', -1)", N_("Lower influence"), id="stakeholders-influence-down", group=INFLUENCE,
+            tooltip=N_("Lower the selected person's influence (1-5)"),
         ),
         Binding(
-            "c", "score('closeness', 1)", "Raise closeness", id="stakeholders-closeness-up", group=CLOSENESS,
-            tooltip="Raise how close we are to the selected person (1-5)",
+            "c", "score('closeness', 1)", N_("Raise closeness"), id="stakeholders-closeness-up", group=CLOSENESS,
+            tooltip=N_("Raise how close we are to the selected person (1-5)"),
         ),
         Binding(
-            "C", "score('closeness', -1)", "Lower closeness", id="stakeholders-closeness-down", group=CLOSENESS,
-            tooltip="Lower how close we are to the selected person (1-5)",
+            "C", "score('closeness', -1)", N_("Lower closeness"), id="stakeholders-closeness-down", group=CLOSENESS,
+            tooltip=N_("Lower how close we are to the selected person (1-5)"),
         ),
         Binding(
-            "y", "confirm_layer", "Confirm layer", id="stakeholders-confirm-layer", show=False,
-            tooltip="Say the layer an import guessed from the title is right (the card says when it is a guess)",
-        ),
-        Binding("g", "toggle_grid", "Grid", id="stakeholders-grid", tooltip="Cards or influence × closeness grid"),
-        Binding("n", "new", "New", id="stakeholders-new", tooltip="Add a person (in the selected person's layer)"),
-        Binding(
-            "d", "delete", "Delete", id="stakeholders-delete", show=False,
-            tooltip="Delete the selected person (asks first)",
-        ),
-        Binding("escape", "back", "Back", id="stakeholders-back", tooltip="Back to the previous screen"),
-        Binding(
-            "h", "history", "History", id="stakeholders-history", show=False,
-            tooltip="Change log of the selected person",
-        ),
-        Binding("r", "reload", "Reload", id="stakeholders-reload", show=False, tooltip="Read the database again"),
-        Binding(
-            "up", "move('up')", "Card above", id="stakeholders-up", show=False,
-            tooltip="Select the card above; in the grid, the nearest person with more influence",
+            "y", "confirm_layer", N_("Confirm layer"), id="stakeholders-confirm-layer", show=False,
+            tooltip=N_("Say the layer an import guessed from the title is right (the card says when it is a guess)"),
         ),
         Binding(
-            "down", "move('down')", "Card below", id="stakeholders-down", show=False,
-            tooltip="Select the card below; in the grid, the nearest person with less influence",
+            "g", "toggle_grid", N_("Grid"), id="stakeholders-grid", tooltip=N_("Cards or influence × closeness grid")
         ),
         Binding(
-            "left", "move('left')", "Previous card", id="stakeholders-left", show=False,
-            tooltip="Select the previous person; in the grid, the next name left or the nearest less close",
+            "n", "new", N_("New"), id="stakeholders-new", tooltip=N_("Add a person (in the selected person's layer)")
         ),
         Binding(
-            "right", "move('right')", "Next card", id="stakeholders-right", show=False,
-            tooltip="Select the next person; in the grid, the next name right or the nearest closer",
+            "d", "delete", N_("Delete"), id="stakeholders-delete", show=False,
+            tooltip=N_("Delete the selected person (asks first)"),
+        ),
+        Binding("escape", "back", N_("Back"), id="stakeholders-back", tooltip=N_("Back to the previous screen")),
+        Binding(
+            "h", "history", N_("History"), id="stakeholders-history", show=False,
+            tooltip=N_("Change log of the selected person"),
+        ),
+        Binding(
+            "r", "reload", N_("Reload"), id="stakeholders-reload", show=False, tooltip=N_("Read the database again")
+        ),
+        Binding(
+            "up", "move('up')", N_("Card above"), id="stakeholders-up", show=False,
+            tooltip=N_("Select the card above; in the grid, the nearest person with more influence"),
+        ),
+        Binding(
+            "down", "move('down')", N_("Card below"), id="stakeholders-down", show=False,
+            tooltip=N_("Select the card below; in the grid, the nearest person with less influence"),
+        ),
+        Binding(
+            "left", "move('left')", N_("Previous card"), id="stakeholders-left", show=False,
+            tooltip=N_("Select the previous person; in the grid, the next name left or the nearest less close"),
+        ),
+        Binding(
+            "right", "move('right')", N_("Next card"), id="stakeholders-right", show=False,
+            tooltip=N_("Select the next person; in the grid, the next name right or the nearest closer"),
         ),
     ]  # fmt: skip
 
@@ -144,18 +162,20 @@ class StakeholdersScreen(AccountScreen[Board]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="stakeholder-flags", markup=False)
+        yield Static(_("Loading…"), id="stakeholder-flags", markup=False)
+        yield Static("", id="stakeholder-path", markup=False)
         with ContentSwitcher(initial="stakeholder-cards", id="stakeholder-views"):
             yield CardScroll(id="stakeholder-cards")
             yield InfluenceGrid(id="stakeholder-grid")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Board:
-        return store.stakeholder_board(self.account_id, self.today())
+        board = store.stakeholder_board(self.account_id, self.today())
+        return with_how_met(board, store.list(m.Visit, account_id=self.account_id), store.attendees(self.account_id))
 
     async def apply(self, data: Board, keep: Any) -> None:
         self.board = data
-        self.sub_title = f"{data.account.name} · key people"
+        self.sub_title = _("{account} · key people").format(account=data.account.name)
         self._show_flags(data)
         layers = by_layer(data.people)
         layout = [[s.id for s in people] for people in layers.values()]
@@ -177,7 +197,7 @@ class StakeholdersScreen(AccountScreen[Board]):
 
     def _show_flags(self, data: Board) -> None:
         flags = self.query_one("#stakeholder-flags", Static)
-        lines = [f"⚑ {flag.message}" for flag in data.flags] or ["✓ No red flags on this account."]
+        lines = [f"⚑ {flag.message}" for flag in data.flags] or [_("✓ No red flags on this account.")]
         flags.update("\n".join(lines))
         flags.set_class(not data.flags, "-clear")
 
@@ -193,7 +213,7 @@ class StakeholdersScreen(AccountScreen[Board]):
                     Container(*(StakeholderCard(s, id=f"card-{s.id}") for s in people), classes="layer-cards")
                 )
             else:
-                widgets.append(Static("Nobody recorded in this layer yet (n adds a person).", classes="layer-empty"))
+                widgets.append(Static(_("Nobody recorded in this layer yet (n adds a person)."), classes="layer-empty"))
         await scroll.mount_all(widgets)
         scroll.fit_columns()
 
@@ -215,6 +235,7 @@ class StakeholdersScreen(AccountScreen[Board]):
     def _select(self, person_id: str | None) -> None:
         self.selected = person_id
         self.query_one(InfluenceGrid).selected = person_id
+        self._show_path()
         if person_id and not self.showing_grid:
             self._card(person_id).focus()
 
@@ -222,6 +243,14 @@ class StakeholdersScreen(AccountScreen[Board]):
         if isinstance(event.widget, StakeholderCard):
             self.selected = event.widget.person_id
             self.query_one(InfluenceGrid).selected = self.selected
+            self._show_path()
+
+    def _show_path(self) -> None:
+        """How the selected person was first met, with the whole introduction path."""
+        found = self.current
+        line = self.query_one("#stakeholder-path", Static)
+        line.update(path_text(found.person.name, found.how or NOT_MET) if found else "")
+        line.display = found is not None
 
     def action_move(self, direction: str) -> None:
         """Between cards; in the grid, to the nearest person that way (up: more
@@ -255,7 +284,7 @@ class StakeholdersScreen(AccountScreen[Board]):
             return None
         found = self.current
         if found is None:
-            self.notify("Add a person first (n).")
+            self.notify(_("Add a person first (n)."))
             return None
         return found.person
 
@@ -264,7 +293,7 @@ class StakeholdersScreen(AccountScreen[Board]):
         if person is None:
             return
         if not person.layer_guessed:
-            self.notify(f"The layer of {person.name} is not a guess; change it with enter.")
+            self.notify(_("The layer of {name} is not a guess; change it with enter.").format(name=person.name))
             return
         self.write(lambda store: store.confirm_guess(m.Person, person.id, person.version), keep=person.id)
 
@@ -275,8 +304,12 @@ class StakeholdersScreen(AccountScreen[Board]):
             return
         value = next_stance(person.stance) if field == "stance" else stepped(getattr(person, field), step)
         if value is None:
-            limit = "highest" if step > 0 else "lowest"
-            self.notify(f"{SCORE_LABELS[field]} of {person.name} is already {getattr(person, field)}, the {limit}.")
+            limit = (
+                _("{score} of {name} is already {value}, the highest.")
+                if step > 0
+                else _("{score} of {name} is already {value}, the lowest.")
+            )
+            self.notify(limit.format(score=_(SCORE_LABELS[field]), name=person.name, value=getattr(person, field)))
             return
         self.write(lambda store: store.update(m.Person, person.id, person.version, **{field: value}), keep=person.id)
 
@@ -291,11 +324,11 @@ class StakeholdersScreen(AccountScreen[Board]):
     def action_edit(self) -> None:
         found, data = self.current, self.board
         if found is None or data is None:
-            self.notify("Add a person first (n).")
+            self.notify(_("Add a person first (n)."))
             return
         p = found.person
         form = RecordForm(
-            f"Edit {p.name}", m.Person, PERSON_FIELDS, p.model_dump(),
+            _("Edit {name}").format(name=p.name), m.Person, PERSON_FIELDS, p.model_dump(),
             lambda store, values: store.update(m.Person, p.id, p.version, **values),
             choices=self._choices(data, p.id),
         )  # fmt: skip
@@ -315,20 +348,20 @@ class StakeholdersScreen(AccountScreen[Board]):
             return store.create(m.Person, account_id=account_id, **changes)
 
         form = RecordForm(
-            f"New person at {data.account.name}", m.Person, PERSON_FIELDS, initial, save,
+            _("New person at {account}").format(account=data.account.name), m.Person, PERSON_FIELDS, initial, save,
             choices=self._choices(data, None),
         )  # fmt: skip
         self.app.push_screen(form, self._saved)
 
     def _saved(self, person: m.Person | None) -> None:
         if person is not None:
-            self.notify("Saved.")
+            self.notify(_("Saved."))
             self.reload(person.id)
 
     def action_delete(self) -> None:
         found = self.current
         if found is None:
-            self.notify("There is nobody to delete.")
+            self.notify(_("There is nobody to delete."))
             return
         p = found.person
         after = neighbour(self.card_order, p.id, "right", self.columns)
@@ -339,15 +372,18 @@ class StakeholdersScreen(AccountScreen[Board]):
             if yes:
                 self.write(lambda store: store.delete(m.Person, p.id, p.version), keep=after)
 
+        question = _("Delete {name} ({title})? It can be restored from the history.")
         self.app.push_screen(
-            Confirm(f"Delete {p.name} ({p.title or p.layer})? It can be restored from the history.", yes="Delete"),
+            Confirm(
+                question.format(name=p.name, title=p.title or _(LAYER_TITLES.get(p.layer, p.layer))), yes=_("Delete")
+            ),
             answered,
         )
 
     def action_history(self) -> None:
         found = self.current
         if found is None:
-            self.notify("Add a person first (n).")
+            self.notify(_("Add a person first (n)."))
             return
         p = found.person
-        self.open("history", m.Person, p.id, f"History of person {p.name}")
+        self.open("history", m.Person, p.id, _("History of person {name}").format(name=p.name))

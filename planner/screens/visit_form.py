@@ -2,6 +2,12 @@
 
 "Every visit ends with the customer committing to something": saving a visit with
 no commitment asks first, and the missing commitment becomes a red flag.
+
+A contact records how it happened (a visit, a phone call, an introduction by
+someone, an event); an introduction names who introduced, and the people met are
+the people introduced. The introducer is checked at its field as the rep picks
+(only an introduction has one; it cannot be one of the people introduced) and
+again on save; nothing typed is lost while it is wrong.
 """
 
 from __future__ import annotations
@@ -11,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Label
+from textual.widgets import Label, Select, Static
 
 from planner.core import models as m
+from planner.core.i18n import N_, _, ngettext
+from planner.core.introductions import channel_choices, introduction_problems
+from planner.core.stakeholders import LAYER_TITLES
 from planner.screens.record_form import RecordForm, Save
 from planner.widgets.tick_box import TickList
 
@@ -21,18 +30,24 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 VISIT_FIELDS = (
-    "visited_on", "purpose", "appointment_made", "brought_cards", "brought_notebook",
-    "brought_address_book", "brought_material", "brought_quotation", "outcome", "commitment",
-    "next_step", "next_step_date",
+    "visited_on", "channel", "introduced_by_id", "purpose", "appointment_made", "brought_cards",
+    "brought_notebook", "brought_address_book", "brought_material", "brought_quotation", "outcome",
+    "commitment", "next_step", "next_step_date",
 )  # fmt: skip
-NO_COMMITMENT = (
+NO_COMMITMENT = N_(
     "This visit ends without a commitment from the customer. Every visit should end with one "
     "(每次拜访结束时要让客户做出某种承诺). Save it anyway? It will show as a red flag."
 )
+INTRODUCER = "introduced_by_id"
 
 
 def ask_for_commitment(_store: Store, values: dict[str, Any]) -> str | None:
-    return None if str(values.get("commitment") or "").strip() else NO_COMMITMENT
+    return None if str(values.get("commitment") or "").strip() else _(NO_COMMITMENT)
+
+
+def person_label(person: m.Person) -> str:
+    """A person as the pickers list them: the name and the title (else the layer)."""
+    return f"{person.name} — {person.title or _(LAYER_TITLES.get(person.layer, person.layer))}"
 
 
 class VisitForm(RecordForm):
@@ -44,15 +59,15 @@ class VisitForm(RecordForm):
         met: Sequence[str],
         save: Save,
     ):
-        super().__init__(title, m.Visit, VISIT_FIELDS, initial, save, question=ask_for_commitment)
+        choices = {"channel": channel_choices(), INTRODUCER: [(person_label(p), p.id) for p in people]}
+        initial = {"channel": "visit", **initial}  # a new contact is a visit until the rep says otherwise
+        super().__init__(title, m.Visit, VISIT_FIELDS, initial, save, choices=choices, question=ask_for_commitment)
         self.people = people
         self.met = set(met)
 
     def compose_extra(self) -> ComposeResult:
-        yield Label("People met (space to tick)", classes="field-label")
-        yield TickList(
-            *[(f"{p.name} — {p.title or p.layer}", p.id, p.id in self.met) for p in self.people], id="people"
-        )
+        yield Label(_("People met (space to tick); for an introduction, the people introduced"), classes="field-label")
+        yield TickList(*[(person_label(p), p.id, p.id in self.met) for p in self.people], id="people")
 
     def resave(self, store: Store, version: int, values: dict[str, Any]) -> m.Visit:
         changes = dict(values)
@@ -75,6 +90,39 @@ class VisitForm(RecordForm):
         for person_id in typed.get("people", []):
             people.select(person_id)
 
+    # --- the introducer, checked against the channel and the people met -------------
+
+    def _selected(self, name: str) -> str | None:
+        value = self.query_one(f"#field-{name}", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def introducer_problem(self) -> str | None:
+        """What is wrong with the introducer as the form stands, else None."""
+        people = self.query_one("#people", TickList).selected
+        problems = introduction_problems(self._selected("channel"), self._selected(INTRODUCER), people)
+        return problems.get(INTRODUCER)
+
+    def _check_introducer(self) -> None:
+        self._show_error(INTRODUCER, self.introducer_problem())
+
+    def collect(self) -> dict[str, Any] | None:
+        """As every form's, and the introducer must fit the channel and the people met."""
+        values = super().collect()
+        problem = self.introducer_problem()
+        if problem is None:
+            return values
+        self._show_error(INTRODUCER, problem)
+        wrong = sum(bool(self.query_one(f"#error-{f.name}", Static).display) for f in self.specs)
+        self._problem(ngettext("Please correct {n} field.", "Please correct {n} fields.", wrong).format(n=wrong))
+        if values is not None:  # the introducer is the only problem: take the rep to it
+            self.query_one(f"#field-{INTRODUCER}").focus()
+        return None
+
+    @on(Select.Changed)
+    def _how_changed(self) -> None:
+        self._check_introducer()
+
     @on(TickList.SelectedChanged)
     def _people_changed(self) -> None:
         self.drafts.typed()
+        self._check_introducer()

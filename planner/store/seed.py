@@ -3,7 +3,9 @@
 Industries get ids derived from their key, so every copy of the planner agrees on
 them and laptop copies merge. Demo dates are stored in `data/demo.json` as day
 offsets from the day the demo is made, so the demo never looks stale; owner
-"@me" becomes the rep running it.
+"@me" becomes the rep running it. How some demo contacts happened (a phone call, an
+event, an introduction and who made it) is given in `HOW_CONTACTS_HAPPENED`, so the
+stakeholder cards show introduction paths.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlmodel import select
 from planner.core import fields, locations
 from planner.core import models as m
 from planner.core.errors import DatabaseUnavailable
+from planner.core.i18n import _
 from planner.store import backup, team
 from planner.store.connection import file_info, inspect_database
 from planner.store.store import Store
@@ -39,6 +42,24 @@ _PREPARATION = {
     "address_book": "brought_address_book",
     "material": "brought_material",
     "quotation": "brought_quotation",
+}
+
+
+HOW_CONTACTS_HAPPENED: dict[tuple[str, int], tuple[str, str | None]] = {
+    # (account key, the visit's day in demo.json) → (channel, key of who introduced); the rest are visits.
+    # At the university: the lecturer 林晨, met on a visit, took us to her dean 孙明,
+    # who introduced 钱俊 and 郭强 of the HPC lab: 钱俊 ← 孙明 ← 林晨.
+    ("uni", -48): ("introduction", "lin_teacher"),
+    ("uni", -26): ("introduction", "sun_dean"),
+    ("uni", -11): ("phone", None),
+    # At the bank: Grace Liu, met at a banking-technology forum, introduced Victor Lam.
+    ("bank", -64): ("event", None),
+    ("bank", -31): ("introduction", "grace_liu"),
+    ("bank", -10): ("phone", None),
+    ("telecom", -40): ("phone", None),
+    ("securities", -35): ("phone", None),
+    ("power", -55): ("event", None),
+    ("lakeshore", -18): ("event", None),
 }
 
 
@@ -206,11 +227,16 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
         latest = max((v["on"] for v in acc["visits"]), default=None)
         for v in acc["visits"]:
             visit_id = m.new_id()
+            channel, introducer = HOW_CONTACTS_HAPPENED.get(
+                (key, v["on"]), (v.get("channel", "visit"), v.get("introduced_by"))
+            )
             tables[m.Visit].append(
                 {
                     "id": visit_id,
                     "account_id": account_id,
                     "visited_on": _day(today, v["on"]),
+                    "channel": channel,
+                    "introduced_by_id": person(introducer),
                     "purpose": v["purpose"],
                     "appointment_made": v["appointment_made"],
                     **{column: name in v["brought"] for name, column in _PREPARATION.items()},
@@ -256,8 +282,10 @@ def demo(store: Store, today: date) -> int:
         kind = connection.execute(_KIND).scalar()
         if kind not in (None, KIND_DEMO):
             raise DatabaseUnavailable(
-                f"This is a {kind} database; the demo goes in a database of its own "
-                "(planner demo, without --db). Nothing was changed."
+                _(
+                    "This is a {kind} database; the demo goes in a database of its own "
+                    "(planner demo, without --db). Nothing was changed."
+                ).format(kind=kind)
             )
         if connection.execute(select(m.Account.id).limit(1)).first() is not None:
             return 0
@@ -277,9 +305,17 @@ def reset_demo(path: Path, *, unmarked_is_demo: bool = False) -> Path | None:
     if info is None or info.st_size == 0:
         return None
     facts = inspect_database(path)
-    unchanged = "demo --reset deletes only a demo database; nothing was changed"
     if team.is_team_database(path) or facts.kind == KIND_TEAM:
-        raise DatabaseUnavailable(f"{path} is a team database: {unchanged}.")
+        raise DatabaseUnavailable(
+            _("{path} is a team database: demo --reset deletes only a demo database; nothing was changed.").format(
+                path=path
+            )
+        )
     if facts.kind != KIND_DEMO and not (facts.kind is None and unmarked_is_demo):
-        raise DatabaseUnavailable(f"{path} is not a demo database (planner demo did not make it): {unchanged}.")
+        raise DatabaseUnavailable(
+            _(
+                "{path} is not a demo database (planner demo did not make it): "
+                "demo --reset deletes only a demo database; nothing was changed."
+            ).format(path=path)
+        )
     return backup.set_aside(path)

@@ -1,5 +1,7 @@
 """One person of an account on a card: who they are, where they sit, what they value,
-how much they weigh and how close we are, where they stand and when we last met.
+how much they weigh and how close we are, where they stand, when we last met, and
+how we first met them (by visit, phone call, introduction or event) with who
+introduced them.
 
 The card is focusable so the arrow keys can walk the cards; focus is shown by a
 heavy border and an influential person we are not close to carries a ⚠ label, so
@@ -14,11 +16,21 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from planner.core.formatting import STANCE_MARKS
+from planner.core.i18n import N_, _
+from planner.core.introductions import short_text
 from planner.core.stakeholders import HIGHEST, Stakeholder
 
 STANCE_STYLES = {"supporter": "$text-success bold", "opponent": "$text-error bold", "unknown": "$text-muted"}
-NOT_CLOSE = "⚠ influential, not close"
-GUESSED = "layer guessed · y confirms"
+STANCE_LABELS = {
+    "supporter": N_("supporter"),
+    "neutral": N_("neutral"),
+    "opponent": N_("opponent"),
+    "unknown": N_("unknown"),
+}
+CARD_HEIGHT = 9
+"""Rows a card takes: its border and seven lines."""
+NOT_CLOSE = N_("⚠ influential, not close")
+GUESSED = N_("layer guessed · y confirms")
 
 
 def dots(score: int) -> str:
@@ -28,54 +40,62 @@ def dots(score: int) -> str:
 
 
 def stance_text(stance: str) -> Content:
-    return Content.styled(f"{STANCE_MARKS.get(stance, '?')} {stance}", STANCE_STYLES.get(stance, ""))
+    label = _(STANCE_LABELS[stance]) if stance in STANCE_LABELS else stance
+    return Content.styled(f"{STANCE_MARKS.get(stance, '?')} {label}", STANCE_STYLES.get(stance, ""))
 
 
 def card_content(stakeholder: Stakeholder) -> Content:
-    """The card's six lines; each is cut with an ellipsis by the card's width."""
+    """The card's lines (seven for someone met: how we first met them); each is cut
+    with an ellipsis by the card's width."""
     p = stakeholder.person
-    met = stakeholder.last_met.isoformat() if stakeholder.last_met else "never"
+    met = stakeholder.last_met.isoformat() if stakeholder.last_met else _("never")
     lines = [
-        Content.styled(p.title or "(no title)", "bold"),
-        Content.styled(stakeholder.unit or "(no unit)", "$text-muted"),
-        Content.assemble(("Values ", "$text-muted"), p.value_orientation or "—"),
+        Content.styled(p.title or _("(no title)"), "bold"),
+        Content.styled(stakeholder.unit or _("(no unit)"), "$text-muted"),
+        Content.assemble((_("Values") + " ", "$text-muted"), p.value_orientation or "—"),
         Content.assemble(
-            ("Influence ", "$text-muted"), dots(p.influence), ("  Closeness ", "$text-muted"), dots(p.closeness)
+            (_("Influence") + " ", "$text-muted"),
+            dots(p.influence),
+            ("  " + _("Closeness") + " ", "$text-muted"),
+            dots(p.closeness),
         ),
-        Content.assemble(stance_text(p.stance), ("   Last met ", "$text-muted"), met),
-        Content.styled(p.characteristics.replace("\n", " ") or "(no characteristics noted)", "italic"),
+        Content.assemble(stance_text(p.stance), ("   " + _("Last met") + " ", "$text-muted"), met),
     ]
+    how = short_text(stakeholder.how) if stakeholder.how is not None else ""
+    if how:
+        lines.append(Content.styled(how, "$text-muted"))
+    lines.append(Content.styled(p.characteristics.replace("\n", " ") or _("(no characteristics noted)"), "italic"))
     return Content("\n").join(lines)
 
 
 class StakeholderCard(Widget, can_focus=True):
     """Set `stakeholder` to show another version of the person."""
 
-    DEFAULT_CSS = """
-    StakeholderCard {
-        height: 8;
+    DEFAULT_CSS = f"""
+    StakeholderCard {{
+        height: {CARD_HEIGHT};
         padding: 0 1;
         border: round $foreground 30%;
         border-title-color: $text;
         border-title-style: bold;
         text-wrap: nowrap;
         text-overflow: ellipsis;
-    }
-    StakeholderCard:focus {
+    }}
+    StakeholderCard:focus {{
         border: heavy $primary;
         background: $boost;
-    }
-    StakeholderCard.-guessed {
+    }}
+    StakeholderCard.-guessed {{
         border-subtitle-color: $text-muted;
         border-subtitle-style: italic;
-    }
-    StakeholderCard.-not-close {
+    }}
+    StakeholderCard.-not-close {{
         border: round $warning;
         border-subtitle-color: $text-warning;
-    }
-    StakeholderCard.-not-close:focus {
+    }}
+    StakeholderCard.-not-close:focus {{
         border: heavy $warning;
-    }
+    }}
     """
 
     stakeholder: reactive[Stakeholder | None] = reactive(None)
@@ -98,7 +118,7 @@ class StakeholderCard(Widget, can_focus=True):
         """The name on the border, and below it what needs the rep: an influential person
         not close to us, a layer an import guessed from the title."""
         self.border_title = Content(stakeholder.person.name)
-        notes = [NOT_CLOSE] * stakeholder.not_close + [GUESSED] * stakeholder.person.layer_guessed
+        notes = [_(NOT_CLOSE)] * stakeholder.not_close + [_(GUESSED)] * stakeholder.person.layer_guessed
         self.border_subtitle = Content(" · ".join(notes)) if notes else None
         self.set_class(stakeholder.not_close, "-not-close")
         self.set_class(stakeholder.person.layer_guessed, "-guessed")
