@@ -154,10 +154,11 @@ class StakeholdersScreen(AccountScreen[Board]):
         ),
     ]  # fmt: skip
 
-    def __init__(self, account_id: str):
+    def __init__(self, account_id: str, person_id: str | None = None):
+        """`person_id`: the person to select first (the people search opens one)."""
         super().__init__(account_id)
         self.board: Board | None = None
-        self.selected: str | None = None
+        self.selected: str | None = person_id
         self.card_order: list[list[str]] = []
 
     def compose(self) -> ComposeResult:
@@ -237,7 +238,9 @@ class StakeholdersScreen(AccountScreen[Board]):
         self.query_one(InfluenceGrid).selected = person_id
         self._show_path()
         if person_id and not self.showing_grid:
-            self._card(person_id).focus()
+            card = self._card(person_id)
+            card.focus()
+            self.call_after_refresh(card.scroll_visible, animate=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, StakeholderCard):
