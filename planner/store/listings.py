@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from operator import itemgetter
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -14,23 +13,10 @@ from sqlmodel import col, select
 from planner.core import models as m
 from planner.core.formatting import industry_choices, name_key
 from planner.core.industries import IndustryRow, method_order
-from planner.core.pinyin import typed_key
 from planner.core.rows import AccountListing, AccountRow, OrgTree, PersonHit, PersonNode, UnitNode
 from planner.store.account_list import read_listing
 from planner.store.base import StoreBase, columns, live
-
-
-def _escape_like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _contains(column: Any, text: str, sqlite: bool) -> Any:
-    """Case-insensitive substring match. SQLite's LIKE already ignores ASCII case (and
-    its lower() folds nothing more), so `ilike` there would only double the scan."""
-    pattern = _escape_like(text)
-    if sqlite:
-        return col(column).like(pattern, escape="\\")
-    return col(column).ilike(pattern, escape="\\")
+from planner.store.people_index import PeopleIndex
 
 
 class Listings(StoreBase):
@@ -77,34 +63,13 @@ class Listings(StoreBase):
         return rows
 
     def search_people(self, text: str, limit: int = 50) -> list[PersonHit]:
-        """People whose name or title contains `text`, or whose name's pinyin (full or
-        initials) does, across all accounts.
-
-        The pinyin is compared only for text a key can hold (letters and digits), so a
-        Chinese search scans no more. For one such word, a row with a key is judged on
-        the key alone: the key holds every letter and digit of the name too, and one
-        `instr` on it costs less than the name's LIKE (the no-match search scans every row).
-        """
-        p, a = m.Person, m.Account
-        text, sqlite = text.strip(), self.db.is_sqlite
-        name, title = _contains(p.name, text, sqlite), _contains(p.title, text, sqlite)
-        typed = typed_key(text)
-        if typed is None:
-            match = sa.or_(name, title)
-        elif sqlite and typed == text.casefold():
-            key = col(p.search_key)
-            match = sa.or_(sa.case((key == "", name), else_=sa.func.instr(key, typed) > 0), title)
-        else:
-            match = sa.or_(name, title, _contains(p.search_key, typed, sqlite))
-        query = (
-            columns(p.id, p.name, p.title, p.layer, p.stance, p.account_id, a.name)
-            .join(a, col(p.account_id) == a.id)
-            .where(live(p), match)
-            .order_by(p.name)
-            .limit(limit)
-        )
+        """Live people whose name or title contains `text` (ignoring case), or whose
+        name's pinyin (full or initials) contains the typed letters, across all
+        accounts, in name order: from the store's in-memory index (`people_index`),
+        built on the first search and brought up to date from the change log."""
+        index = vars(self).get("_people_index") or vars(self).setdefault("_people_index", PeopleIndex())
         with self.db.read() as session:
-            return [PersonHit(*row) for row in session.execute(query)]
+            return index.search(session, text, limit)
 
     def org_tree(self, account_id: str) -> OrgTree:
         u, p = m.OrgUnit, m.Person
