@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.core import models as m
 from planner.core.formatting import name_key
+from planner.core.i18n import _
 from planner.screens.record_form import RecordForm
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ def same_name(store: Store, values: dict[str, Any], account: m.Account | None) -
     if not found:
         return None
     name, owner, region = found[0]
-    where = ", ".join(part for part in (owner, region) if part)
-    return f"An account named {name!r} already exists ({where or 'no owner or region recorded'}). Save anyway?"
+    where = ", ".join(part for part in (owner, region) if part) or _("no owner or region recorded")
+    return _("An account named {name!r} already exists ({where}). Save anyway?").format(name=name, where=where)
 
 
 class AccountForm(RecordForm):
@@ -38,9 +39,9 @@ class AccountForm(RecordForm):
     saved account."""
 
     def __init__(self, account: m.Account | None, industries: Sequence[tuple[str, str]], owner: str = ""):
-        if account is not None and account.industry_id and account.industry_id not in {v for _, v in industries}:
+        if account is not None and account.industry_id and account.industry_id not in {v for __, v in industries}:
             # Restored, or synced, after its industry was deleted: the picker shows that.
-            industries = [*industries, ("a deleted industry: pick another", account.industry_id)]
+            industries = [*industries, (_("a deleted industry: pick another"), account.industry_id)]
         choices = {"industry_id": industries}
         if account is None:
             fresh: dict[str, Any] = {"account_class": "C", "owner": owner, "influence": 3}
@@ -49,7 +50,7 @@ class AccountForm(RecordForm):
                 return store.create(m.Account, **{**fresh, **values})
 
             super().__init__(
-                "New account", m.Account, ACCOUNT_FIELDS, fresh, create, choices=choices,
+                _("New account"), m.Account, ACCOUNT_FIELDS, fresh, create, choices=choices,
                 question=lambda store, values: same_name(store, values, None),
             )  # fmt: skip
         else:
@@ -58,6 +59,7 @@ class AccountForm(RecordForm):
                 return store.update(m.Account, account.id, account.version, **values)
 
             super().__init__(
-                f"Edit {account.name}", m.Account, ACCOUNT_FIELDS, account.model_dump(), update, choices=choices,
+                _("Edit {name}").format(name=account.name), m.Account, ACCOUNT_FIELDS, account.model_dump(), update,
+                choices=choices,
                 question=lambda store, values: same_name(store, values, account),
             )  # fmt: skip

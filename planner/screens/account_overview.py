@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from planner.core import models as m
 from planner.core.analysis import next_class
-from planner.core.formatting import money, one_line
+from planner.core.formatting import money, one_line, stage_label
+from planner.core.i18n import N_, _
 from planner.core.overview import Overview, project_stages
 from planner.screens.account_form import AccountForm
 from planner.screens.base import AccountScreen
@@ -46,86 +47,124 @@ STEPS = tuple(stage for stage in m.PROJECT_STAGES if stage not in OUTCOMES)
 
 class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="account-back", tooltip="Back to the previous screen"),
-        Binding("e", "edit_account", "Account", id="account-edit-account", tooltip="Edit the account's profile"),
-        Binding("n", "new", "New", id="account-new-item", tooltip="Add to the open tab (a visit from the profile)"),
+        Binding("escape", "back", N_("Back"), id="account-back", tooltip=N_("Back to the previous screen")),
         Binding(
-            "d", "delete", "Delete", id="account-delete-item", tooltip="Delete the highlighted project/purchase/visit"
+            "e", "edit_account", N_("Account"), id="account-edit-account", tooltip=N_("Edit the account's profile")
+        ),
+        Binding(
+            "n", "new", N_("New"), id="account-new-item", tooltip=N_("Add to the open tab (a visit from the profile)")
+        ),
+        Binding(
+            "d",
+            "delete",
+            N_("Delete"),
+            id="account-delete-item",
+            tooltip=N_("Delete the highlighted project/purchase/visit"),
         ),
         Binding(
             "right_square_bracket",
             "stage(1)",
-            "Stage →",
+            N_("Stage →"),
             id="account-stage-next",
             show=False,
-            tooltip="Move the highlighted project on: potential → incubating → producing",
+            tooltip=N_("Move the highlighted project on: potential → incubating → producing"),
         ),
         Binding(
             "left_square_bracket",
             "stage(-1)",
-            "← Stage",
+            N_("← Stage"),
             id="account-stage-back",
             show=False,
-            tooltip="Move the highlighted project back a stage; reopen a won or lost one (asks)",
+            tooltip=N_("Move the highlighted project back a stage; reopen a won or lost one (asks)"),
         ),
         Binding(
             "W",
             "outcome('won')",
-            "Won",
+            N_("Won"),
             id="account-project-won",
             show=False,
-            tooltip="Mark the highlighted project won (asks)",
+            tooltip=N_("Mark the highlighted project won (asks)"),
         ),
         Binding(
             "L",
             "outcome('lost')",
-            "Lost",
+            N_("Lost"),
             id="account-project-lost",
             show=False,
-            tooltip="Mark the highlighted project lost (asks)",
+            tooltip=N_("Mark the highlighted project lost (asks)"),
         ),
-        Binding("c", "cycle_class", "Class", id="account-class", show=False, tooltip="Change class: A → B → C → A"),
+        Binding(
+            "c", "cycle_class", N_("Class"), id="account-class", show=False, tooltip=N_("Change class: A → B → C → A")
+        ),
         Binding(
             "t",
             "take_purchases",
-            "Take purchases",
+            N_("Take purchases"),
             id="account-take-purchases",
             show=False,
-            tooltip="Set this year's revenue to the sum of this year's purchases (asks)",
+            tooltip=N_("Set this year's revenue to the sum of this year's purchases (asks)"),
         ),
-        Binding("o", "analysis('org-chart')", "Org", id="account-org-chart", tooltip="Units and people"),
-        Binding("s", "analysis('stakeholders')", "People", id="account-stakeholders", tooltip="Key people by layer"),
-        Binding("w", "analysis('competitors')", "Competitors", id="account-competitors", tooltip="Competitor notes"),
-        Binding("b", "analysis('battle-plan')", "Plan", id="account-battle-plan", tooltip="SWOT, goals, action board"),
+        Binding("o", "analysis('org-chart')", N_("Org"), id="account-org-chart", tooltip=N_("Units and people")),
+        Binding(
+            "s", "analysis('stakeholders')", N_("People"), id="account-stakeholders", tooltip=N_("Key people by layer")
+        ),
+        Binding(
+            "w", "analysis('competitors')", N_("Competitors"), id="account-competitors", tooltip=N_("Competitor notes")
+        ),
+        Binding(
+            "b",
+            "analysis('battle-plan')",
+            N_("Plan"),
+            id="account-battle-plan",
+            tooltip=N_("SWOT, goals, action board"),
+        ),
         Binding(
             "v",
             "analysis('brief')",
-            "Visit brief",
+            N_("Visit brief"),
             id="account-brief",
             show=False,
-            tooltip="One page to read (and print) before visiting the account",
+            tooltip=N_("One page to read (and print) before visiting the account"),
         ),
         Binding(
             "h",
             "history",
-            "History",
+            N_("History"),
             id="account-history",
             show=False,
-            tooltip="Change log of the highlighted row/account",
+            tooltip=N_("Change log of the highlighted row/account"),
         ),
         Binding(
             "u",
             "deleted",
-            "Deleted",
+            N_("Deleted"),
             id="account-deleted",
             show=False,
-            tooltip="Deleted records of the account, to restore",
+            tooltip=N_("Deleted records of the account, to restore"),
         ),
-        Binding("r", "reload", "Reload", id="account-reload", show=False, tooltip="Read the database again"),
-        Binding("1", "tab('profile')", "Profile", id="account-tab-profile", show=False, tooltip="Show the profile"),
-        Binding("2", "tab('projects')", "Projects", id="account-tab-projects", show=False, tooltip="Show the projects"),
-        Binding("3", "tab('purchases')", "Purchases", id="account-tab-purchases", show=False, tooltip="Show purchases"),
-        Binding("4", "tab('visits')", "Visits", id="account-tab-visits", show=False, tooltip="Show the visit log"),
+        Binding("r", "reload", N_("Reload"), id="account-reload", show=False, tooltip=N_("Read the database again")),
+        Binding(
+            "1", "tab('profile')", N_("Profile"), id="account-tab-profile", show=False, tooltip=N_("Show the profile")
+        ),
+        Binding(
+            "2",
+            "tab('projects')",
+            N_("Projects"),
+            id="account-tab-projects",
+            show=False,
+            tooltip=N_("Show the projects"),
+        ),
+        Binding(
+            "3",
+            "tab('purchases')",
+            N_("Purchases"),
+            id="account-tab-purchases",
+            show=False,
+            tooltip=N_("Show purchases"),
+        ),
+        Binding(
+            "4", "tab('visits')", N_("Visits"), id="account-tab-visits", show=False, tooltip=N_("Show the visit log")
+        ),
     ]
 
     def __init__(self, account_id: str, tab: str = "profile", record_id: str | None = None):
@@ -140,21 +179,25 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="tabs", initial=self.initial_tab):
-            with TabPane("1 Profile", id="profile"), VerticalScroll():
-                yield AccountProfile("Loading…", id="profile-text")
-            with TabPane("2 Projects", id="projects"):
+            with TabPane(_("1 Profile"), id="profile"), VerticalScroll():
+                yield AccountProfile(_("Loading…"), id="profile-text")
+            with TabPane(_("2 Projects"), id="projects"):
                 yield Static("", id="stage-values", markup=False)
                 yield RecordTable(
-                    ("Project", "Stage", "Amount", "Prob.", "Expected", "Funding"),
+                    (_("Project"), _("Stage"), _("Amount"), _("Prob."), _("Expected"), _("Funding")),
                     project_cells,
                     id="projects-table",
                 )
-            with TabPane("3 Purchases", id="purchases"):
+            with TabPane(_("3 Purchases"), id="purchases"):
                 yield Static("", id="forecast", markup=False)
-                yield RecordTable(("Date", "Amount", "Product / description"), purchase_cells, id="purchases-table")
-            with TabPane("4 Visits", id="visits"):
                 yield RecordTable(
-                    ("Date", "Purpose", "Commitment", "Next step", "By", "Met"), self._visit_cells, id="visits-table"
+                    (_("Date"), _("Amount"), _("Product / description")), purchase_cells, id="purchases-table"
+                )
+            with TabPane(_("4 Visits"), id="visits"):
+                yield RecordTable(
+                    (_("Date"), _("Purpose"), _("Commitment"), _("Next step"), _("By"), _("Met")),
+                    self._visit_cells,
+                    id="visits-table",
                 )
         yield KeyFooter()
 
@@ -165,13 +208,16 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         overview, self.industries = data
         keep, self._land_on = keep or self._land_on, None
         self.overview = overview
-        self.sub_title = f"{overview.account.name} · class {overview.account.account_class}"
+        self.sub_title = _("{name} · class {account_class}").format(
+            name=overview.account.name, account_class=overview.account.account_class
+        )
         self.query_one(AccountProfile).show(overview)
         # No-break spaces inside a stage's figures: a narrow screen wraps between stages only.
         stages = [
-            f"{stage}\u00a0{n}\u00a0·\u00a0{money(amount)}" for stage, n, amount in project_stages(overview.projects)
+            f"{stage_label(stage)}\u00a0{n}\u00a0·\u00a0{money(amount)}"
+            for stage, n, amount in project_stages(overview.projects)
         ]
-        self.query_one("#stage-values", Static).update("   ".join(stages) + "   ([ ] stage · W won · L lost)")
+        self.query_one("#stage-values", Static).update("   ".join(stages) + _("   ([ ] stage · W won · L lost)"))
         self.query_one("#forecast", Static).update(forecast_text(overview))
         self._table("projects").show(overview.projects, keep)
         self._table("purchases").show(overview.purchases, keep)
@@ -217,10 +263,14 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         record = self._table(tab).current if tab in TABS else None
         if record is not None:
             spec = TABS[tab]
-            self.open("history", spec.model, record.id, f"History of {spec.noun} {record_label(record)}")
+            title = _("History of {noun} {label}").format(noun=_(spec.noun), label=record_label(record))
+            self.open("history", spec.model, record.id, title)
             return
-        name = self.overview.account.name if self.overview else "the account"
-        self.open("history", m.Account, self.account_id, f"History of {name}")
+        if self.overview:
+            title = _("History of {name}").format(name=self.overview.account.name)
+        else:
+            title = _("History of the account")
+        self.open("history", m.Account, self.account_id, title)
 
     def action_deleted(self) -> None:
         self.open("deleted", self.account_id)
@@ -243,8 +293,11 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         if self.overview is None:
             return
         spec, account_id, overview = TABS[tab], self.account_id, self.overview
-        noun = spec.noun
-        title = f"Edit {noun}" if record else f"New {noun} for {overview.account.name}"
+        noun = _(spec.noun)
+        if record:
+            title = _("Edit {noun}").format(noun=noun)
+        else:
+            title = _("New {noun} for {name}").format(noun=noun, name=overview.account.name)
         form: RecordForm
         if spec.model is m.Visit:
             met = [person_id for person_id, _ in overview.met.get(record.id, [])] if record else []
@@ -273,14 +326,14 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
 
     def _saved(self, result: Any | None) -> None:
         if result is not None:
-            self.notify("Saved.")
+            self.notify(_("Saved."))
             self.reload(getattr(result, "id", None))
 
     def action_delete(self) -> None:
         tab = self.active_tab
         record = self._table(tab).current if tab in TABS else None
         if record is None:
-            self.notify("Open the projects, purchases or visits tab and highlight what to delete.")
+            self.notify(_("Open the projects, purchases or visits tab and highlight what to delete."))
             return
         spec = TABS[tab]
 
@@ -290,8 +343,10 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
 
         self.app.push_screen(
             Confirm(
-                f"Delete the {spec.noun} “{record_label(record)}”? It can be restored from the history.",
-                yes="Delete",
+                _("Delete the {noun} “{label}”? It can be restored from the history.").format(
+                    noun=_(spec.noun), label=record_label(record)
+                ),
+                yes=_("Delete"),
             ),
             answered,
         )
@@ -299,18 +354,18 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
     def _highlighted_project(self) -> m.Project | None:
         """The project on the projects table's cursor row, or None (saying why)."""
         if self.active_tab != "projects":
-            self.notify("Open the projects tab (2) and highlight a project first.")
+            self.notify(_("Open the projects tab (2) and highlight a project first."))
             return None
         project = self._table("projects").current
         if project is None:
-            self.notify("No project yet: n adds one.")
+            self.notify(_("No project yet: n adds one."))
         return project
 
     def _set_stage(self, project: m.Project, stage: str, again: Callable[[], None] | None = None) -> None:
         self.write(
             lambda store: store.update(m.Project, project.id, project.version, stage=stage),
             keep=project.id,
-            success=f"“{one_line(project.name, 40)}” is now {stage}.",
+            success=_("“{name}” is now {stage}.").format(name=one_line(project.name, 40), stage=stage_label(stage)),
             again=again,
         )
 
@@ -322,25 +377,25 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         project = self._highlighted_project()
         if project is None:
             return
-        name = one_line(project.name, 40)
+        name, stage = one_line(project.name, 40), stage_label(project.stage)
         if project.stage in OUTCOMES:
             if step > 0:
-                self.notify(f"“{name}” is {project.stage}: [ reopens it as producing.")
+                self.notify(_("“{name}” is {stage}: [ reopens it as producing.").format(name=name, stage=stage))
                 return
-            question = f"Reopen “{name}” ({project.stage}) as producing?"
+            question = _("Reopen “{name}” ({stage}) as producing?").format(name=name, stage=stage)
 
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._set_stage(project, STEPS[-1])
 
-            self.app.push_screen(Confirm(question, yes="Reopen"), answered)
+            self.app.push_screen(Confirm(question, yes=_("Reopen")), answered)
             return
         at = STEPS.index(project.stage) if project.stage in STEPS else 0
         moved = at + step
         if moved >= len(STEPS):
-            self.notify("A producing project ends as won (W) or lost (L).")
+            self.notify(_("A producing project ends as won (W) or lost (L)."))
         elif moved < 0:
-            self.notify(f"“{name}” is at the first stage, {STEPS[0]}.")
+            self.notify(_("“{name}” is at the first stage, {stage}.").format(name=name, stage=stage_label(STEPS[0])))
         else:
             self._set_stage(project, STEPS[moved], again=lambda: self.action_stage(step))
 
@@ -349,18 +404,24 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         project = self._highlighted_project()
         if project is None:
             return
-        name = one_line(project.name, 40)
+        name, shown = one_line(project.name, 40), stage_label(outcome)
         if project.stage == outcome:
-            self.notify(f"“{name}” is already {outcome}; [ reopens it as producing.")
+            self.notify(_("“{name}” is already {stage}; [ reopens it as producing.").format(name=name, stage=shown))
             return
-        instead = f" instead of {project.stage}" if project.stage in OUTCOMES else ""
-        question = f"Mark “{name}” as {outcome}{instead}? Won and lost close a project; [ reopens it."
+        if project.stage in OUTCOMES:
+            question = _(
+                "Mark “{name}” as {stage} instead of {old}? Won and lost close a project; [ reopens it."
+            ).format(name=name, stage=shown, old=stage_label(project.stage))
+        else:
+            question = _("Mark “{name}” as {stage}? Won and lost close a project; [ reopens it.").format(
+                name=name, stage=shown
+            )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._set_stage(project, outcome)
 
-        self.app.push_screen(Confirm(question, yes=outcome.capitalize()), answered)
+        self.app.push_screen(Confirm(question, yes=_("Won") if outcome == "won" else _("Lost")), answered)
 
     def action_cycle_class(self) -> None:
         if self.overview:
@@ -376,18 +437,17 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             return
         a, bought = self.overview.account, self.overview.purchased_this_year
         if round(a.revenue) == round(bought):
-            self.notify(f"Revenue already equals this year's purchases ({money(bought)}).")
+            self.notify(_("Revenue already equals this year's purchases ({sum}).").format(sum=money(bought)))
             return
-        question = (
-            f"Set the revenue of “{one_line(a.name, 40)}” this year to the sum of this year's purchases: "
-            f"{money(a.revenue)} → {money(bought)}?"
-        )
+        question = _(
+            "Set the revenue of “{name}” this year to the sum of this year's purchases: {old} → {new}?"
+        ).format(name=one_line(a.name, 40), old=money(a.revenue), new=money(bought))
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.write(
                     lambda store: store.update(m.Account, a.id, a.version, revenue=bought),
-                    success=f"Revenue is now {money(bought)}.",
+                    success=_("Revenue is now {sum}.").format(sum=money(bought)),
                 )
 
-        self.app.push_screen(Confirm(question, yes="Set revenue"), answered)
+        self.app.push_screen(Confirm(question, yes=_("Set revenue")), answered)

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from planner.core.errors import Conflict, DatabaseDamaged, NotFound, PlannerError, ValidationError
+from planner.core.i18n import _
 from planner.screens.navigation import Open
 from planner.screens.writing import run_write
 
@@ -43,7 +44,7 @@ def refusal(error: PlannerError) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.errors.values())
     if isinstance(error, Conflict):
-        return f"{error} The screen now shows the latest; do it again if it still applies."
+        return _("{error} The screen now shows the latest; do it again if it still applies.").format(error=error)
     return str(error)
 
 
@@ -113,7 +114,7 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
 
     def load_failed(self, error: PlannerError) -> None:
         """The read was refused (a busy or missing database, a deleted record)."""
-        self.notify(str(error), title="Not loaded", severity="error")
+        self.notify(str(error), title=_("Not loaded"), severity="error")
 
     # --- load → apply ---------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ class PlannerScreen(Screen[Any], Generic[DataT]):
         if again is not None and self.wait_turn(again):
             return
         if self.busy:
-            self.notify("Still saving your last change; try again in a moment.", severity="warning")
+            self.notify(_("Still saving your last change; try again in a moment."), severity="warning")
             return
         self._writing = True
         # The app runs it, not the screen: a rep who leaves the screen meanwhile still

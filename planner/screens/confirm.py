@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from planner.core.i18n import N_, _
+
 
 class Confirm(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -21,14 +23,15 @@ class Confirm(ModalScreen[bool]):
     Confirm Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm-no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No"):
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None):
+        """`question`, `yes` and `no` are shown as given: the caller translates them."""
         super().__init__()
         self.question = question
-        self.labels = (yes, no)
+        self.labels = (yes or _("Yes"), no or _("No"))
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from planner.core import fields
+from planner.core.i18n import N_, _
 from planner.core.models import Record
 
 Row = tuple[str, str, str, str]  # field label, as loaded, mine, theirs
@@ -32,13 +33,15 @@ def conflict_rows(
     specs: Sequence[fields.FieldSpec], initial: Mapping[str, Any], mine: Mapping[str, Any], current: Record
 ) -> tuple[list[Row], bool]:
     """A row per field either of us changed, and whether we changed different fields."""
+    from planner.screens.record_form import shown_value  # it imports this module
+
     theirs = {spec.name for spec in specs if getattr(current, spec.name) != initial.get(spec.name)}
     rows = [
         (
             spec.label,
-            fields.as_text(spec, initial.get(spec.name)),
-            fields.as_text(spec, mine.get(spec.name, initial.get(spec.name))),
-            fields.as_text(spec, getattr(current, spec.name)),
+            shown_value(spec, initial.get(spec.name)),
+            shown_value(spec, mine.get(spec.name, initial.get(spec.name))),
+            shown_value(spec, getattr(current, spec.name)),
         )
         for spec in specs
         if spec.name in mine or spec.name in theirs
@@ -60,12 +63,13 @@ class ConflictDialog(ModalScreen[str | None]):
     ConflictDialog Button { margin-right: 2; }
     """
     BINDINGS = [
-        Binding("g", "choose('keep')", "Merge both", id="conflict-merge", tooltip="Write my changes on top of theirs"),
-        Binding("m", "choose('keep')", "Keep mine", id="conflict-mine",
-                tooltip="Write the fields I changed on top of theirs; mine win where we both changed one"),
-        Binding("t", "choose('theirs')", "Take theirs", id="conflict-theirs",
-                tooltip="Leave their version; keep what I typed as a draft"),
-        Binding("escape", "choose(None)", "Back to form", id="conflict-back", tooltip="Return to the form"),
+        Binding("g", "choose('keep')", N_("Merge both"), id="conflict-merge",
+                tooltip=N_("Write my changes on top of theirs")),
+        Binding("m", "choose('keep')", N_("Keep mine"), id="conflict-mine",
+                tooltip=N_("Write the fields I changed on top of theirs; mine win where we both changed one")),
+        Binding("t", "choose('theirs')", N_("Take theirs"), id="conflict-theirs",
+                tooltip=N_("Leave their version; keep what I typed as a draft")),
+        Binding("escape", "choose(None)", N_("Back to form"), id="conflict-back", tooltip=N_("Return to the form")),
     ]  # fmt: skip
 
     def __init__(self, who: str, when: datetime, rows: list[Row], can_merge: bool):
@@ -75,28 +79,30 @@ class ConflictDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         stamp = self.when.astimezone().strftime("%Y-%m-%d %H:%M")
         table = Table(expand=True, show_lines=True)
-        for title in ("Field", "When you opened it", "Yours", f"{self.who or 'Theirs'} (now saved)"):
+        theirs = _("{who} (now saved)").format(who=self.who) if self.who else _("Theirs (now saved)")
+        for title in (_("Field"), _("When you opened it"), _("Yours"), theirs):
             table.add_column(title, overflow="fold")
         for row in self.rows:
             table.add_row(*row)
         choice = (
-            "You changed different fields: merging keeps both."
+            _("You changed different fields: merging keeps both.")
             if self.can_merge
-            else "You both changed the same field: keep yours there, or take theirs (yours stays a draft)."
+            else _("You both changed the same field: keep yours there, or take theirs (yours stays a draft).")
         )
+        who = self.who or _("Someone")
         with Vertical():
-            yield Static(f"{self.who or 'Someone'} changed this record at {stamp}, after you opened it.",
+            yield Static(_("{who} changed this record at {stamp}, after you opened it.").format(who=who, stamp=stamp),
                          id="conflict-title", markup=False)  # fmt: skip
             yield Static(choice, id="conflict-choice", markup=False)
             with VerticalScroll():
                 yield Static(table)
             with Horizontal():
                 if self.can_merge:
-                    yield Button("Merge both (g)", id="keep", variant="primary")
+                    yield Button(_("Merge both (g)"), id="keep", variant="primary")
                 else:
-                    yield Button("Keep mine (m)", id="keep", variant="warning")
-                yield Button("Take theirs (t)", id="theirs")
-                yield Button("Back (esc)", id="back")
+                    yield Button(_("Keep mine (m)"), id="keep", variant="warning")
+                yield Button(_("Take theirs (t)"), id="theirs")
+                yield Button(_("Back (esc)"), id="back")
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()

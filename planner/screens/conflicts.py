@@ -23,6 +23,7 @@ from planner.core import fields
 from planner.core.conflicts import KEEP, NEW, OTHER, ConflictView
 from planner.core.errors import PlannerError, ValidationError
 from planner.core.history import local_time
+from planner.core.i18n import N_, _
 from planner.screens.confirm import Confirm
 from planner.screens.filtered_list import FilteredListScreen
 from planner.widgets.key_footer import KeyFooter
@@ -31,22 +32,26 @@ from planner.widgets.record_table import RecordTable, cell
 if TYPE_CHECKING:
     from planner.store.store import Store
 
-WHAT = {"deleted": "delete vs edit", "duplicate": "same name", "loop": "loop"}
+WHAT = {"deleted": N_("delete vs edit"), "duplicate": N_("same name"), "loop": N_("loop")}
+SORT_NAMES = {"newest": N_("newest"), "record": N_("record"), "field": N_("field")}
+"""How the status line names each sort."""
 SORTS = {
     "newest": lambda views: views,
     "record": lambda views: sorted(views, key=lambda v: (v.record.casefold(), v.field_label)),
     "field": lambda views: sorted(views, key=lambda v: (what(v).casefold(), v.record.casefold())),
 }
 NOT_HERE = {
-    "deleted": "A deleted record takes no typed value: k leaves it deleted, o restores it with the other copy's edit.",
-    "duplicate": "Two new accounts share a name: k closes this (both stay); to merge them, edit or delete one.",
-    "loop": "Two moves made a loop and the link was cleared: k closes this; set the link again in the org chart.",
+    "deleted": N_(
+        "A deleted record takes no typed value: k leaves it deleted, o restores it with the other copy's edit."
+    ),
+    "duplicate": N_("Two new accounts share a name: k closes this (both stay); to merge them, edit or delete one."),
+    "loop": N_("Two moves made a loop and the link was cleared: k closes this; set the link again in the org chart."),
 }
 """Why a key does not apply to a kind of conflict, and what does."""
 
 
 def what(view: ConflictView) -> str:
-    return WHAT.get(view.kind) or view.field_label
+    return _(WHAT[view.kind]) if view.kind in WHAT else view.field_label
 
 
 def short(text: str, width: int = 60) -> str:
@@ -55,28 +60,29 @@ def short(text: str, width: int = 60) -> str:
 
 
 def who_when(who: str, when: Any) -> str:
-    return " · ".join(filter(None, [who, local_time(when) if when else ""])) or "unknown"
+    return " · ".join(filter(None, [who, local_time(when) if when else ""])) or _("unknown")
 
 
 def describe(view: ConflictView) -> str:
     """The highlighted conflict in full, for the panel under the list: what happened,
     what the keys do, then who saved each value when, and the values (long ones last)."""
     if view.resolved:
-        choices = f"Decided: {view.resolved}."
+        choices = _("Decided: {decision}.").format(decision=view.resolved)
     elif view.kind == "field":
-        choices = f"k keeps the kept value · o takes the other · n types a new {view.field_label}"
+        choices = _("k keeps the kept value · o takes the other · n types a new {field}").format(field=view.field_label)
     elif view.kind == "deleted":
-        choices = "k leaves it deleted · o restores it, with the other copy's edit"
+        choices = _("k leaves it deleted · o restores it, with the other copy's edit")
     else:
-        choices = NOT_HERE.get(view.kind, "k closes it")
-    return "\n".join(
-        [
-            view.summary,
-            choices,
-            f"Kept   {who_when(view.kept_by, view.kept_at)}   {view.kept}",
-            f"Other  {who_when(view.other_by, view.other_at)}   {view.other}",
-        ]
-    )
+        choices = _(NOT_HERE[view.kind]) if view.kind in NOT_HERE else _("k closes it")
+    return "\n".join([view.summary, choices, kept_line(view), other_line(view)])
+
+
+def kept_line(view: ConflictView) -> str:
+    return _("Kept   {who_when}   {value}").format(who_when=who_when(view.kept_by, view.kept_at), value=view.kept)
+
+
+def other_line(view: ConflictView) -> str:
+    return _("Other  {who_when}   {value}").format(who_when=who_when(view.other_by, view.other_at), value=view.other)
 
 
 class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
@@ -89,19 +95,34 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
     }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", id="conflicts-back", tooltip="Back to the previous screen"),
-        Binding("k", "keep", "Keep", id="conflicts-keep", tooltip="Keep what the merge kept; the conflict closes"),
+        Binding("escape", "back", N_("Back"), id="conflicts-back", tooltip=N_("Back to the previous screen")),
         Binding(
-            "o", "other", "Take other", id="conflicts-other",
-            tooltip="Take the other value; a deleted record is restored, with the edit (asks first)",
+            "k", "keep", N_("Keep"), id="conflicts-keep", tooltip=N_("Keep what the merge kept; the conflict closes")
         ),
-        Binding("n", "new", "New value", id="conflicts-new", tooltip="Type a new value for the field"),
-        Binding("slash", "focus_filter", "Filter", id="conflicts-filter", tooltip="Filter by record, field or value"),
-        Binding("a", "toggle_resolved", "Decided", id="conflicts-decided", tooltip="Show decided ones too (toggle)"),
-        Binding("s", "sort", "Sort", id="conflicts-sort", show=False, tooltip="Sort by newest, record or field"),
-        Binding("h", "history", "History", id="conflicts-history", show=False, tooltip="Change log of the record"),
-        Binding("r,F", "reload", "Reload", id="conflicts-reload", show=False, tooltip="Read the conflicts again"),
-    ]  # fmt: skip
+        Binding(
+            "o",
+            "other",
+            N_("Take other"),
+            id="conflicts-other",
+            tooltip=N_("Take the other value; a deleted record is restored, with the edit (asks first)"),
+        ),
+        Binding("n", "new", N_("New value"), id="conflicts-new", tooltip=N_("Type a new value for the field")),
+        Binding(
+            "slash", "focus_filter", N_("Filter"), id="conflicts-filter", tooltip=N_("Filter by record, field or value")
+        ),
+        Binding(
+            "a", "toggle_resolved", N_("Decided"), id="conflicts-decided", tooltip=N_("Show decided ones too (toggle)")
+        ),
+        Binding(
+            "s", "sort", N_("Sort"), id="conflicts-sort", show=False, tooltip=N_("Sort by newest, record or field")
+        ),
+        Binding(
+            "h", "history", N_("History"), id="conflicts-history", show=False, tooltip=N_("Change log of the record")
+        ),
+        Binding(
+            "r,F", "reload", N_("Reload"), id="conflicts-reload", show=False, tooltip=N_("Read the conflicts again")
+        ),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,14 +133,16 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter by record, field or value  (/)", id="conflicts-filter", compact=True)
-        yield RecordTable(("Record", "What", "Kept", "Other", "Decision"), self._cells, id="conflicts-table")
+        yield Input(placeholder=_("Filter by record, field or value  (/)"), id="conflicts-filter", compact=True)
+        yield RecordTable(
+            (_("Record"), _("What"), _("Kept"), _("Other"), _("Decision")), self._cells, id="conflicts-table"
+        )
         yield Static("", id="conflict-detail", markup=False)
-        yield Static("Loading conflicts…", id="status", markup=False)
+        yield Static(_("Loading conflicts…"), id="status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Sync conflicts"
+        self.sub_title = _("Sync conflicts")
         self.table.focus()
 
     def _cells(self, view: ConflictView) -> list[Any]:
@@ -147,12 +170,17 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
         self._detail()
         waiting = sum(1 for v in self.views if not v.resolved)
         if not self.views:
-            line = "No conflicts wait for a decision." if not self.show_resolved else "No sync conflicts at all."
+            line = _("No conflicts wait for a decision.") if not self.show_resolved else _("No sync conflicts at all.")
         else:
-            line = f"{waiting} to decide" + (f", {len(self.views) - waiting} decided" if self.show_resolved else "")
+            if self.show_resolved:
+                line = _("{waiting} to decide, {decided} decided").format(
+                    waiting=waiting, decided=len(self.views) - waiting
+                )
+            else:
+                line = _("{waiting} to decide").format(waiting=waiting)
             if len(shown) < len(self.views):
-                line += f" · {len(shown)} match the filter"
-            line += f" · sorted by {self.sort} (s) · times in local time"
+                line += _(" · {n} match the filter").format(n=len(shown))
+            line += _(" · sorted by {sort} (s) · times in local time").format(sort=_(SORT_NAMES[self.sort]))
         self.query_one("#status", Static).update(line)
 
     def _detail(self) -> None:
@@ -177,18 +205,19 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
     def action_history(self) -> None:
         view = self.table.current
         if view is not None:
-            self.open("history", view.model, view.row_id, f"History of {view.record}")
+            self.open("history", view.model, view.row_id, _("History of {name}").format(name=view.record))
 
     def _chosen(self, choice: str) -> ConflictView | None:
         """The highlighted conflict, if `choice` applies to it; else says why not."""
         self._retry = None
         view = self.table.current
         if view is None:
-            self.notify("No conflict is highlighted.")
+            self.notify(_("No conflict is highlighted."))
         elif view.resolved:
-            self.notify(f"This one was decided already ({view.resolved}).")
+            self.notify(_("This one was decided already ({decision}).").format(decision=view.resolved))
         elif choice not in view.choices:
-            self.notify(NOT_HERE.get(view.kind, "Only k (keep) applies here."), severity="warning")
+            why = _(NOT_HERE[view.kind]) if view.kind in NOT_HERE else _("Only k (keep) applies here.")
+            self.notify(why, severity="warning")
         else:
             return view
         return None
@@ -210,20 +239,30 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
 
     def action_keep(self) -> None:
         if view := self._chosen(KEEP):
-            kept = {"deleted": "stays deleted", "field": f"keeps {short(view.kept)}"}
-            self._resolve(view, KEEP, f"{view.record} {kept.get(view.kind, 'stays as it is')}.")
+            if view.kind == "deleted":
+                done = _("{record} stays deleted.").format(record=view.record)
+            elif view.kind == "field":
+                done = _("{record} keeps {value}.").format(record=view.record, value=short(view.kept))
+            else:
+                done = _("{record} stays as it is.").format(record=view.record)
+            self._resolve(view, KEEP, done)
 
     def action_other(self) -> None:
         view = self._chosen(OTHER)
         if view is None:
             return
         if view.kind == "deleted":
-            question = f"Restore {view.record}, with the edit made on the other copy ({short(view.other)})?"
-            yes, done = "Restore", f"Restored {view.record}."
+            question = _("Restore {record}, with the edit made on the other copy ({value})?").format(
+                record=view.record, value=short(view.other)
+            )
+            yes, done = _("Restore"), _("Restored {record}.").format(record=view.record)
         else:
             label, other = view.field_label, short(view.other)
-            question = f"Set {label} of {view.record} to “{other}”, replacing “{short(view.kept)}”?"
-            yes, done = "Take it", f"{view.record}: {label} is now “{other}”."
+            question = _("Set {field} of {record} to “{value}”, replacing “{kept}”?").format(
+                field=label, record=view.record, value=other, kept=short(view.kept)
+            )
+            yes = _("Take it")
+            done = _("{record}: {field} is now “{value}”.").format(record=view.record, field=label, value=other)
 
         def answered(sure: bool | None) -> None:
             if sure:
@@ -240,7 +279,11 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
         except KeyError:
             spec = None
         if spec is None or spec.kind == "ref":
-            self.notify(f"{view.field_label} links to another record: keep one (k, o), then change it in its form.")
+            self.notify(
+                _("{field} links to another record: keep one (k, o), then change it in its form.").format(
+                    field=view.field_label
+                )
+            )
             return
         self.read_then(
             lambda store: getattr(store.get(view.model, view.row_id), view.field),
@@ -252,8 +295,11 @@ class ConflictsScreen(FilteredListScreen[list[ConflictView]]):
             if answer is not None:
                 value, text = answer
                 self._retry = (view, text)
-                shown = fields.as_text(spec, value) or "empty"
-                self._resolve(view, NEW, f"{view.record}: {spec.label} is now “{short(shown)}”.", value)
+                shown = fields.as_text(spec, value) or _("empty")
+                done = _("{record}: {field} is now “{value}”.").format(
+                    record=view.record, field=spec.label, value=short(shown)
+                )
+                self._resolve(view, NEW, done, value)
 
         self.app.push_screen(NewValue(view, spec, text, problem), typed)
 
@@ -286,8 +332,8 @@ class NewValue(ModalScreen[tuple[Any, str] | None]):
     NewValue Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="new-value-save", tooltip="Check the value and write it"),
-        Binding("escape", "cancel", "Cancel", id="new-value-cancel", tooltip="Close without writing"),
+        Binding("ctrl+s", "save", N_("Save"), id="new-value-save", tooltip=N_("Check the value and write it")),
+        Binding("escape", "cancel", N_("Cancel"), id="new-value-cancel", tooltip=N_("Close without writing")),
     ]
 
     def __init__(self, view: ConflictView, spec: fields.FieldSpec, text: str, problem: str = ""):
@@ -297,9 +343,10 @@ class NewValue(ModalScreen[tuple[Any, str] | None]):
     def compose(self) -> ComposeResult:
         view, spec = self.view, self.spec
         with Vertical():
-            yield Static(f"A new {spec.label} for {view.record}", id="new-title", markup=False)
-            yield Static(f"Kept   {who_when(view.kept_by, view.kept_at)}   {view.kept}", classes="new-side")
-            yield Static(f"Other  {who_when(view.other_by, view.other_at)}   {view.other}", classes="new-side")
+            title = _("A new {field} for {record}").format(field=spec.label, record=view.record)
+            yield Static(title, id="new-title", markup=False)
+            yield Static(kept_line(view), classes="new-side")
+            yield Static(other_line(view), classes="new-side")
             yield Static(self._hint(), id="new-hint", markup=False)
             if spec.kind == "long":
                 yield TextArea(self.text, id="new-value", soft_wrap=True, show_line_numbers=False)
@@ -307,15 +354,18 @@ class NewValue(ModalScreen[tuple[Any, str] | None]):
                 yield Input(self.text, id="new-value")
             yield Static(self.problem, id="new-error", markup=False)
             with Horizontal():
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button(_("Save (ctrl+s)"), id="save", variant="primary")
+                yield Button(_("Cancel (esc)"), id="cancel")
 
     def _hint(self) -> str:
         spec = self.spec
+        label = spec.label
         if spec.choices:
-            return f"{spec.label}: one of {', '.join(spec.choices)}"
-        hints = {"date": "YYYY-MM-DD", "flag": "yes or no", "money": "a number, like 120000, 120k or 12万"}
-        return f"{spec.label}" + (f": {hints[spec.kind]}" if spec.kind in hints else "")
+            return _("{field}: one of {choices}").format(field=label, choices=", ".join(spec.choices))
+        hints = {"date": N_("YYYY-MM-DD"), "flag": N_("yes or no"), "money": N_("a number, like 120000, 120k or 12万")}
+        if spec.kind in hints:
+            return _("{field}: {hint}").format(field=label, hint=_(hints[spec.kind]))
+        return label
 
     def on_mount(self) -> None:
         self.query_one("#new-error", Static).display = bool(self.problem)

@@ -20,7 +20,8 @@ from textual.widgets import Header, Input, Static
 
 from planner.core.analysis import next_class
 from planner.core.errors import PlannerError
-from planner.core.formatting import count, percent
+from planner.core.formatting import percent
+from planner.core.i18n import N_, _, ngettext
 from planner.core.portfolio import ListFilter, Portfolio, columns_needed, select_accounts
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
@@ -42,60 +43,100 @@ def _account_model() -> type[Account]:
 
 class CustomerListScreen(PlannerScreen[Portfolio]):
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="list-filter", tooltip="Filter by name, industry or owner"),
-        Binding("n", "new", "New", id="list-new", tooltip="Add an account"),
-        Binding("e", "edit", "Edit", id="list-edit", tooltip="Edit the highlighted account"),
-        Binding("d", "delete", "Delete", id="list-delete", tooltip="Delete the highlighted account (asks first)"),
-        Binding("c", "cycle_class", "Class", id="list-cycle-class", tooltip="Change class: A → B → C → A"),
-        Binding("s", "sort(1)", "Sort", id="list-sort", tooltip="Sort by the next column"),
-        Binding("S", "sort(-1)", "Sort back", id="list-sort-back", show=False, tooltip="Sort by the previous column"),
-        Binding("o", "reverse", "Order", id="list-reverse", show=False, tooltip="Reverse the sort order"),
-        Binding("1", "toggle_class('A')", "A", id="list-only-a", show=False, tooltip="Show class A (toggle)"),
-        Binding("2", "toggle_class('B')", "B", id="list-only-b", show=False, tooltip="Show class B (toggle)"),
-        Binding("3", "toggle_class('C')", "C", id="list-only-c", show=False, tooltip="Show class C (toggle)"),
+        Binding(
+            "slash", "focus_filter", N_("Filter"), id="list-filter", tooltip=N_("Filter by name, industry or owner")
+        ),
+        Binding("n", "new", N_("New"), id="list-new", tooltip=N_("Add an account")),
+        Binding("e", "edit", N_("Edit"), id="list-edit", tooltip=N_("Edit the highlighted account")),
+        Binding(
+            "d", "delete", N_("Delete"), id="list-delete", tooltip=N_("Delete the highlighted account (asks first)")
+        ),
+        Binding("c", "cycle_class", N_("Class"), id="list-cycle-class", tooltip=N_("Change class: A → B → C → A")),
+        Binding("s", "sort(1)", N_("Sort"), id="list-sort", tooltip=N_("Sort by the next column")),
+        Binding(
+            "S", "sort(-1)", N_("Sort back"), id="list-sort-back", show=False, tooltip=N_("Sort by the previous column")
+        ),
+        Binding("o", "reverse", N_("Order"), id="list-reverse", show=False, tooltip=N_("Reverse the sort order")),
+        Binding("1", "toggle_class('A')", N_("A"), id="list-only-a", show=False, tooltip=N_("Show class A (toggle)")),
+        Binding("2", "toggle_class('B')", N_("B"), id="list-only-b", show=False, tooltip=N_("Show class B (toggle)")),
+        Binding("3", "toggle_class('C')", N_("C"), id="list-only-c", show=False, tooltip=N_("Show class C (toggle)")),
         Binding(
             "k",
             "toggle_filter('key_only')",
-            "Key",
+            N_("Key"),
             id="list-only-key",
             show=False,
-            tooltip="Key accounts only (toggle)",
+            tooltip=N_("Key accounts only (toggle)"),
         ),
         Binding(
-            "t", "toggle_filter('stale_only')", "Stale", id="list-only-stale", show=False, tooltip="Stale only (toggle)"
-        ),
-        Binding("m", "toggle_mine", "Mine", id="list-only-mine", show=False, tooltip="My accounts only (toggle)"),
-        Binding("0", "clear_filters", "All", id="list-clear-filters", show=False, tooltip="Clear every filter"),
-        Binding("p", "portfolio", "Portfolio", id="list-portfolio", tooltip="Pareto curve, quadrant and funnel"),
-        Binding("a", "agenda", "Agenda", id="list-agenda", tooltip="What to do today and this week"),
-        Binding(
-            "w", "competitor_map", "Competitors", id="list-competitors", show=False, tooltip="Where each competitor is"
+            "t",
+            "toggle_filter('stale_only')",
+            N_("Stale"),
+            id="list-only-stale",
+            show=False,
+            tooltip=N_("Stale only (toggle)"),
         ),
         Binding(
-            "h", "history", "History", id="list-history", show=False, tooltip="Change log of the highlighted account"
+            "m", "toggle_mine", N_("Mine"), id="list-only-mine", show=False, tooltip=N_("My accounts only (toggle)")
         ),
-        Binding("u", "deleted", "Deleted", id="list-deleted", show=False, tooltip="Deleted accounts, to restore"),
+        Binding("0", "clear_filters", N_("All"), id="list-clear-filters", show=False, tooltip=N_("Clear every filter")),
         Binding(
-            "i", "industries", "Industries", id="list-industries", show=False, tooltip="Industries and how they buy"
+            "p", "portfolio", N_("Portfolio"), id="list-portfolio", tooltip=N_("Pareto curve, quadrant and funnel")
         ),
-        Binding("r", "reload", "Reload", id="list-reload", show=False, tooltip="Read the database again"),
+        Binding("a", "agenda", N_("Agenda"), id="list-agenda", tooltip=N_("What to do today and this week")),
+        Binding(
+            "w",
+            "competitor_map",
+            N_("Competitors"),
+            id="list-competitors",
+            show=False,
+            tooltip=N_("Where each competitor is"),
+        ),
+        Binding(
+            "h",
+            "history",
+            N_("History"),
+            id="list-history",
+            show=False,
+            tooltip=N_("Change log of the highlighted account"),
+        ),
+        Binding(
+            "u", "deleted", N_("Deleted"), id="list-deleted", show=False, tooltip=N_("Deleted accounts, to restore")
+        ),
+        Binding(
+            "i",
+            "industries",
+            N_("Industries"),
+            id="list-industries",
+            show=False,
+            tooltip=N_("Industries and how they buy"),
+        ),
+        Binding(
+            "P",
+            "people",
+            N_("People"),
+            id="list-people",
+            show=False,
+            tooltip=N_("Find a person by name, title or pinyin, in every account"),
+        ),
+        Binding("r", "reload", N_("Reload"), id="list-reload", show=False, tooltip=N_("Read the database again")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.portfolio: Portfolio | None = None
         self.wanted = ListFilter()
-        self.sort_index = next(i for i, (name, _, _) in enumerate(COLUMNS) if name == "revenue")
+        self.sort_index = next(i for i, (name, *__) in enumerate(COLUMNS) if name == "revenue")
         self.descending = True
         self.industries: list[tuple[str, str]] = []
         self._told_problems = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter by name, industry or owner  (/)", id="filter")
+        yield Input(placeholder=_("Filter by name, industry or owner  (/)"), id="filter")
         yield Static("", id="chips", markup=False)
         yield AccountTable(id="accounts")
-        yield Static("Loading accounts…", id="status", markup=False)
+        yield Static(_("Loading accounts…"), id="status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -152,12 +193,17 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         """Once: values stored in the wrong form (a hand edit), and where."""
         if problems and not self._told_problems:
             self._told_problems = True
-            more = f" (and {len(problems) - 1} more; `planner check` lists them)" if len(problems) > 1 else ""
-            self.notify(problems[0].message + more, title="A value in the wrong form", severity="warning", timeout=20)
+            first, more = problems[0].message, len(problems) - 1
+            message = (
+                _("{problem} (and {n} more; `planner check` lists them)").format(problem=first, n=more)
+                if more
+                else first
+            )
+            self.notify(message, title=_("A value in the wrong form"), severity="warning", timeout=20)
 
     def load_failed(self, error: PlannerError) -> None:
-        self.notify(str(error), title="Accounts not loaded", severity="error")
-        self.query_one("#status", Static).update(f"{error} · r tries again")
+        self.notify(str(error), title=_("Accounts not loaded"), severity="error")
+        self.query_one("#status", Static).update(_("{error} · r tries again").format(error=error))
 
     def _show(self, keep: str | None = None) -> None:
         portfolio = self.portfolio
@@ -166,24 +212,28 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         name = COLUMNS[self.sort_index][0]
         rows = select_accounts(portfolio, self.table.flags, self.wanted, name, self.descending)
         self.table.set_rows(rows, cursor=rows.position(keep) or 0)
+        total = len(portfolio)
         if rows:
-            shown = f"{len(rows)} of {len(portfolio)} accounts · Enter opens"
-        elif len(portfolio):
-            shown = f"No account matches (of {len(portfolio)}): 0 clears the filters"
+            shown = _("{shown} of {total} accounts · Enter opens").format(shown=len(rows), total=total)
+        elif total:
+            shown = _("No account matches (of {total}): 0 clears the filters").format(total=total)
         else:
-            shown = "No accounts yet: n adds one"
-        key = f"{count(portfolio.key_count, 'key account')} carry {percent(portfolio.key_share)} of revenue"
-        self.query_one("#status", Static).update(f"{shown} · {key} · ? keys")
-        chips = [f"sort: {COLUMNS[self.sort_index][1].title} {'↓' if self.descending else '↑'}"]
+            shown = _("No accounts yet: n adds one")
+        key = ngettext(
+            "{n} key account carry {share} of revenue", "{n} key accounts carry {share} of revenue", portfolio.key_count
+        ).format(n=portfolio.key_count, share=percent(portfolio.key_share))
+        self.query_one("#status", Static).update(_("{shown} · {key} · ? keys").format(shown=shown, key=key))
+        arrow = "↓" if self.descending else "↑"
+        chips = [_("sort: {column} {arrow}").format(column=_(COLUMNS[self.sort_index][1].title), arrow=arrow)]
         if self.wanted.classes:
-            chips.append("class " + "/".join(sorted(self.wanted.classes)))
+            chips.append(_("class {classes}").format(classes="/".join(sorted(self.wanted.classes))))
         if self.wanted.key_only:
-            chips.append("key only")
+            chips.append(_("key only"))
         if self.wanted.stale_only:
-            chips.append("stale only")
+            chips.append(_("stale only"))
         if self.wanted.owner is not None:
-            chips.append(f"owner {self.wanted.owner}")
-        self.query_one("#chips", Static).update("  ·  ".join(chips) + "   (1/2/3 k t m filter, 0 clears)")
+            chips.append(_("owner {owner}").format(owner=self.wanted.owner))
+        self.query_one("#chips", Static).update("  ·  ".join(chips) + _("   (1/2/3 k t m filter, 0 clears)"))
 
     def _refilter(self, **changes: Any) -> None:
         self.wanted = replace(self.wanted, **changes)
@@ -259,13 +309,16 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
     def action_history(self) -> None:
         if self.table.current:
             row = self.table.current.row
-            self.open("history", _account_model(), row.id, f"History of {row.name}")
+            self.open("history", _account_model(), row.id, _("History of {name}").format(name=row.name))
 
     def action_deleted(self) -> None:
         self.open("deleted", None)
 
     def action_industries(self) -> None:
         self.open("industries")
+
+    def action_people(self) -> None:
+        self.open("people-search")
 
     # --- changes --------------------------------------------------------------------------------
 
@@ -282,7 +335,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
 
     def _saved(self, account: Account | None) -> None:
         if account is not None:
-            self.notify(f"Saved {account.name}.")
+            self.notify(_("Saved {name}.").format(name=account.name))
             self.reload(account.id)
 
     def action_delete(self) -> None:
@@ -290,15 +343,16 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         if current is None:
             return
         row = current.row
-        question = f"Delete {row.name} and everything recorded about it? It can be restored from the history."
+        question = _("Delete {name} and everything recorded about it? It can be restored from the history.").format(
+            name=row.name
+        )
+        deleted = _("Deleted {name}.").format(name=row.name)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.write(
-                    lambda store: store.delete(_account_model(), row.id, row.version), success=f"Deleted {row.name}."
-                )
+                self.write(lambda store: store.delete(_account_model(), row.id, row.version), success=deleted)
 
-        self.app.push_screen(Confirm(question, yes="Delete"), answered)
+        self.app.push_screen(Confirm(question, yes=_("Delete")), answered)
 
     def action_cycle_class(self) -> None:
         current = self.table.current
@@ -310,6 +364,8 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
                 _account_model(), row.id, row.version, account_class=next_class(row.account_class)
             ),
             keep=row.id,
-            success=lambda account: f"{row.name} is now class {account.account_class}.",
+            success=lambda account: _("{name} is now class {account_class}.").format(
+                name=row.name, account_class=account.account_class
+            ),
             again=self.action_cycle_class,
         )

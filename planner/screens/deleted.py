@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from planner.core import history
 from planner.core import models as m
 from planner.core.history import Deleted
+from planner.core.i18n import N_, _
 from planner.screens.base import PlannerScreen
 from planner.screens.confirm import Confirm
 from planner.widgets.key_footer import KeyFooter
@@ -26,10 +27,18 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
     """Deleted records of one account (or deleted accounts, with no account), to restore."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="deleted-back", tooltip="Back to the previous screen"),
-        Binding("u", "restore", "Restore", id="deleted-restore", tooltip="Restore the highlighted record (asks first)"),
-        Binding("h", "history", "History", id="deleted-history", tooltip="Change log of the highlighted record"),
-        Binding("r", "reload", "Reload", id="deleted-reload", tooltip="Read the deleted records again"),
+        Binding("escape", "back", N_("Back"), id="deleted-back", tooltip=N_("Back to the previous screen")),
+        Binding(
+            "u",
+            "restore",
+            N_("Restore"),
+            id="deleted-restore",
+            tooltip=N_("Restore the highlighted record (asks first)"),
+        ),
+        Binding(
+            "h", "history", N_("History"), id="deleted-history", tooltip=N_("Change log of the highlighted record")
+        ),
+        Binding("r", "reload", N_("Reload"), id="deleted-reload", tooltip=N_("Read the deleted records again")),
     ]
 
     def __init__(self, account_id: str | None = None):
@@ -38,8 +47,8 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RecordTable(("Deleted", "By", "Kind", "Record"), self._cells, id="deleted-table")
-        yield Static("Loading deleted records…", id="status", markup=False)
+        yield RecordTable((_("Deleted"), _("By"), _("Kind"), _("Record")), self._cells, id="deleted-table")
+        yield Static(_("Loading deleted records…"), id="status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -51,21 +60,22 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
 
     @staticmethod
     def _cells(record: Deleted) -> list[str]:
-        return [history.local_time(record.deleted_at), record.who or "someone", record.noun, record.label]
+        return [history.local_time(record.deleted_at), record.who or _("someone"), _(record.noun), record.label]
 
     def fetch(self, store: Store) -> tuple[list[Deleted], str]:
         if self.account_id is None:
-            return store.deleted_accounts(), "Deleted accounts"
-        return store.deleted_records(self.account_id), f"Deleted from {store.get(m.Account, self.account_id).name}"
+            return store.deleted_accounts(), _("Deleted accounts")
+        name = store.get(m.Account, self.account_id).name
+        return store.deleted_records(self.account_id), _("Deleted from {name}").format(name=name)
 
     def apply(self, data: tuple[list[Deleted], str], keep: Any) -> None:
         found, title = data
         self.sub_title = title
         self.table.show(found)
         self.query_one("#status", Static).update(
-            f"{len(found)} deleted, newest first · u restores it and what went with it · h history"
+            _("{n} deleted, newest first · u restores it and what went with it · h history").format(n=len(found))
             if found
-            else "Nothing deleted: there is nothing to restore."
+            else _("Nothing deleted: there is nothing to restore.")
         )
 
     def action_back(self) -> None:
@@ -74,7 +84,8 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
     def action_history(self) -> None:
         record = self.table.current
         if record is not None:
-            self.open("history", record.model, record.id, f"History of the {record.noun} {record.label}")
+            title = _("History of the {noun} {label}").format(noun=_(record.noun), label=record.label)
+            self.open("history", record.model, record.id, title)
 
     @on(DataTable.RowSelected, "#deleted-table")
     def _chosen(self) -> None:
@@ -83,15 +94,17 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
     def action_restore(self) -> None:
         record = self.table.current
         if record is None:
-            self.notify("Nothing to restore.")
+            self.notify(_("Nothing to restore."))
             return
-        question = f"Restore the {record.noun} “{record.label}” and what was deleted with it?"
+        noun = _(record.noun)
+        question = _("Restore the {noun} “{label}” and what was deleted with it?").format(noun=noun, label=record.label)
+        restored = _("Restored the {noun} {label}.").format(noun=noun, label=record.label)
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.write(
                     lambda store: store.restore(record.model, record.id),
-                    success=f"Restored the {record.noun} {record.label}.",
+                    success=restored,
                 )
 
-        self.app.push_screen(Confirm(question, yes="Restore"), answered)
+        self.app.push_screen(Confirm(question, yes=_("Restore")), answered)

@@ -10,6 +10,7 @@ from textual.widgets import Button, Static
 
 from planner.core.drafts import DraftNote
 from planner.core.history import local_time
+from planner.core.i18n import N_, _
 
 
 class DraftOffer(ModalScreen[str | None]):
@@ -26,9 +27,11 @@ class DraftOffer(ModalScreen[str | None]):
     DraftOffer Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("r", "answer('restore')", "Restore", id="draft-restore", tooltip="Put the draft back in the form"),
-        Binding("d", "answer('discard')", "Discard", id="draft-discard", tooltip="Throw the draft away"),
-        Binding("escape", "answer(None)", "Later", id="draft-later", tooltip="Keep the draft for later"),
+        Binding(
+            "r", "answer('restore')", N_("Restore"), id="draft-restore", tooltip=N_("Put the draft back in the form")
+        ),
+        Binding("d", "answer('discard')", N_("Discard"), id="draft-discard", tooltip=N_("Throw the draft away")),
+        Binding("escape", "answer(None)", N_("Later"), id="draft-later", tooltip=N_("Keep the draft for later")),
     ]
 
     def __init__(self, note: DraftNote):
@@ -38,15 +41,16 @@ class DraftOffer(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"You have an unsaved draft of this form from {local_time(self.note.saved_at)}. "
-                "Restore it, or discard it?",
+                _("You have an unsaved draft of this form from {when}. Restore it, or discard it?").format(
+                    when=local_time(self.note.saved_at)
+                ),
                 id="offer",
                 markup=False,
             )
             with Horizontal():
-                yield Button("Restore (r)", id="restore", variant="primary")
-                yield Button("Discard (d)", id="discard", variant="warning")
-                yield Button("Later (esc)", id="later")
+                yield Button(_("Restore (r)"), id="restore", variant="primary")
+                yield Button(_("Discard (d)"), id="discard", variant="warning")
+                yield Button(_("Later (esc)"), id="later")
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from planner.core import history
 from planner.core import models as m
 from planner.core.history import Entry
+from planner.core.i18n import N_, _, ngettext
 from planner.screens.base import PlannerScreen
 from planner.widgets.key_footer import KeyFooter
 
@@ -40,11 +41,11 @@ class EntryLines(Visual):
     INDENT = 4
 
     def __init__(self, entry: Entry):
-        action = history.ACTIONS.get(entry.action, entry.action)
+        action = _(history.ACTIONS[entry.action]) if entry.action in history.ACTIONS else entry.action
         self.heading = Content.assemble(
             Content.styled(history.local_time(entry.when), "bold"),
             "  ",
-            Content.styled(entry.who or "someone", "bold"),
+            Content.styled(entry.who or _("someone"), "bold"),
             "  ",
             Content.styled(action, f"bold {ACTION_STYLE.get(entry.action, '')}"),
         )
@@ -73,8 +74,8 @@ class HistoryScreen(PlannerScreen[list[Entry]]):
     """Who changed the record, when, and each field's old and new value."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="history-back", tooltip="Back to the previous screen"),
-        Binding("r", "reload", "Reload", id="history-reload", tooltip="Read the change log again"),
+        Binding("escape", "back", N_("Back"), id="history-back", tooltip=N_("Back to the previous screen")),
+        Binding("r", "reload", N_("Reload"), id="history-reload", tooltip=N_("Read the change log again")),
     ]
 
     def __init__(self, model: type[m.Record], row_id: str, title: str):
@@ -87,7 +88,7 @@ class HistoryScreen(PlannerScreen[list[Entry]]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="history-entries")
-        yield Static("Loading the history…", id="status", markup=False)  # the app's status-line style
+        yield Static(_("Loading the history…"), id="status", markup=False)  # the app's status-line style
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -107,10 +108,15 @@ class HistoryScreen(PlannerScreen[list[Entry]]):
         listing.set_options(options[:-1])
         if found:
             listing.highlighted = 0
-        noun = history.NOUNS.get(self.model, "record")
-        count = f"{len(found)} change{'s' if len(found) != 1 else ''}"
+        noun = _(history.NOUNS[self.model]) if self.model in history.NOUNS else _("record")
         self.query_one("#status", Static).update(
-            f"{count} to this {noun}, newest first · times in local time" if found else "No changes recorded."
+            ngettext(
+                "{n} change to this {noun}, newest first · times in local time",
+                "{n} changes to this {noun}, newest first · times in local time",
+                len(found),
+            ).format(n=len(found), noun=noun)
+            if found
+            else _("No changes recorded.")
         )
 
     def action_back(self) -> None:

@@ -19,7 +19,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Input, Static
 
 from planner.core import models as m
-from planner.core.formatting import count, industry_names, name_key, tier_text
+from planner.core.formatting import industry_names, name_key, tier_label, tier_text
+from planner.core.i18n import N_, _, ngettext
 from planner.core.industries import COLUMNS, INDUSTRY_FIELDS, IndustryRow, first_line, matching, next_tier, sort_rows
 from planner.screens.confirm import Confirm
 from planner.screens.filtered_list import FilteredListScreen
@@ -40,7 +41,7 @@ def same_name(store: Store, values: dict[str, Any], industry_id: str | None) -> 
     names = {name_key(values.get(field) or "") for field in ("name_en", "name_zh")} - {""}
     for other in store.list(m.Industry):
         if other.id != industry_id and names & {name_key(other.name_en), name_key(other.name_zh)}:
-            return f"An industry named {industry_names(other)} already exists. Save anyway?"
+            return _("An industry named {names} already exists. Save anyway?").format(names=industry_names(other))
     return None
 
 
@@ -54,30 +55,49 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
     }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", id="industries-back", tooltip="Back to the customer list"),
-        Binding("slash", "focus_filter", "Filter", id="industries-filter", tooltip="Filter by name, tier or pattern"),
-        Binding("n", "new", "New", id="industries-new", tooltip="Add an industry"),
-        Binding("e", "edit", "Edit", id="industries-edit", tooltip="Edit the highlighted industry (or Enter)"),
+        Binding("escape", "back", N_("Back"), id="industries-back", tooltip=N_("Back to the customer list")),
         Binding(
-            "d", "delete", "Delete", id="industries-delete",
-            tooltip="Delete the highlighted industry if no account uses it (asks first)",
+            "slash", "focus_filter", N_("Filter"), id="industries-filter", tooltip=N_("Filter by name, tier or pattern")
+        ),
+        Binding("n", "new", N_("New"), id="industries-new", tooltip=N_("Add an industry")),
+        Binding("e", "edit", N_("Edit"), id="industries-edit", tooltip=N_("Edit the highlighted industry (or Enter)")),
+        Binding(
+            "d",
+            "delete",
+            N_("Delete"),
+            id="industries-delete",
+            tooltip=N_("Delete the highlighted industry if no account uses it (asks first)"),
         ),
         Binding(
-            "t", "cycle_tier", "Tier", id="industries-tier",
-            tooltip="Move to the next tier: major → minor → tracked → other",
+            "t",
+            "cycle_tier",
+            N_("Tier"),
+            id="industries-tier",
+            tooltip=N_("Move to the next tier: major → minor → tracked → other"),
         ),
         Binding(
-            "y", "confirm_tier", "Confirm tier", id="industries-confirm-tier", show=False,
-            tooltip="Say the tier an import guessed is right",
+            "y",
+            "confirm_tier",
+            N_("Confirm tier"),
+            id="industries-confirm-tier",
+            show=False,
+            tooltip=N_("Say the tier an import guessed is right"),
         ),
-        Binding("s", "sort(1)", "Sort", id="industries-sort", tooltip="Sort by the next column"),
+        Binding("s", "sort(1)", N_("Sort"), id="industries-sort", tooltip=N_("Sort by the next column")),
         Binding(
-            "S", "sort(-1)", "Sort back", id="industries-sort-back", show=False, tooltip="Sort by the previous column"
+            "S",
+            "sort(-1)",
+            N_("Sort back"),
+            id="industries-sort-back",
+            show=False,
+            tooltip=N_("Sort by the previous column"),
         ),
-        Binding("o", "reverse", "Order", id="industries-reverse", show=False, tooltip="Reverse the sort order"),
-        Binding("h", "history", "History", id="industries-history", show=False, tooltip="Change log of the industry"),
-        Binding("r", "reload", "Reload", id="industries-reload", show=False, tooltip="Read the database again"),
-    ]  # fmt: skip
+        Binding("o", "reverse", N_("Order"), id="industries-reverse", show=False, tooltip=N_("Reverse the sort order")),
+        Binding(
+            "h", "history", N_("History"), id="industries-history", show=False, tooltip=N_("Change log of the industry")
+        ),
+        Binding("r", "reload", N_("Reload"), id="industries-reload", show=False, tooltip=N_("Read the database again")),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,18 +108,18 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter by name, tier or how it buys  (/)", id="industries-filter", compact=True)
-        yield RecordTable([column.title for column in COLUMNS], self._cells, id="industries-table")
+        yield Input(placeholder=_("Filter by name, tier or how it buys  (/)"), id="industries-filter", compact=True)
+        yield RecordTable([_(column.title) for column in COLUMNS], self._cells, id="industries-table")
         yield Static("", id="industry-detail", markup=False)
-        yield Static("Loading industries…", id="status", markup=False)
+        yield Static(_("Loading industries…"), id="status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Industries"
+        self.sub_title = _("Industries")
         self.table.focus()
 
     def _cells(self, row: IndustryRow) -> list[Text]:
-        name, chinese, tier, _ = WIDTHS
+        name, chinese, tier, __ = WIDTHS
         return [
             cell(row.name_en, name),
             cell(row.name_zh, chinese),
@@ -112,7 +132,7 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
         """Give the pattern column what the other columns, as wide as `rows` make them, leave."""
         texts = [(row.name_en, row.name_zh, tier_text(row), str(row.accounts)) for row in rows]
         used = sum(
-            min(limit, max([cell_len(COLUMNS[i].title), *(cell_len(text[i]) for text in texts)]))
+            min(limit, max([cell_len(_(COLUMNS[i].title)), *(cell_len(text[i]) for text in texts)]))
             for i, limit in enumerate(WIDTHS)
         )
         self.pattern_width = max(self.app.size.width - used - 2 * len(COLUMNS) - 3, 12)  # padding, scrollbar
@@ -132,23 +152,38 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
         self.table.show(shown, keep)
         self._detail()
         if not self.rows:
-            self.query_one("#status", Static).update("No industries yet: n adds one.")
+            self.query_one("#status", Static).update(_("No industries yet: n adds one."))
             return
-        total = count(len(self.rows), "industry", "industries")
-        parts = [f"{len(shown)} of {total} match" if len(shown) < len(self.rows) else total]
+        n = len(self.rows)
+        if len(shown) < n:
+            parts = [
+                ngettext("{shown} of {n} industry match", "{shown} of {n} industries match", n).format(
+                    shown=len(shown), n=n
+                )
+            ]
+        else:
+            parts = [ngettext("{n} industry", "{n} industries", n).format(n=n)]
         guessed = sum(row.tier_guessed for row in self.rows)
         if guessed:
-            parts.append(f"{count(guessed, 'tier')} guessed (y confirms)")
-        parts.append(f"sorted by {COLUMNS[self.sort_index].title} {'↓' if self.descending else '↑'} (s)")
-        self.query_one("#status", Static).update(" · ".join([*parts, "Enter edits", "? keys"]))
+            parts.append(
+                ngettext("{n} tier guessed (y confirms)", "{n} tiers guessed (y confirms)", guessed).format(n=guessed)
+            )
+        arrow = "↓" if self.descending else "↑"
+        parts.append(_("sorted by {column} {arrow} (s)").format(column=_(COLUMNS[self.sort_index].title), arrow=arrow))
+        self.query_one("#status", Static).update(" · ".join([*parts, _("Enter edits"), _("? keys")]))
 
     def _detail(self) -> None:
         row = self.table.current
         text = ""
         if row is not None:
-            guess = " (an import guessed it: y confirms, t changes it)" if row.tier_guessed else ""
-            pattern = row.procurement_pattern or "How it buys is not recorded yet: e adds it."
-            text = f"{industry_names(row)} · tier {row.tier}{guess} · {count(row.accounts, 'account')}\n{pattern}"
+            pattern = row.procurement_pattern or _("How it buys is not recorded yet: e adds it.")
+            accounts = ngettext("{n} account", "{n} accounts", row.accounts).format(n=row.accounts)
+            tier = tier_label(row.tier)
+            if row.tier_guessed:
+                about = _("{names} · tier {tier} (an import guessed it: y confirms, t changes it) · {accounts}")
+            else:
+                about = _("{names} · tier {tier} · {accounts}")
+            text = about.format(names=industry_names(row), tier=tier, accounts=accounts) + "\n" + pattern
         self.query_one("#industry-detail", Static).update(text)
 
     def on_resize(self) -> None:
@@ -182,29 +217,33 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
         self.descending = not self.descending
         self._show()
 
-    def _highlighted_row(self, doing: str) -> IndustryRow | None:
+    def _highlighted_row(self, ask: str) -> IndustryRow | None:
+        """The highlighted industry; with none, `ask` says what to do (a whole sentence)."""
         row = self.table.current
         if row is None:
-            self.notify(f"Highlight an industry to {doing} (n adds one).")
+            self.notify(ask)
         return row
 
     def action_history(self) -> None:
-        if row := self._highlighted_row("see its history"):
-            self.open("history", m.Industry, row.id, f"History of the industry {row.name_en}")
+        if row := self._highlighted_row(_("Highlight an industry to see its history (n adds one).")):
+            self.open("history", m.Industry, row.id, _("History of the industry {name}").format(name=row.name_en))
 
     def action_new(self) -> None:
         fresh = {"tier": "other"}
         form = RecordForm(
-            "New industry", m.Industry, INDUSTRY_FIELDS, fresh,
+            _("New industry"), m.Industry, INDUSTRY_FIELDS, fresh,
             lambda store, values: store.create(m.Industry, **{**fresh, **values}),
             question=lambda store, values: same_name(store, values, None),
         )  # fmt: skip
         self.app.push_screen(form, self._saved)
 
     def action_edit(self) -> None:
-        if row := self._highlighted_row("edit"):
+        if row := self._highlighted_row(_("Highlight an industry to edit (n adds one).")):
+            title = ngettext(
+                "Industry {names} (used by {n} account)", "Industry {names} (used by {n} accounts)", row.accounts
+            ).format(names=industry_names(row), n=row.accounts)
             form = RecordForm(
-                f"Industry {industry_names(row)} (used by {count(row.accounts, 'account')})",
+                title,
                 m.Industry, INDUSTRY_FIELDS, row._asdict(),
                 lambda store, values: store.update(m.Industry, row.id, row.version, **values),
                 question=lambda store, values: same_name(store, values, row.id),
@@ -213,44 +252,47 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
 
     def _saved(self, industry: m.Industry | None) -> None:
         if industry is not None:
-            self.notify(f"Saved the industry {industry.name_en}.")
+            self.notify(_("Saved the industry {name}.").format(name=industry.name_en))
             self.reload(industry.id)
 
     def action_cycle_tier(self) -> None:
-        row = self._highlighted_row("move it to another tier")
+        row = self._highlighted_row(_("Highlight an industry to move it to another tier (n adds one)."))
         if row is None:
             return
-        confirmed = " (no longer a guess)" if row.tier_guessed else ""
+        moved = _("{name} is now {tier} (no longer a guess).") if row.tier_guessed else _("{name} is now {tier}.")
         self.write(
             lambda store: store.update(m.Industry, row.id, row.version, tier=next_tier(row.tier)),
             keep=row.id,
-            success=lambda industry: f"{industry.name_en} is now {industry.tier}{confirmed}.",
+            success=lambda industry: moved.format(name=industry.name_en, tier=tier_label(industry.tier)),
             again=self.action_cycle_tier,
         )
 
     def action_confirm_tier(self) -> None:
-        row = self._highlighted_row("confirm its tier")
+        row = self._highlighted_row(_("Highlight an industry to confirm its tier (n adds one)."))
         if row is None:
             return
         if not row.tier_guessed:
-            self.notify(f"The tier of {row.name_en} is not a guess; t changes it.")
+            self.notify(_("The tier of {name} is not a guess; t changes it.").format(name=row.name_en))
             return
         self.write(
             lambda store: store.confirm_guess(m.Industry, row.id, row.version),
             keep=row.id,
-            success=f"{row.name_en} stays {row.tier}, confirmed.",
+            success=_("{name} stays {tier}, confirmed.").format(name=row.name_en, tier=tier_label(row.tier)),
             again=self.action_confirm_tier,
         )
 
     def action_delete(self) -> None:
-        row = self._highlighted_row("delete it")
+        row = self._highlighted_row(_("Highlight an industry to delete it (n adds one)."))
         if row is None:
             return
         if row.accounts:
             self.notify(
-                f"{row.name_en} is still used by {count(row.accounts, 'account')}: give "
-                f"{'it' if row.accounts == 1 else 'them'} another industry first, then delete it.",
-                title="Not deleted",
+                ngettext(
+                    "{name} is still used by {n} account: give it another industry first, then delete it.",
+                    "{name} is still used by {n} accounts: give them another industry first, then delete it.",
+                    row.accounts,
+                ).format(name=row.name_en, n=row.accounts),
+                title=_("Not deleted"),
                 severity="warning",
                 timeout=8,
             )
@@ -265,8 +307,8 @@ class IndustriesScreen(FilteredListScreen[list[IndustryRow]]):
                 self.write(
                     lambda store: store.delete(m.Industry, row.id, row.version),
                     keep=neighbour,
-                    success=f"Deleted the industry {row.name_en}.",
+                    success=_("Deleted the industry {name}.").format(name=row.name_en),
                 )
 
-        question = f"Delete the industry {industry_names(row)}? No account uses it."
-        self.app.push_screen(Confirm(question, yes="Delete"), answered)
+        question = _("Delete the industry {names}? No account uses it.").format(names=industry_names(row))
+        self.app.push_screen(Confirm(question, yes=_("Delete")), answered)

@@ -20,6 +20,8 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 
+from planner.core.i18n import _
+
 ROUTES: dict[str, tuple[str, str]] = {
     "account": ("planner.screens.account_overview", "AccountOverviewScreen"),
     "account-form": ("planner.screens.account_form", "AccountForm"),
@@ -35,6 +37,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "deleted": ("planner.screens.deleted", "DeletedScreen"),
     "conflicts": ("planner.screens.conflicts", "ConflictsScreen"),
     "industries": ("planner.screens.industries", "IndustriesScreen"),
+    "people-search": ("planner.screens.people_search", "PeopleSearchScreen"),
 }
 """Screen name → (module, class). The class is called with the `Open` message's args."""
 
@@ -68,8 +71,16 @@ def unknown_keymap_ids(keymap: Mapping[str, str], known: Collection[str]) -> lis
     warnings = []
     for wanted in sorted(keymap.keys() - set(known)):
         close = get_close_matches(wanted, sorted(known), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "? shows each screen's keys and their ids."
-        warnings.append(f"config.toml [keymap]: no key binding has the id {wanted!r}, so it was ignored; {hint}")
+        if close:
+            warning = _(
+                "config.toml [keymap]: no key binding has the id {wanted!r}, so it was ignored; did you mean {close!r}?"
+            ).format(wanted=wanted, close=close[0])
+        else:
+            warning = _(
+                "config.toml [keymap]: no key binding has the id {wanted!r}, so it was ignored; "
+                "? shows each screen's keys and their ids."
+            ).format(wanted=wanted)
+        warnings.append(warning)
     return warnings
 
 

@@ -26,9 +26,11 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from planner.core import fields
+from planner.core import fields, formatting
 from planner.core.drafts import draft_key
 from planner.core.errors import Conflict, DatabaseBusy, PlannerError, ValidationError
+from planner.core.i18n import N_, _, ngettext
+from planner.core.introductions import channel_label
 from planner.core.models import Record, table_name
 from planner.screens.base import HoldsTyping
 from planner.screens.confirm import Confirm
@@ -44,6 +46,35 @@ if TYPE_CHECKING:
 Choices = Sequence[tuple[str, str]]  # (label, value) per option
 Save = Callable[["Store", dict[str, Any]], Any]
 Question = Callable[["Store", dict[str, Any]], str | None]
+
+CLASS_LABELS = {"A": N_("A"), "B": N_("B"), "C": N_("C")}
+"""An account's class as a picker shows it (A类 in Chinese); the code is stored."""
+CHOICE_LABELS: dict[str, Callable[[str], str]] = {
+    "account_class": lambda code: _(CLASS_LABELS[code]) if code in CLASS_LABELS else code,
+    "tier": formatting.tier_label,
+    "layer": formatting.layer_label,
+    "stance": formatting.stance_label,
+    "stage": formatting.stage_label,
+    "status": formatting.status_label,
+    "channel": channel_label,
+}
+"""How a picker shows the stored codes of each choice field, by field name: the code
+itself in English (so the English forms read as before), the course's term in Chinese.
+The codes are what is stored; a field or code missing here shows the code."""
+
+
+def choice_label(name: str, code: str) -> str:
+    """The stored `code` of the choice field `name` as the rep reads it, in the
+    interface's language ("stage", "won": 赢单)."""
+    shown = CHOICE_LABELS.get(name)
+    return shown(code) if shown else code
+
+
+def shown_value(field: fields.FieldSpec, value: Any) -> str:
+    """A stored value as a form shows it: a choice by its label, anything else as typed."""
+    if field.kind == "choice" and isinstance(value, str):
+        return choice_label(field.name, value)
+    return fields.as_text(field, value)
 
 
 class RecordForm(HoldsTyping, ModalScreen[Any]):
@@ -67,8 +98,8 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
     RecordForm #buttons Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form-save", tooltip="Check every field and save"),
-        Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", N_("Save"), id="form-save", tooltip=N_("Check every field and save")),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel", tooltip=N_("Close without saving")),
     ]
 
     def __init__(
@@ -82,6 +113,8 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         choices: Mapping[str, Choices] | None = None,
         question: Question | None = None,
     ):
+        """`title` is shown as given (the caller translates it); the fields' labels and
+        choices are translated here."""
         super().__init__()
         self.form_title = title
         self.model = model
@@ -105,8 +138,8 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
                     yield Static("", id=f"error-{field.name}", classes="field-error", markup=False)
                 yield from self.compose_extra()
             with Horizontal(id="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button(_("Save (ctrl+s)"), id="save", variant="primary")
+                yield Button(_("Cancel (esc)"), id="cancel")
 
     def compose_extra(self) -> ComposeResult:
         """Widgets a subclass adds below the fields (e.g. a visit's people)."""
@@ -124,11 +157,17 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         if field.kind == "long":
             return TextArea(value or "", id=name, soft_wrap=True, show_line_numbers=False)
         if field.kind in ("choice", "ref"):
-            options = self.choices.get(field.name) or [(choice, choice) for choice in field.choices]
+            options = self.choices.get(field.name) or [
+                (choice_label(field.name, choice), choice) for choice in field.choices
+            ]
             return Select(
-                options, value=value if value is not None else Select.NULL, allow_blank=not field.required, id=name
+                options,
+                prompt=_("Select"),  # Textual's own prompt, in the interface's language
+                value=value if value is not None else Select.NULL,
+                allow_blank=not field.required,
+                id=name,
             )
-        placeholder = "YYYY-MM-DD" if field.kind == "date" else ""
+        placeholder = _("YYYY-MM-DD") if field.kind == "date" else ""
         return Input(fields.as_text(field, value), placeholder=placeholder, id=name)
 
     @property
@@ -246,7 +285,9 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         if errors:
             first = next(f for f in self.specs if f.name in errors)
             self.query_one(f"#field-{first.name}").focus()
-            self._problem(f"Please correct {len(errors)} field{'s' if len(errors) > 1 else ''}.")
+            self._problem(
+                ngettext("Please correct {n} field.", "Please correct {n} fields.", len(errors)).format(n=len(errors))
+            )
         else:
             self._problem(None)
 
@@ -275,7 +316,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             self._refused({}, str(error))
             return
         if asked:
-            self.app.push_screen(Confirm(asked, yes="Save anyway", no="Go back"), self._answered(values))
+            self.app.push_screen(Confirm(asked, yes=_("Save anyway"), no=_("Go back")), self._answered(values))
         else:
             self._save(values)
 
@@ -308,7 +349,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
                 await self._refused_with(error, values)
         else:
             if cancel.is_set():
-                app.notify("It had already been saved when you discarded the form.", severity="warning")
+                app.notify(_("It had already been saved when you discarded the form."), severity="warning")
             elif self.is_attached:
                 self.drafts.drop()
                 if self.app.screen is not self:
@@ -327,12 +368,14 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             try:
                 current = await asyncio.to_thread(lambda: app.store.get(self.model, self.initial["id"]))
             except PlannerError as gone:
-                self._refused({}, f"{gone} Your text is kept in the form.")
+                self._refused({}, _("{error} Your text is kept in the form.").format(error=gone))
                 return
             self._conflicted(error, current, values)
         else:
-            hint = " Press ctrl+s to try again." if isinstance(error, DatabaseBusy) else ""
-            self._refused({}, f"{error}{hint}")
+            if isinstance(error, DatabaseBusy):
+                self._refused({}, _("{error} Press ctrl+s to try again.").format(error=error))
+            else:
+                self._refused({}, str(error))
 
     def resave(self, store: Store, version: int, values: dict[str, Any]) -> Any:
         """Write `values` over the record at `version` (after a conflict)."""
@@ -352,7 +395,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             elif choice == "theirs":
                 self.drafts.keep()
                 self.app.notify(
-                    "Kept their version. What you typed is kept as a draft: open the record again to restore it.",
+                    _("Kept their version. What you typed is kept as a draft: open the record again to restore it."),
                     timeout=8,
                 )
                 self.dismiss(None)
@@ -371,7 +414,8 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         still waiting for the database is withdrawn: nothing of the form is written."""
         if self.has_unsaved_typing():
             self.app.push_screen(
-                Confirm("Discard what you typed in this form?", yes="Discard", no="Keep editing"), self._discard
+                Confirm(_("Discard what you typed in this form?"), yes=_("Discard"), no=_("Keep editing")),
+                self._discard,
             )
         else:
             self._close()
@@ -385,7 +429,7 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
         """Close without saving (a draft left from earlier, not restored, stays for later)."""
         if self.pending is not None:
             self.pending.set()
-            self.notify("Discarded: the save that was waiting will not be written.")
+            self.notify(_("Discarded: the save that was waiting will not be written."))
         self.dismiss(None)
 
     def _initial_raw(self, field: fields.FieldSpec) -> Any:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from planner.core.i18n import N_, _
 from planner.store.connection import WRITE_CANCEL
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 SLOW_S = 0.5
-WAITING = "Saving… waiting for another rep's save"
+WAITING = N_("Saving… waiting for another rep's save")
 
 
 async def run_write(
@@ -41,7 +42,7 @@ async def run_write(
             WRITE_CANCEL.reset(token)
 
     task = asyncio.ensure_future(asyncio.to_thread(job))
-    done, _ = await asyncio.wait({task}, timeout=SLOW_S)
+    done, _pending = await asyncio.wait({task}, timeout=SLOW_S)
     if not done:
-        on_slow(WAITING)
+        on_slow(_(WAITING))
     return await task
