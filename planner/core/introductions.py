@@ -60,9 +60,16 @@ class Contact:
         return self.channel == INTRODUCTION and bool(self.introduced_by_id)
 
     @property
-    def order(self) -> tuple[date, datetime, str]:
-        """Earlier first; two contacts on one day in the order they were recorded."""
-        return self.on, self.created_at, self.id
+    def order(self) -> tuple[bool, date, bool, datetime, str]:
+        """Earlier first; two contacts on one day in the order they were recorded; a
+        contact whose date or stamp a damaged row lost comes after the dated ones."""
+        return (
+            self.on is None,
+            self.on or date.min,
+            self.created_at is None,
+            self.created_at or datetime.min,
+            self.id,
+        )
 
 
 class Introducer(NamedTuple):
