@@ -114,7 +114,7 @@ class CustomerListScreen(PlannerScreen[Portfolio]):
         Binding(
             "P",
             "people",
-            N_("People"),
+            N_("Find people"),
             id="list-people",
             show=False,
             tooltip=N_("Find a person by name, title or pinyin, in every account"),

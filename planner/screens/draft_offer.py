@@ -31,7 +31,7 @@ class DraftOffer(ModalScreen[str | None]):
             "r", "answer('restore')", N_("Restore"), id="draft-restore", tooltip=N_("Put the draft back in the form")
         ),
         Binding("d", "answer('discard')", N_("Discard"), id="draft-discard", tooltip=N_("Throw the draft away")),
-        Binding("escape", "answer(None)", N_("Later"), id="draft-later", tooltip=N_("Keep the draft for later")),
+        Binding("escape", "answer(None)", N_("Decide later"), id="draft-later", tooltip=N_("Keep the draft for later")),
     ]
 
     def __init__(self, note: DraftNote):

@@ -99,7 +99,7 @@ async def test_the_search_is_in_the_command_palette_of_the_customer_list(demo_st
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "People (P)" in titles
+        assert "Find people (P)" in titles
 
 
 def test_the_columns_fit_80_cells_with_chinese_names_and_long_titles():
