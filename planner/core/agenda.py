@@ -12,20 +12,23 @@ from datetime import date
 from itertools import groupby
 
 from planner.core.analysis import CLASS_STAGES, AgendaItem
+from planner.core.formatting import stage_label
+from planner.core.i18n import N_, _
 
 STAGE = dict(CLASS_STAGES)
-OVERDUE, TODAY, THIS_WEEK = "Overdue", "Today", "This week"
-NOT_DONE = {"stale": "A stale account is cleared by a visit, not marked done: enter opens it."}
-"""Why `x` leaves a line alone, for the kinds that cannot be marked done."""
+OVERDUE, TODAY, THIS_WEEK = N_("Overdue"), N_("Today"), N_("This week")
+"""The bands of the week, in English (a section's `band`); shown through `_`."""
+NOT_DONE = {"stale": N_("A stale account is cleared by a visit, not marked done: enter opens it.")}
+"""Why `x` leaves a line alone, for the kinds that cannot be marked done (shown through `_`)."""
 OPENS_ON = {"follow-up": "visits"}
 """The account overview tab a line opens on (the profile unless named here)."""
-FOLLOW_UP = "Follow up"
+FOLLOW_UP = N_("Follow up")
 """The title of a follow-up whose visit named a date but no step."""
 
 
 def follow_up_title(next_step: str) -> str:
     """How a visit's next step reads as an agenda line: on one line, never empty."""
-    return " ".join(next_step.split()) or FOLLOW_UP
+    return " ".join(next_step.split()) or _(FOLLOW_UP)
 
 
 def band(item: AgendaItem, today: date) -> str:
@@ -43,8 +46,13 @@ class Section:
 
     @property
     def heading(self) -> str:
-        stage = STAGE.get(self.account_class, "other")
-        return f"{self.account_class} · {stage} — {self.band} ({len(self.items)})"
+        stage = STAGE.get(self.account_class)
+        return _("{account_class} · {stage} — {band} ({count})").format(
+            account_class=self.account_class,
+            stage=stage_label(stage) if stage else _("other"),
+            band=_(self.band),
+            count=len(self.items),
+        )
 
 
 def sections(items: list[AgendaItem], today: date) -> list[Section]:

@@ -14,6 +14,8 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
+from planner.core.i18n import N_, _
+
 CLASS_RANK = {"A": 0, "B": 1, "C": 2}
 EPSILON = 1e-9
 
@@ -81,7 +83,7 @@ def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> lis
     """Rank accounts by revenue and flag the key accounts (see `pareto_figures`);
     ties keep the caller's order."""
     ordered = sorted(revenues, key=itemgetter(1), reverse=True)
-    figures = pareto_figures([revenue for _, revenue in ordered], threshold)
+    figures = pareto_figures([revenue for _id, revenue in ordered], threshold)
     total = figures.total
     return [
         ParetoEntry(
@@ -98,10 +100,12 @@ def pareto(revenues: Sequence[tuple[str, float]], threshold: float = 0.8) -> lis
 
 # --- input-output quadrant ---------------------------------------------------------
 
-FOCUS_INVEST = "Focus in: invest"
-FOCUS_GROW = "Focus in: grow"
-CUT_INPUT = "Review: cut input"
-MAINTAIN = "Maintain: basic service"
+# Each quadrant's name, in English: `QuadrantEntry.quadrant` holds it (sorted and
+# compared as a code); what shows it passes it through `_`.
+FOCUS_INVEST = N_("Focus in: invest")
+FOCUS_GROW = N_("Focus in: grow")
+CUT_INPUT = N_("Review: cut input")
+MAINTAIN = N_("Maintain: basic service")
 
 
 class IOFigures(NamedTuple):
@@ -309,13 +313,14 @@ def forecast(purchases: Iterable[tuple[date | None, float]], year: int, window: 
     first = max(min(totals), year - window)
     basis = tuple((y, totals.get(y, 0.0)) for y in range(first, year))
     if len(basis) == 1:
-        return Forecast(year, basis[0][1], f"same as {basis[0][0]} (one year of history)", basis)
-    xs = [y for y, _ in basis]
-    ys = [total for _, total in basis]
+        method = _("same as {year} (one year of history)").format(year=basis[0][0])
+        return Forecast(year, basis[0][1], method, basis)
+    xs = [y for y, _total in basis]
+    ys = [total for _year, total in basis]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
     amount = max(0.0, mean_y + slope * (year - mean_x))
-    return Forecast(year, amount, f"linear trend over {xs[0]}-{xs[-1]}", basis)
+    return Forecast(year, amount, _("linear trend over {first}-{last}").format(first=xs[0], last=xs[-1]), basis)
 
 
 # --- agenda ---------------------------------------------------------------------------
@@ -386,26 +391,29 @@ class RedFlag:
 
 
 def red_flags(facts: AccountFacts, cadence_days: int, today: date, high_threat: int = 4) -> list[RedFlag]:
-    """The warning signs of the method for one account, in a fixed order."""
+    """The warning signs of the method for one account, in a fixed order; the messages
+    in the interface's language at the time of the call."""
     flags: list[RedFlag] = []
     people = facts.decision_people
     if not people:
-        flags.append(RedFlag("no-decision-supporter", "Nobody in the decision layer is known yet"))
+        flags.append(RedFlag("no-decision-supporter", _("Nobody in the decision layer is known yet")))
     elif not any(person.stance == "supporter" for person in people):
-        flags.append(RedFlag("no-decision-supporter", "No supporter in the decision layer"))
+        flags.append(RedFlag("no-decision-supporter", _("No supporter in the decision layer")))
     unmet = [
         person.name for person in people if person.last_met is None or (today - person.last_met).days > cadence_days
     ]
     if unmet:
-        flags.append(
-            RedFlag("decision-not-met", f"Decision layer not met within {cadence_days} days: {', '.join(unmet)}")
+        message = _("Decision layer not met within {days} days: {names}").format(
+            days=cadence_days, names=", ".join(unmet)
         )
+        flags.append(RedFlag("decision-not-met", message))
     if facts.last_visit and not facts.last_visit[1].strip():
-        flags.append(
-            RedFlag("no-commitment", f"The last visit ({facts.last_visit[0].isoformat()}) ended without a commitment")
-        )
+        message = _("The last visit ({day}) ended without a commitment").format(day=facts.last_visit[0].isoformat())
+        flags.append(RedFlag("no-commitment", message))
     for threat in facts.threats:
         if threat.threat >= high_threat and not threat.countered:
-            message = f"{threat.competitor} is a high threat ({threat.threat}/5) with no counter-action"
+            message = _("{competitor} is a high threat ({threat}/5) with no counter-action").format(
+                competitor=threat.competitor, threat=threat.threat
+            )
             flags.append(RedFlag("unanswered-threat", message))
     return flags

@@ -20,9 +20,10 @@ from planner.core import models as m
 from planner.core.agenda import follow_up_title
 from planner.core.analysis import Cadence, Forecast, RedFlag, funnel
 from planner.core.battle_plan import overdue
-from planner.core.competition import PositionRow, counter_status
+from planner.core.competition import Counter, PositionRow, counter_status
 from planner.core.export import CHECKLIST, cell, day_text, table, write_document
-from planner.core.formatting import count, money, stance_text
+from planner.core.formatting import count, layer_label, money, stage_label, stance_text, status_label
+from planner.core.i18n import _
 from planner.core.overview import Overview
 from planner.core.stakeholders import Stakeholder
 
@@ -114,9 +115,7 @@ def build_brief(doc: BriefDocument) -> Brief:
             Threat(
                 p.brand,
                 p.threat,
-                tuple(
-                    f"{c.title} ({c.status}{f', due {day_text(c.due_date)}' if c.due_date else ''})" for c in p.counters
-                ),
+                tuple(_counter(c) for c in p.counters),
                 counter_status(p.threat, p.countered, doc.high_threat),
             )
             for p in doc.positions
@@ -130,8 +129,17 @@ def build_brief(doc: BriefDocument) -> Brief:
                 key=lambda p: (p.expected_date or date.max, p.name),
             )
         ),
-        checklist=tuple(label for _, label in CHECKLIST),
+        checklist=tuple(_(label) for _name, label in CHECKLIST),
     )
+
+
+def _counter(c: Counter) -> str:
+    """An action against a competitor: its title, status and due day."""
+    if c.due_date:
+        return _("{title} ({status}, due {day})").format(
+            title=c.title, status=status_label(c.status), day=day_text(c.due_date)
+        )
+    return _("{title} ({status})").format(title=c.title, status=status_label(c.status))
 
 
 def _last_visit(o: Overview) -> LastVisit | None:
@@ -139,7 +147,7 @@ def _last_visit(o: Overview) -> LastVisit | None:
     if not o.visits:
         return None
     v = max(o.visits, key=lambda v: (v.visited_on, v.created_at))
-    met = tuple(name for _, name in o.met.get(v.id, []))
+    met = tuple(name for _id, name in o.met.get(v.id, []))
     return LastVisit(v.visited_on, v.purpose, met, v.commitment, v.next_step, v.next_step_date, v.next_step_done)
 
 
@@ -149,22 +157,25 @@ def _due(doc: BriefDocument) -> tuple[Due, ...]:
     today = doc.today
     until = today + timedelta(days=GOAL_HORIZON_DAYS)
     items = [
-        Due(v.next_step_date, follow_up_title(v.next_step), f"follow-up of {day_text(v.visited_on)}",
+        Due(v.next_step_date, follow_up_title(v.next_step), _("follow-up of {day}").format(day=day_text(v.visited_on)),
             v.next_step_date < today)
         for v in doc.overview.visits
         if v.next_step_date is not None and not v.next_step_done
     ]  # fmt: skip
+    items += [Due(a.due_date, a.title, _action_kind(a), overdue(a, today)) for a in doc.actions if a.status != "done"]
     items += [
-        Due(a.due_date, a.title, f"action, {a.status}{f', {a.owner}' if a.owner else ''}", overdue(a, today))
-        for a in doc.actions
-        if a.status != "done"
-    ]
-    items += [
-        Due(g.due_date, g.text, f"goal{f', {g.phase}' if g.phase else ''}", g.due_date < today)
+        Due(g.due_date, g.text, _("goal, {phase}").format(phase=g.phase) if g.phase else _("goal"), g.due_date < today)
         for g in doc.goals
         if g.due_date is not None and g.due_date <= until
     ]
     return tuple(sorted(items, key=lambda d: (d.due or date.max, d.kind, d.title)))
+
+
+def _action_kind(a: m.Action) -> str:
+    status = status_label(a.status)
+    if a.owner:
+        return _("action, {status}, {owner}").format(status=status, owner=a.owner)
+    return _("action, {status}").format(status=status)
 
 
 class Group(NamedTuple):
@@ -191,7 +202,7 @@ class Section(NamedTuple):
 
 
 def title(brief: Brief) -> str:
-    return f"Visit brief: {brief.account.name} — {brief.today.isoformat()}"
+    return _("Visit brief: {account} — {day}").format(account=brief.account.name, day=brief.today.isoformat())
 
 
 def about(brief: Brief) -> str:
@@ -199,57 +210,78 @@ def about(brief: Brief) -> str:
     a, cadence = brief.account, brief.cadence
     every = count(cadence.cadence_days, "day")
     if brief.last_contact is None:
-        contact = f"never contacted (cadence {every}) ⚑ stale"
+        contact = _("never contacted (cadence {every}) ⚑ stale").format(every=every)
     else:
-        since = count(cadence.days_since or 0, "day")
-        contact = f"last contact {day_text(brief.last_contact)}, {since} ago (cadence {every})"
-        contact += " ⚑ stale" if cadence.stale else ""
-    parts = (f"Class {a.account_class}", f"owner {a.owner or '—'}", a.region, brief.industry, contact)
+        figures = {
+            "day": day_text(brief.last_contact),
+            "since": count(cadence.days_since or 0, "day"),
+            "every": every,
+        }
+        if cadence.stale:
+            contact = _("last contact {day}, {since} ago (cadence {every}) ⚑ stale").format(**figures)
+        else:
+            contact = _("last contact {day}, {since} ago (cadence {every})").format(**figures)
+    parts = (
+        _("Class {account_class}").format(account_class=a.account_class),
+        _("owner {owner}").format(owner=a.owner or "—"),
+        a.region,
+        brief.industry,
+        contact,
+    )
     return " · ".join(part for part in parts if part)
 
 
 def sections(brief: Brief) -> tuple[Section, ...]:
-    """The brief's parts in reading order: the people first, the checklist last."""
-    due = tuple((f"{day_text(d.due)}{' ⚑ overdue' if d.overdue else ''}", d.title, d.kind) for d in brief.due)
+    """The brief's parts in reading order: the people first, the checklist last; in the
+    interface's language at the time of the call (the data as recorded)."""
+    due = tuple(
+        (_("{day} ⚑ overdue").format(day=day_text(d.due)) if d.overdue else day_text(d.due), d.title, d.kind)
+        for d in brief.due
+    )
     threats = tuple((t.brand, f"{t.threat}/5", "; ".join(t.counters) or t.status) for t in brief.threats)
+    high = brief.high_threat
     return (
         Section(
-            "People to meet (⚑ influential but not close: win them over)",
-            headers=("Person", "Stance", "Infl.", "Close", "Last met"),
-            group_title="Layer: what it values",
+            _("People to meet (⚑ influential but not close: win them over)"),
+            headers=(_("Person"), _("Stance"), _("Infl."), _("Close"), _("Last met")),
+            group_title=_("Layer: what it values"),
             groups=_people(brief.people),
-            empty="Nobody recorded yet: the org chart (o) adds people.",
+            empty=_("Nobody recorded yet: the org chart (o) adds people."),
         ),
         Section(
-            "Last visit, and what is still open",
-            lines=(*_visit(brief.last_visit), *(() if due else ("Nothing open.",))),
-            headers=("Due", "What", "Kind"),
+            _("Last visit, and what is still open"),
+            lines=(*_visit(brief.last_visit), *(() if due else (_("Nothing open."),))),
+            headers=(_("Due"), _("What"), _("Kind")),
             groups=(Group("", due),) if due else (),
         ),
         Section(
-            f"Red flags, and competitors at threat {brief.high_threat}/5 or more",
+            _("Red flags, and competitors at threat {threat}/5 or more").format(threat=high),
             lines=(
-                *(tuple(f"⚑ {flag.message}" for flag in brief.flags) or ("No red flags.",)),
-                *(() if threats else (f"No competitor at threat {brief.high_threat}/5 or more.",)),
+                *(tuple(f"⚑ {flag.message}" for flag in brief.flags) or (_("No red flags."),)),
+                *(() if threats else (_("No competitor at threat {threat}/5 or more.").format(threat=high),)),
             ),
-            headers=("Competitor", "Threat", "Counter-actions"),
+            headers=(_("Competitor"), _("Threat"), _("Counter-actions")),
             groups=(Group("", threats),) if threats else (),
         ),
         _outlook(brief),
         Section(
-            "Five treasures (五件宝) for this visit",
-            ticks=(*brief.checklist, "before leaving, the customer's commitment: ______________________"),
+            _("Five treasures (五件宝) for this visit"),
+            ticks=(*brief.checklist, _("before leaving, the customer's commitment: ______________________")),
         ),
     )
 
 
 def _people(people: tuple[Stakeholder, ...]) -> tuple[Group, ...]:
     groups: list[Group] = []
+    never = _("never")
     for layer, members in groupby(people, key=lambda s: s.person.layer):
-        heading = f"{layer}: {m.LAYER_VALUES[layer]}" if layer in m.LAYER_VALUES else layer
+        if layer in m.LAYER_VALUES:
+            heading = _("{layer}: {values}").format(layer=layer_label(layer), values=m.layer_values(layer))
+        else:
+            heading = layer
         rows = tuple(
             (f"{p.name}, {p.title}" if p.title else p.name, stance_text(p.stance), f"{p.influence}/5",
-             f"{p.closeness}/5{' ⚑' if s.not_close else ''}", day_text(s.last_met) if s.last_met else "never")
+             f"{p.closeness}/5{' ⚑' if s.not_close else ''}", day_text(s.last_met) if s.last_met else never)
             for s in members
             for p in (s.person,)
         )  # fmt: skip
@@ -261,16 +293,24 @@ def _visit(v: LastVisit | None) -> tuple[str, ...]:
     """When, what about and with whom, and the commitment obtained. Its next step shows
     only when done or undated: an open dated one is in the table below, a follow-up."""
     if v is None:
-        return ("No visit yet.",)
+        return (_("No visit yet."),)
     purpose = " ".join(v.purpose.split())
-    lines = [
-        f"Last visit {day_text(v.day)}{f': {purpose}' if purpose else ''}; met {', '.join(v.met) or 'nobody recorded'}",
-        f"Commitment: {v.commitment or '⚑ none'}",
-    ]
+    people = ", ".join(v.met) or _("nobody recorded")
+    if purpose:
+        visited = _("Last visit {day}: {purpose}; met {people}").format(
+            day=day_text(v.day), purpose=purpose, people=people
+        )
+    else:
+        visited = _("Last visit {day}; met {people}").format(day=day_text(v.day), people=people)
+    lines = [visited, _("Commitment: {commitment}").format(commitment=v.commitment or _("⚑ none"))]
     if v.next_step_date is None and v.next_step:
-        lines.append(f"Next step: {v.next_step} (no date)")
+        lines.append(_("Next step: {step} (no date)").format(step=v.next_step))
     elif v.next_step_date is not None and v.next_step_done:
-        lines.append(f"Next step: {v.next_step or 'follow up'}, by {day_text(v.next_step_date)} (done)")
+        lines.append(
+            _("Next step: {step}, by {day} (done)").format(
+                step=v.next_step or _("follow up"), day=day_text(v.next_step_date)
+            )
+        )
     return tuple(lines)
 
 
@@ -279,20 +319,26 @@ def _outlook(brief: Brief) -> Section:
     amounts weighted by probability as the funnel weighs them."""
     f = brief.forecast
     if f is None:
-        outlook = "Purchases: no forecast (no purchases before the year it would forecast)"
+        outlook = _("Purchases: no forecast (no purchases before the year it would forecast)")
     else:
-        outlook = f"Purchases forecast {f.year}: {money(f.amount)} — {f.method}"
+        outlook = _("Purchases forecast {year}: {amount} — {method}").format(
+            year=f.year, amount=money(f.amount), method=f.method
+        )
     if not brief.projects:
-        return Section("Procurement forecast", lines=(f"{outlook}; no open project.",))
+        return Section(_("Procurement forecast"), lines=(_("{outlook}; no open project.").format(outlook=outlook),))
     stages = funnel((), ((p.stage, p.amount, p.probability) for p in brief.projects), OPEN_STAGES).projects
     total, weighted = sum(s.value for s in stages), sum(s.weighted for s in stages)
     rows = tuple(
-        (p.name, p.stage, money(p.amount), f"{p.probability}%", day_text(p.expected_date)) for p in brief.projects
+        (p.name, stage_label(p.stage), money(p.amount), f"{p.probability}%", day_text(p.expected_date))
+        for p in brief.projects
+    )
+    line = _("{outlook}; open projects {total}, weighted by probability {weighted}.").format(
+        outlook=outlook, total=money(total), weighted=money(weighted)
     )
     return Section(
-        "Procurement forecast",
-        lines=(f"{outlook}; open projects {money(total)}, weighted by probability {money(weighted)}.",),
-        headers=("Open project", "Stage", "Amount", "Prob.", "Expected"),
+        _("Procurement forecast"),
+        lines=(line,),
+        headers=(_("Open project"), _("Stage"), _("Amount"), _("Prob."), _("Expected")),
         groups=(Group("", rows),),
     )
 

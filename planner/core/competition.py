@@ -13,6 +13,7 @@ from datetime import date
 from typing import NamedTuple
 
 from planner.core import models as m
+from planner.core.i18n import _
 
 POSITION_FIELDS = (
     "partner",
@@ -108,5 +109,5 @@ def unanswered(threat: int, countered: bool, high_threat: int) -> bool:
 def counter_status(threat: int, countered: bool, high_threat: int) -> str:
     """Whether a position is answered; an unanswered high threat carries the flag."""
     if countered:
-        return "✓ countered"
-    return "no counter-action ⚑" if unanswered(threat, countered, high_threat) else "no counter-action"
+        return _("✓ countered")
+    return _("no counter-action ⚑") if unanswered(threat, countered, high_threat) else _("no counter-action")

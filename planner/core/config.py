@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.core.errors import PlannerError
-from planner.core.i18n import LANGUAGES
+from planner.core.i18n import LANGUAGES, _
 
 DEFAULT_CADENCE = {"A": 14, "B": 30, "C": 90}
 
@@ -42,26 +42,30 @@ def load(path: Path) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"Cannot read the settings file {path}: {error}") from error
+        raise ConfigError(_("Cannot read the settings file {path}: {error}").format(path=path, error=error)) from error
     threshold = data.get("key_threshold", 0.8)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise ConfigError(f"{path}: key_threshold must be a number above 0 and at most 1, like 0.8.")
+        raise ConfigError(
+            _("{path}: key_threshold must be a number above 0 and at most 1, like 0.8.").format(path=path)
+        )
     cadence = dict(DEFAULT_CADENCE)
     for key, days in data.get("cadence", {}).items():
         if key not in DEFAULT_CADENCE or isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            raise ConfigError(f"{path}: cadence takes A, B and C, each a whole number of days.")
+            raise ConfigError(_("{path}: cadence takes A, B and C, each a whole number of days.").format(path=path))
         cadence[key] = days
     threat = data.get("high_threat", 4)
     if isinstance(threat, bool) or not isinstance(threat, int) or not 1 <= threat <= 5:
-        raise ConfigError(f"{path}: high_threat must be a whole number from 1 to 5.")
+        raise ConfigError(_("{path}: high_threat must be a whole number from 1 to 5.").format(path=path))
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) and v for v in keymap.values()):
         raise ConfigError(
-            f'{path}: [keymap] maps a key binding id to keys, like list-new = "insert" (? shows the ids).'
+            _('{path}: [keymap] maps a key binding id to keys, like list-new = "insert" (? shows the ids).').format(
+                path=path
+            )
         )
     language = data.get("language")
     if language is not None and language not in LANGUAGES:
-        raise ConfigError(f'{path}: language must be "en" or "zh".')
+        raise ConfigError(_('{path}: language must be "en" or "zh".').format(path=path))
     return Settings(
         key_threshold=float(threshold), cadence=cadence, high_threat=threat, keymap=keymap, language=language
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from planner.core import models as m
 from planner.core.history import field_spec, label, show
+from planner.core.i18n import N_, _
 
 KEEP, OTHER, NEW = "keep", "other", "new"
 CHOICES = {
@@ -24,7 +25,8 @@ CHOICES = {
 IMPORTED = " import ("
 """In `other_by`, between the source and the file and line: the other value came from an import."""
 
-RESOLUTIONS = {KEEP: "kept", OTHER: "took the other", NEW: "typed a new value"}
+RESOLUTIONS = {KEEP: N_("kept"), OTHER: N_("took the other"), NEW: N_("typed a new value")}
+"""How a conflict was resolved, stored in English with it; shown through `_`."""
 
 
 @dataclass(frozen=True)
@@ -54,18 +56,26 @@ class ConflictView:
     def summary(self) -> str:
         """One line: what happened to what."""
         if self.kind == "deleted":
-            return f"{self.record}: deleted while it was edited elsewhere"
+            return _("{record}: deleted while it was edited elsewhere").format(record=self.record)
         if self.kind == "duplicate":
-            return f"{self.record}: another new account has the same name"
+            return _("{record}: another new account has the same name").format(record=self.record)
         if self.kind == "loop":
-            return f"{self.record}: two moves made a loop; {self.field_label} was cleared"
-        where = "in the planner and in an imported file" if IMPORTED in self.other_by else "on two copies"
-        return f"{self.record}: {self.field_label} changed {where}"
+            return _("{record}: two moves made a loop; {field} was cleared").format(
+                record=self.record, field=self.field_label
+            )
+        if IMPORTED in self.other_by:
+            return _("{record}: {field} changed in the planner and in an imported file").format(
+                record=self.record, field=self.field_label
+            )
+        return _("{record}: {field} changed on two copies").format(record=self.record, field=self.field_label)
 
 
 def _text(model: type[m.Record], name: str, value: Any, names: dict[str, str]) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{_label(model, n)}: {show(field_spec(model, n), v, names)}" for n, v in value.items())
+        return "; ".join(
+            _("{field}: {value}").format(field=_label(model, n), value=show(field_spec(model, n), v, names))
+            for n, v in value.items()
+        )
     return show(field_spec(model, name), value, names) if name else str(value)
 
 
@@ -80,7 +90,8 @@ def describe(conflict: m.SyncConflict, row: m.Record | None, names: dict[str, st
     model = m.SYNCED_BY_TABLE.get(conflict.table_name, m.Account)
     kept, other = json.loads(conflict.kept), json.loads(conflict.other)
     if conflict.kind == "duplicate":
-        kept_text, other_text = f"the account {names.get(kept, str(kept)[:8])}", f"this one ({other})"
+        kept_text = _("the account {name}").format(name=names.get(kept, str(kept)[:8]))
+        other_text = _("this one ({name})").format(name=other)
     else:
         kept_text, other_text = _text(model, conflict.field, kept, names), _text(model, conflict.field, other, names)
     return ConflictView(
@@ -88,5 +99,6 @@ def describe(conflict: m.SyncConflict, row: m.Record | None, names: dict[str, st
         record=label(row, names) if row is not None else conflict.row_id[:8], field=conflict.field,
         field_label=_label(model, conflict.field) if conflict.field else "", kept=kept_text,
         kept_by=conflict.kept_who, kept_at=conflict.kept_at, other=other_text, other_by=conflict.other_who,
-        other_at=conflict.other_at, other_value=other, resolved=conflict.resolution,
+        other_at=conflict.other_at, other_value=other,
+        resolved=_(conflict.resolution) if conflict.resolution else "",
     )  # fmt: skip

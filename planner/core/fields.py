@@ -17,6 +17,7 @@ from typing import Any
 
 from planner.core import models as m
 from planner.core.formatting import number_input
+from planner.core.i18n import N_, _
 
 SHORT_MAX = 200
 LONG_MAX = 5000
@@ -30,156 +31,162 @@ class FieldSpec:
     position, date, choice, ref, flag. `name` is required short text; `ref` points at `target`."""
 
     name: str
-    label: str
+    msgid: str
+    """The label in English, as marked for the catalog (`label` is it translated)."""
     kind: str
     choices: tuple[str, ...] = ()
     target: type[m.Record] | None = None
     required: bool = False
     nullable: bool = True  # may be left empty (None); set from the table below
 
+    @property
+    def label(self) -> str:
+        """The field's label in the interface's language, looked up when it is shown."""
+        return _(self.msgid)
 
-def _f(name: str, label: str, kind: str = "text", **extra: Any) -> FieldSpec:
+
+def _f(name: str, msgid: str, kind: str = "text", **extra: Any) -> FieldSpec:
     required = extra.pop("required", False) or kind == "name"
-    return FieldSpec(name, label, kind, required=required, **extra)
+    return FieldSpec(name, msgid, kind, required=required, **extra)
 
 
 FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
     m.Industry: (
-        _f("name_en", "Name (English)", "name"),
-        _f("name_zh", "Name (Chinese)"),
-        _f("tier", "Tier", "choice", choices=m.TIERS),
-        _f("procurement_pattern", "Procurement pattern", "long"),
+        _f("name_en", N_("Name (English)"), "name"),
+        _f("name_zh", N_("Name (Chinese)")),
+        _f("tier", N_("Tier"), "choice", choices=m.TIERS),
+        _f("procurement_pattern", N_("Procurement pattern"), "long"),
     ),
     m.Account: (
-        _f("name", "Name", "name"),
-        _f("industry_id", "Industry", "ref", target=m.Industry),
-        _f("region", "Region"),
-        _f("account_class", "Class", "choice", choices=m.CLASSES),
-        _f("owner", "Owner"),
-        _f("revenue", "Revenue this year", "money"),
-        _f("profit", "Profit", "amount"),
-        _f("influence", "Influence (1-5)", "score"),
-        _f("input_people", "Input: people", "money"),
-        _f("input_money", "Input: money", "money"),
-        _f("input_material", "Input: material", "money"),
-        _f("application_level", "Application level", "long"),
-        _f("problems", "Problems", "long"),
-        _f("procurement_method", "Procurement method", "long"),
-        _f("notes", "Notes", "long"),
-        _f("cadence_days", "Contact every (days)", "days"),
+        _f("name", N_("Name"), "name"),
+        _f("industry_id", N_("Industry"), "ref", target=m.Industry),
+        _f("region", N_("Region")),
+        _f("account_class", N_("Class"), "choice", choices=m.CLASSES),
+        _f("owner", N_("Owner")),
+        _f("revenue", N_("Revenue this year"), "money"),
+        _f("profit", N_("Profit"), "amount"),
+        _f("influence", N_("Influence (1-5)"), "score"),
+        _f("input_people", N_("Input: people"), "money"),
+        _f("input_money", N_("Input: money"), "money"),
+        _f("input_material", N_("Input: material"), "money"),
+        _f("application_level", N_("Application level"), "long"),
+        _f("problems", N_("Problems"), "long"),
+        _f("procurement_method", N_("Procurement method"), "long"),
+        _f("notes", N_("Notes"), "long"),
+        _f("cadence_days", N_("Contact every (days)"), "days"),
     ),
     m.OrgUnit: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("parent_id", "Parent unit", "ref", target=m.OrgUnit),
-        _f("name", "Name", "name"),
-        _f("responsibilities", "Responsibilities", "long"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("parent_id", N_("Parent unit"), "ref", target=m.OrgUnit),
+        _f("name", N_("Name"), "name"),
+        _f("responsibilities", N_("Responsibilities"), "long"),
     ),
     m.Person: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("unit_id", "Unit", "ref", target=m.OrgUnit),
-        _f("reports_to_id", "Reports to", "ref", target=m.Person),
-        _f("name", "Name", "name"),
-        _f("title", "Title"),
-        _f("layer", "Layer", "choice", choices=m.LAYERS),
-        _f("value_orientation", "Values", "long"),
-        _f("characteristics", "Characteristics", "long"),
-        _f("influence", "Influence (1-5)", "score"),
-        _f("closeness", "Closeness (1-5)", "score"),
-        _f("stance", "Stance", "choice", choices=m.STANCES),
-        _f("phone", "Phone"),
-        _f("email", "Email"),
-        _f("notes", "Notes", "long"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("unit_id", N_("Unit"), "ref", target=m.OrgUnit),
+        _f("reports_to_id", N_("Reports to"), "ref", target=m.Person),
+        _f("name", N_("Name"), "name"),
+        _f("title", N_("Title")),
+        _f("layer", N_("Layer"), "choice", choices=m.LAYERS),
+        _f("value_orientation", N_("Values"), "long"),
+        _f("characteristics", N_("Characteristics"), "long"),
+        _f("influence", N_("Influence (1-5)"), "score"),
+        _f("closeness", N_("Closeness (1-5)"), "score"),
+        _f("stance", N_("Stance"), "choice", choices=m.STANCES),
+        _f("phone", N_("Phone")),
+        _f("email", N_("Email")),
+        _f("notes", N_("Notes"), "long"),
     ),
     m.Project: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("name", "Name", "name"),
-        _f("description", "Description", "long"),
-        _f("amount", "Estimated amount", "money"),
-        _f("funding_source", "Funding source"),
-        _f("procurement_method", "Procurement method"),
-        _f("expected_date", "Expected date", "date"),
-        _f("stage", "Stage", "choice", choices=m.PROJECT_STAGES),
-        _f("probability", "Probability (%)", "percent"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("name", N_("Name"), "name"),
+        _f("description", N_("Description"), "long"),
+        _f("amount", N_("Estimated amount"), "money"),
+        _f("funding_source", N_("Funding source")),
+        _f("procurement_method", N_("Procurement method")),
+        _f("expected_date", N_("Expected date"), "date"),
+        _f("stage", N_("Stage"), "choice", choices=m.PROJECT_STAGES),
+        _f("probability", N_("Probability (%)"), "percent"),
     ),
     m.Purchase: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("purchased_on", "Date", "date", required=True),
-        _f("amount", "Amount", "money", required=True),
-        _f("description", "Product / description"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("purchased_on", N_("Date"), "date", required=True),
+        _f("amount", N_("Amount"), "money", required=True),
+        _f("description", N_("Product / description")),
     ),
     m.Competitor: (
-        _f("name", "Brand", "name"),
-        _f("notes", "Notes", "long"),
+        _f("name", N_("Brand"), "name"),
+        _f("notes", N_("Notes"), "long"),
     ),
     m.CompetitorPosition: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("competitor_id", "Competitor", "ref", target=m.Competitor, required=True),
-        _f("partner", "Implementing partner"),
-        _f("relationship", "Relationship and history", "long"),
-        _f("reputation", "Image and reputation", "long"),
-        _f("experience", "Project experience", "long"),
-        _f("capability", "Technical and service capability", "long"),
-        _f("allies", "Allies", "long"),
-        _f("weaknesses", "Main weaknesses", "long"),
-        _f("threat", "Threat (1-5)", "score"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("competitor_id", N_("Competitor"), "ref", target=m.Competitor, required=True),
+        _f("partner", N_("Implementing partner")),
+        _f("relationship", N_("Relationship and history"), "long"),
+        _f("reputation", N_("Image and reputation"), "long"),
+        _f("experience", N_("Project experience"), "long"),
+        _f("capability", N_("Technical and service capability"), "long"),
+        _f("allies", N_("Allies"), "long"),
+        _f("weaknesses", N_("Main weaknesses"), "long"),
+        _f("threat", N_("Threat (1-5)"), "score"),
     ),
     m.SwotItem: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("kind", "Kind", "choice", choices=m.SWOT_KINDS),
-        _f("text", "Text", "long", required=True),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("kind", N_("Kind"), "choice", choices=m.SWOT_KINDS),
+        _f("text", N_("Text"), "long", required=True),
     ),
     m.Goal: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("phase", "Phase"),
-        _f("text", "Goal", "long", required=True),
-        _f("due_date", "Due", "date"),
-        _f("owner", "Owner"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("phase", N_("Phase")),
+        _f("text", N_("Goal"), "long", required=True),
+        _f("due_date", N_("Due"), "date"),
+        _f("owner", N_("Owner")),
     ),
     m.Strategy: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("goal_id", "Goal", "ref", target=m.Goal, required=True),
-        _f("text", "Strategy", "long", required=True),
-        _f("position", "Position", "position"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("goal_id", N_("Goal"), "ref", target=m.Goal, required=True),
+        _f("text", N_("Strategy"), "long", required=True),
+        _f("position", N_("Position"), "position"),
     ),
     m.Action: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("goal_id", "Goal", "ref", target=m.Goal),
-        _f("strategy_id", "Strategy", "ref", target=m.Strategy),
-        _f("person_id", "Person", "ref", target=m.Person),
-        _f("competitor_position_id", "Counters competitor", "ref", target=m.CompetitorPosition),
-        _f("title", "Title", "name"),
-        _f("status", "Status", "choice", choices=m.ACTION_STATUSES),
-        _f("position", "Position in column", "position"),
-        _f("due_date", "Due", "date"),
-        _f("owner", "Owner"),
-        _f("notes", "Notes", "long"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("goal_id", N_("Goal"), "ref", target=m.Goal),
+        _f("strategy_id", N_("Strategy"), "ref", target=m.Strategy),
+        _f("person_id", N_("Person"), "ref", target=m.Person),
+        _f("competitor_position_id", N_("Counters competitor"), "ref", target=m.CompetitorPosition),
+        _f("title", N_("Title"), "name"),
+        _f("status", N_("Status"), "choice", choices=m.ACTION_STATUSES),
+        _f("position", N_("Position in column"), "position"),
+        _f("due_date", N_("Due"), "date"),
+        _f("owner", N_("Owner")),
+        _f("notes", N_("Notes"), "long"),
     ),
     m.Visit: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("visited_on", "Date", "date", required=True),
-        _f("channel", "How it happened", "choice", choices=m.CHANNELS),
-        _f("introduced_by_id", "Introduced by", "ref", target=m.Person),
-        _f("purpose", "Purpose", "long"),
-        _f("appointment_made", "Appointment made by phone", "flag"),
-        _f("brought_cards", "Business cards", "flag"),
-        _f("brought_notebook", "Notebook", "flag"),
-        _f("brought_address_book", "Address book", "flag"),
-        _f("brought_material", "Product technical material", "flag"),
-        _f("brought_quotation", "Price quotation", "flag"),
-        _f("outcome", "Outcome", "long"),
-        _f("commitment", "Commitment obtained", "long"),
-        _f("next_step", "Next step", "long"),
-        _f("next_step_date", "Next step date", "date"),
-        _f("next_step_done", "Next step done", "flag"),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("visited_on", N_("Date"), "date", required=True),
+        _f("channel", N_("How it happened"), "choice", choices=m.CHANNELS),
+        _f("introduced_by_id", N_("Introduced by"), "ref", target=m.Person),
+        _f("purpose", N_("Purpose"), "long"),
+        _f("appointment_made", N_("Appointment made by phone"), "flag"),
+        _f("brought_cards", N_("Business cards"), "flag"),
+        _f("brought_notebook", N_("Notebook"), "flag"),
+        _f("brought_address_book", N_("Address book"), "flag"),
+        _f("brought_material", N_("Product technical material"), "flag"),
+        _f("brought_quotation", N_("Price quotation"), "flag"),
+        _f("outcome", N_("Outcome"), "long"),
+        _f("commitment", N_("Commitment obtained"), "long"),
+        _f("next_step", N_("Next step"), "long"),
+        _f("next_step_date", N_("Next step date"), "date"),
+        _f("next_step_done", N_("Next step done"), "flag"),
     ),
     m.VisitAttendee: (
-        _f("visit_id", "Visit", "ref", target=m.Visit, required=True),
-        _f("person_id", "Person", "ref", target=m.Person, required=True),
+        _f("visit_id", N_("Visit"), "ref", target=m.Visit, required=True),
+        _f("person_id", N_("Person"), "ref", target=m.Person, required=True),
     ),
     m.PlanReview: (
-        _f("account_id", "Account", "ref", target=m.Account, required=True),
-        _f("reviewed_on", "Date", "date", required=True),
-        _f("text", "Review", "long", required=True),
+        _f("account_id", N_("Account"), "ref", target=m.Account, required=True),
+        _f("reviewed_on", N_("Date"), "date", required=True),
+        _f("text", N_("Review"), "long", required=True),
     ),
 }
 
@@ -206,53 +213,58 @@ BAD_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check(field: FieldSpec, value: Any) -> str | None:
-    """The message for a typed value that breaks the field's rules, else None."""
+    """The message for a typed value that breaks the field's rules, else None: in the
+    interface's language at the time of the check, naming the field by its label."""
     label = field.label
     kind = field.kind
     if value is None or (value == "" and kind in TEXT_KINDS):
         if field.required:
-            return f"{label} is required."
-        return f"{label} cannot be left empty." if value is None and not field.nullable else None
+            return _("{label} is required.").format(label=label)
+        return _("{label} cannot be left empty.").format(label=label) if value is None and not field.nullable else None
     if kind in ("name", "text", "long", "choice", "ref"):
         if not isinstance(value, str):
-            return f"{label} must be text."
+            return _("{label} must be text.").format(label=label)
         if kind == "name" and not value.strip():
-            return f"{label} cannot be blank."
+            return _("{label} cannot be blank.").format(label=label)
         if kind == "ref" and not value:
-            return f"{label}: choose one from the list, or leave it empty."
+            return _("{label}: choose one from the list, or leave it empty.").format(label=label)
         limit = LONG_MAX if kind == "long" else SHORT_MAX
         if len(value) > limit:
-            return f"{label} is too long: {len(value):,} characters, at most {limit:,}."
+            return _("{label} is too long: {length:,} characters, at most {limit:,}.").format(
+                label=label, length=len(value), limit=limit
+            )
         if (BAD_IN_TEXT if kind == "long" else BAD_IN_LINE).search(value):
-            return f"{label} contains control characters that cannot be stored."
+            return _("{label} contains control characters that cannot be stored.").format(label=label)
         if kind == "choice" and value not in field.choices:
-            return f"{label} must be one of {', '.join(field.choices)}."
+            return _("{label} must be one of {choices}.").format(label=label, choices=", ".join(field.choices))
         return None
     if kind in ("money", "amount"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{label} must be a number."
+            return _("{label} must be a number.").format(label=label)
         if isinstance(value, float) and not math.isfinite(value):
-            return f"{label} must be a real number."
+            return _("{label} must be a real number.").format(label=label)
         if kind == "money" and value < 0:
-            return f"{label} cannot be negative."
+            return _("{label} cannot be negative.").format(label=label)
         if abs(value) > MONEY_MAX:  # compared as it is: an int too large for a float stays an int
-            return f"{label} is too large (at most {MONEY_MAX:,.0f})."
+            return _("{label} is too large (at most {limit:,.0f}).").format(label=label, limit=MONEY_MAX)
         return None
     if kind in ("score", "percent", "days", "position"):
         low, high = {"score": (1, 5), "percent": (0, 100), "days": (1, 3650), "position": (0, 10**9)}[kind]
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"{label} must be a whole number."
+            return _("{label} must be a whole number.").format(label=label)
         if not low <= value <= high:
-            return f"{label} must be between {low} and {high}."
+            return _("{label} must be between {low} and {high}.").format(label=label, low=low, high=high)
         return None
     if kind == "date":
         if not isinstance(value, date) or isinstance(value, datetime):
-            return f"{label} must be a date."
+            return _("{label} must be a date.").format(label=label)
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
-            return f"{label} must fall between {FIRST_YEAR} and {LAST_YEAR}."
+            return _("{label} must fall between {first} and {last}.").format(
+                label=label, first=FIRST_YEAR, last=LAST_YEAR
+            )
         return None
     if kind == "flag":
-        return None if isinstance(value, bool) else f"{label} must be yes or no."
+        return None if isinstance(value, bool) else _("{label} must be yes or no.").format(label=label)
     raise ValueError(f"unknown field kind {kind}")
 
 
@@ -327,26 +339,26 @@ def parse(field: FieldSpec, raw: str) -> Any:
         if cleaned and cleaned[-1] in _SCALE:
             scale, cleaned = _SCALE[cleaned[-1]], cleaned[:-1]
         if not _NUMBER.match(cleaned):
-            raise ValueError(f"{label} must be a number, like 120000, 120k or 12万.")
+            raise ValueError(_("{label} must be a number, like 120000, 120k or 12万.").format(label=label))
         return float(Decimal(cleaned) * scale)  # exact: "12.34万" is 123400, not 123399.99…
     if kind in ("score", "percent", "days", "position"):
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValueError(f"{label} must be a whole number.")
+            raise ValueError(_("{label} must be a whole number.").format(label=label))
         if len(text) > 18:  # beyond any range here, and int() refuses thousands of digits
-            raise ValueError(f"{label} is far too large.")
+            raise ValueError(_("{label} is far too large.").format(label=label))
         return int(text)
     if kind == "date":
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{label} must be a real date, written YYYY-MM-DD.") from None
+            raise ValueError(_("{label} must be a real date, written YYYY-MM-DD.").format(label=label)) from None
     if kind == "flag":
         lowered = text.lower()
         if lowered in ("y", "yes", "true", "1", "x", "是"):
             return True
         if lowered in ("n", "no", "false", "0", "否"):
             return False
-        raise ValueError(f"{label} must be yes or no.")
+        raise ValueError(_("{label} must be yes or no.").format(label=label))
     raise ValueError(f"unknown field kind {kind}")
 
 
@@ -354,7 +366,7 @@ def validate(model: type[m.Record], values: dict[str, Any], *, creating: bool) -
     """Messages per field for `values`; on create, required fields must be present."""
     errors: dict[str, str] = {}
     for name in values.keys() - _NAMES[model]:
-        errors[name] = f"{name} is not a field of {model.__name__}."
+        errors[name] = _("{name} is not a field of {model}.").format(name=name, model=model.__name__)
     for field in FIELDS[model]:
         if field.name in values or (creating and field.required):
             message = check(field, values.get(field.name))

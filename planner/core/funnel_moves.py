@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from planner.core.analysis import CLASS_RANK
+from planner.core.i18n import _
 
 MOVE_ORDER = ("CB", "BA", "CA", "AB", "BC", "AC")
 """Moves on down the funnel first (C → B, B → A, C → A), then back up."""
@@ -36,8 +37,14 @@ class Period:
 
     start: date
     end: date
-    label: str
     is_year: bool = False
+
+    @property
+    def label(self) -> str:
+        """ "Q4 2026" or "2026" (2026年第4季度, 2026年), in the interface's language."""
+        if self.is_year:
+            return _("{year}").format(year=self.start.year)
+        return _("Q{quarter} {year}").format(quarter=(self.start.month + 2) // 3, year=self.start.year)
 
     @property
     def moments(self) -> tuple[datetime, datetime]:
@@ -59,11 +66,11 @@ class Period:
 def quarter_of(day: date) -> Period:
     first = (day.month - 1) // 3 * 3 + 1
     end = date(day.year + 1, 1, 1) if first == 10 else date(day.year, first + 3, 1)
-    return Period(date(day.year, first, 1), end, f"Q{(first + 2) // 3} {day.year}")
+    return Period(date(day.year, first, 1), end)
 
 
 def year_of(day: date) -> Period:
-    return Period(date(day.year, 1, 1), date(day.year + 1, 1, 1), str(day.year), is_year=True)
+    return Period(date(day.year, 1, 1), date(day.year + 1, 1, 1), is_year=True)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from html import escape
 
+from planner.core.i18n import chinese
+
 _HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _ITEM = re.compile(r"( *)- (.*)")
 _TASK = re.compile(r"\[([ xX])\] (.*)")
@@ -65,10 +67,11 @@ em {{ color: #666; }}
 
 
 def markdown_page(markdown: str, title: str) -> str:
-    """A whole HTML document (UTF-8, inline CSS only) showing `markdown`, titled `title`."""
+    """A whole HTML document (UTF-8, inline CSS only) showing `markdown`, titled `title`;
+    its `lang` is the interface's language, so a browser picks the right CJK glyphs."""
     body = "\n".join(_blocks(markdown.splitlines()))
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if chinese() else "en"}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
@@ -136,7 +139,7 @@ def _list(lines: list[str]) -> str:
                 level -= 1
         out.append(_item(item[2]))
     out.append("</li>")
-    out.extend("</ul></li>" for _ in range(level))
+    out.extend("</ul></li>" for _level in range(level))
     out.append("</ul>")
     return "".join(out)
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from planner.core import models as m
 from planner.core.formatting import tier_text
+from planner.core.i18n import N_
 
 INDUSTRY_FIELDS = ("name_en", "name_zh", "tier", "procurement_pattern")
 """What a rep edits about an industry, in the form's order."""
@@ -54,22 +55,24 @@ class SortColumn(NamedTuple):
 
 
 COLUMNS = (
-    SortColumn("Industry", lambda r: r.name_en.casefold(), False),
-    SortColumn("中文", lambda r: r.name_zh, False),
-    SortColumn("Tier", method_order, False),
-    SortColumn("Accounts", lambda r: r.accounts, True),
-    SortColumn("How it buys", lambda r: first_line(r.procurement_pattern).casefold(), False),
+    SortColumn(N_("Industry"), lambda r: r.name_en.casefold(), False),
+    SortColumn(N_("中文"), lambda r: r.name_zh, False),
+    SortColumn(N_("Tier"), method_order, False),
+    SortColumn(N_("Accounts"), lambda r: r.accounts, True),
+    SortColumn(N_("How it buys"), lambda r: first_line(r.procurement_pattern).casefold(), False),
 )
-"""The screen's columns, each with what it sorts by."""
+"""The screen's columns, each with what it sorts by; `title` is English (what the
+screen finds a column by), shown through `_`."""
 
 
 def matching(rows: Sequence[IndustryRow], text: str) -> list[IndustryRow]:
-    """Rows whose names, tier or procurement pattern contain `text`, ignoring case."""
+    """Rows whose names, tier (its code, or as shown) or procurement pattern contain
+    `text`, ignoring case."""
     needle = text.strip().casefold()
     return [
         row
         for row in rows
-        if needle in f"{row.name_en}\n{row.name_zh}\n{tier_text(row)}\n{row.procurement_pattern}".casefold()
+        if needle in f"{row.name_en}\n{row.name_zh}\n{row.tier}\n{tier_text(row)}\n{row.procurement_pattern}".casefold()
     ]
 
 

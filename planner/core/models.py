@@ -19,6 +19,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from planner.core.changes import DERIVED
+from planner.core.i18n import N_, _
 
 CLASSES = ("A", "B", "C")
 TIERS = ("major", "minor", "tracked", "other")
@@ -31,11 +32,25 @@ CHANNELS = ("visit", "phone", "introduction", "event")
 """How a contact happened: the course's ways of building a relationship (电话拜访、他人介绍、活动)."""
 
 LAYER_VALUES = {
-    "image": "The institution's standing (地位)",
-    "decision": "Recognition from leadership (领导认可)",
-    "implementation": "Getting the job done well (把事做好)",
-    "usage": "Convenience, ease of use (方便好用)",
+    "image": N_("The institution's standing (地位)"),
+    "decision": N_("Recognition from leadership (领导认可)"),
+    "implementation": N_("Getting the job done well (把事做好)"),
+    "usage": N_("Convenience, ease of use (方便好用)"),
 }
+"""What each layer values, in English: a new person's `value_orientation` starts as
+this text (stored as it is); `layer_values` and `values_text` show it translated."""
+
+
+def layer_values(layer: str) -> str:
+    """What `layer` values, in the interface's language (地位 for the image layer)."""
+    values = LAYER_VALUES.get(layer)
+    return _(values) if values else ""
+
+
+def values_text(value_orientation: str) -> str:
+    """A person's recorded values as shown: the layer's default text, which a new person
+    starts with, in the interface's language; what a rep wrote, as written."""
+    return _(value_orientation) if value_orientation in LAYER_VALUES.values() else value_orientation
 
 
 def _uuid7(millis: int, random: bytes) -> str:
@@ -376,6 +391,7 @@ ENTITIES: tuple[type[Record], ...] = (
     CompetitorPosition,
     SwotItem,
     Goal,
+    Strategy,
     Action,
     Visit,
     VisitAttendee,
@@ -386,7 +402,7 @@ GUESSES: dict[type[Record], tuple[str, str]] = {Person: ("layer", "layer_guessed
 """Fields an import may guess (model → field, its flag): the flag stays until a rep
 confirms the value or changes it."""
 IMPORT_FIELDS = ("import_source", "import_id", "imported")
-NOT_IN_FORMS = frozenset({*(flag for _, flag in GUESSES.values()), *IMPORT_FIELDS, *DERIVED})
+NOT_IN_FORMS = frozenset({*(flag for _field, flag in GUESSES.values()), *IMPORT_FIELDS, *DERIVED})
 """Columns no form edits: the guess flags, where an imported record came from, and
 what the store derives."""
 

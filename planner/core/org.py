@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from planner.core import models as m
-from planner.core.formatting import count, stance_text
+from planner.core.formatting import layer_label, stance_text
+from planner.core.i18n import _, ngettext
 from planner.core.rows import OrgTree, PersonNode, UnitNode
 
 UNIT, PERSON, NO_UNIT = "unit", "person", "none"
@@ -55,7 +56,7 @@ class Chart:
 
     def subtree(self, unit_id: str) -> set[str]:
         """The unit and every unit below it."""
-        return {unit_id} | {unit.id for _, unit in self.walk(unit_id)}
+        return {unit_id} | {unit.id for _depth, unit in self.walk(unit_id)}
 
     def head_count(self, unit_id: str) -> tuple[int, int]:
         """People in the unit itself, and in it with all its sub-units."""
@@ -82,7 +83,7 @@ class Chart:
             seen.add(unit_id)
             names.append(self.units[unit_id].name)
             unit_id = self.units[unit_id].parent_id
-        return " › ".join(reversed(names)) or "No unit"
+        return " › ".join(reversed(names)) or _("No unit")
 
     def move_targets(self, ref: Ref, top_label: str, *, mark_current: bool = False) -> list[tuple[str, str]]:
         """(label, target) choices for moving `ref`: `top_label` (TOP) first, then
@@ -97,43 +98,48 @@ class Chart:
         choices = [(top_label, TOP)] + [
             ("  " * depth + unit.name, unit.id) for depth, unit in self.walk() if unit.id not in barred
         ]
-        return [(label + ("  (now here)" if value == here else ""), value) for label, value in choices]
+        now_here = _("{place}  (now here)")
+        return [(now_here.format(place=label) if value == here else label, value) for label, value in choices]
 
     def describe(self, ref: Ref) -> list[tuple[str, str]]:
         """(label, value) lines for the detail panel."""
         if ref.kind == UNIT and ref.id in self.units:
             unit = self.units[ref.id]
             here, total = self.head_count(unit.id)
-            parent = self.path(unit.parent_id) if unit.parent_id in self.units else "top level"
-            below = ", ".join(u.name for u in self.sub_units.get(unit.id, ())) or "none"
+            parent = self.path(unit.parent_id) if unit.parent_id in self.units else _("top level")
+            below = ", ".join(u.name for u in self.sub_units.get(unit.id, ())) or _("none")
             return [
-                ("Unit", unit.name),
-                ("Part of", parent),
-                ("People", f"{here} here, {total} with sub-units"),
-                ("Sub-units", below),
-                ("Responsibilities", unit.responsibilities or "not recorded"),
+                (_("Unit"), unit.name),
+                (_("Part of"), parent),
+                (_("People"), _("{here} here, {total} with sub-units").format(here=here, total=total)),
+                (_("Sub-units"), below),
+                (_("Responsibilities"), unit.responsibilities or _("not recorded")),
             ]
         if ref.kind == PERSON and ref.id in self.people:
             person = self.people[ref.id]
             notes = self.notes.get(person.id, Notes("", ""))
             boss = self.manager(person.id)
-            reports = ", ".join(p.name for p in self.reports.get(person.id, ())) or "none"
+            reports = ", ".join(p.name for p in self.reports.get(person.id, ())) or _("none")
             return [
-                ("Name", person.name),
-                ("Title", person.title or "—"),
-                ("Unit", self.path(person.unit_id)),
-                ("Layer", person.layer),
-                ("Values", notes.value_orientation or m.LAYER_VALUES.get(person.layer, "")),
-                ("Stance", stance_text(person.stance)),
-                ("Influence", f"{person.influence}/5"),
-                ("Closeness", f"{person.closeness}/5"),
-                ("Reports to", boss.name if boss else "nobody recorded"),
-                ("Direct reports", reports),
-                ("Characteristics", notes.characteristics or "not recorded"),
+                (_("Name"), person.name),
+                (_("Title"), person.title or "—"),
+                (_("Unit"), self.path(person.unit_id)),
+                (_("Layer"), layer_label(person.layer)),
+                (_("Values"), m.values_text(notes.value_orientation) or m.layer_values(person.layer)),
+                (_("Stance"), stance_text(person.stance)),
+                (_("Influence"), f"{person.influence}/5"),
+                (_("Closeness"), f"{person.closeness}/5"),
+                (_("Reports to"), boss.name if boss else _("nobody recorded")),
+                (_("Direct reports"), reports),
+                (_("Characteristics"), notes.characteristics or _("not recorded")),
             ]
         unplaced = len(self.members.get(None, ()))
-        placed = count(unplaced, "person", "people")
-        return [("No unit", f"{placed} not placed in a unit yet; move them with x/v or m.")]
+        message = ngettext(
+            "{n} person not placed in a unit yet; move them with x/v or m.",
+            "{n} people not placed in a unit yet; move them with x/v or m.",
+            unplaced,
+        )
+        return [(_("No unit"), message.format(n=unplaced))]
 
 
 def build(tree: OrgTree, notes: dict[str, Notes], account_name: str = "") -> Chart:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.core.errors import PlannerError
+from planner.core.i18n import _
 
 PROTOCOL = 1
 POSITION_ONLY = frozenset({"position"})
@@ -31,7 +32,9 @@ class Remote:
     def parse(cls, text: str) -> Remote:
         host, colon, path = text.partition(":")
         if not colon or not host or not path or "/" in host:
-            raise SyncError(f"'{text}' is not HOST:PATH (for example rep@team-server:/srv/planner/team.db).")
+            raise SyncError(
+                _("'{text}' is not HOST:PATH (for example rep@team-server:/srv/planner/team.db).").format(text=text)
+            )
         return cls(host, path)
 
     def __str__(self) -> str:
@@ -59,18 +62,43 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        verb = "would send" if self.dry_run else "sent"
-        head = f"{verb} {self.sent}, received {self.received}, merged {self.merged}, conflicts {self.conflicts}" + (
-            f", possible duplicates {self.duplicates}" if self.duplicates else ""
-        )
-        lines = [("Dry run (nothing written): " if self.dry_run else "Synced: ") + head]
+        """The report's lines in the interface's language (the notes as they were made)."""
+        figures = {
+            "sent": self.sent,
+            "received": self.received,
+            "merged": self.merged,
+            "conflicts": self.conflicts,
+            "duplicates": self.duplicates,
+        }
+        if self.dry_run:
+            head = (
+                _(
+                    "Dry run (nothing written): would send {sent}, received {received}, merged {merged}, "
+                    "conflicts {conflicts}, possible duplicates {duplicates}"
+                )
+                if self.duplicates
+                else _(
+                    "Dry run (nothing written): would send {sent}, received {received}, merged {merged}, "
+                    "conflicts {conflicts}"
+                )
+            )
+        elif self.duplicates:
+            head = _(
+                "Synced: sent {sent}, received {received}, merged {merged}, conflicts {conflicts}, "
+                "possible duplicates {duplicates}"
+            )
+        else:
+            head = _("Synced: sent {sent}, received {received}, merged {merged}, conflicts {conflicts}")
+        lines = [head.format(**figures)]
         if self.reattributed:
             lines.append(
-                f"{self.reattributed} change(s) made on this laptop under another name were recorded as {self.user}'s,"
-                " the account you sync as."
+                _(
+                    "{count} change(s) made on this laptop under another name were recorded as {user}'s,"
+                    " the account you sync as."
+                ).format(count=self.reattributed, user=self.user)
             )
         if self.conflicts or self.duplicates:
-            lines.append("Open the Conflicts screen (F in the planner) to decide what to keep.")
+            lines.append(_("Open the Conflicts screen (F in the planner) to decide what to keep."))
         return lines + self.notes
 
     @classmethod
