@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from planner.core import fields
+from planner.core.choices import shown_value
 from planner.core.i18n import N_, _
 from planner.core.models import Record
 
@@ -33,8 +34,6 @@ def conflict_rows(
     specs: Sequence[fields.FieldSpec], initial: Mapping[str, Any], mine: Mapping[str, Any], current: Record
 ) -> tuple[list[Row], bool]:
     """A row per field either of us changed, and whether we changed different fields."""
-    from planner.screens.record_form import shown_value  # it imports this module
-
     theirs = {spec.name for spec in specs if getattr(current, spec.name) != initial.get(spec.name)}
     rows = [
         (
