@@ -6,6 +6,7 @@ The store decides what is due and in which order (`Store.agenda`), and
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from textual.widgets.option_list import Option
 from planner.core.agenda import NOT_DONE, OPENS_ON, follow_up_title, option_id, sections
 from planner.core.analysis import AgendaItem
 from planner.core.errors import PlannerError
+from planner.core.i18n import N_, _, ngettext
 from planner.core.models import Action, Record, Visit
 from planner.screens.base import PlannerScreen
 from planner.widgets.key_footer import KeyFooter
@@ -36,6 +38,36 @@ DONE_BY: dict[str, tuple[type[Record], str, Any]] = {
     "follow-up": (Visit, "next_step_done", True),
 }
 """What `x` sets for each kind of line that can be marked done."""
+KINDS = {"action": N_("action"), "follow-up": N_("follow-up"), "stale": N_("stale")}
+"""A line's kind as the agenda shows it (the codes stay in the data)."""
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+          N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))  # fmt: skip
+NO_CONTACT = re.compile(r"No contact for (\d+) days?")
+
+
+def _kind(kind: str) -> str:
+    return _(KINDS[kind]) if kind in KINDS else kind
+
+
+def day_text(day: date) -> str:
+    """The agenda's day: "Thu 03 Dec 2026" ("2026年12月03日 周四" in Chinese)."""
+    return _("{weekday} {day:02d} {month} {year}").format(
+        weekday=_(WEEKDAYS[day.weekday()]), day=day.day, month=_(MONTHS[day.month - 1]), year=day.year
+    )
+
+
+def title_text(item: AgendaItem) -> str:
+    """A line's title in the interface's language: the rep's own words stay as typed; a
+    stale account's, which the store writes in English, is translated."""
+    if item.kind == "stale":
+        if item.title == "Never contacted":
+            return _("Never contacted")
+        found = NO_CONTACT.fullmatch(item.title)
+        if found:
+            days = int(found.group(1))
+            return ngettext("No contact for {count} day", "No contact for {count} days", days).format(count=days)
+    return item.title
 
 
 def _changed(record: Record, item: AgendaItem) -> bool:
@@ -58,8 +90,8 @@ class AgendaLine(Visual):
         due = item.due.isoformat() if item.due else ""
         self.badge = Content.styled(f" {item.account_class} ", BADGE_STYLE.get(item.account_class, ""))
         self.account = Content(item.account_name)
-        self.kind = Content.styled(item.kind, KIND_STYLE.get(item.kind, ""))
-        self.title = Content(item.title)
+        self.kind = Content.styled(_kind(item.kind), KIND_STYLE.get(item.kind, ""))
+        self.title = Content(title_text(item))
         # The "!" carries the meaning; the colour only repeats it.
         self.due = Content.styled(f"! {due}", "bold $text-error") if overdue else Content(due)
 
@@ -94,22 +126,26 @@ class AgendaLine(Visual):
 class AgendaScreen(PlannerScreen[list[AgendaItem]]):
     """Today and this week for the rep; reads and writes go through thread workers."""
 
-    TITLE = "Agenda"
+    TITLE = N_("Agenda")
     BINDINGS = [
         # Priority, so the list's own (hidden) enter binding does not shadow it in the footer.
         Binding(
             "enter",
             "open_account",
-            "Open",
+            N_("Open"),
             id="agenda-open",
-            tooltip="Open the account of this line (a follow-up on its visits tab)",
+            tooltip=N_("Open the account of this line (a follow-up on its visits tab)"),
             priority=True,
         ),
         Binding(
-            "x", "mark_done", "Done", id="agenda-done", tooltip="Mark the highlighted action or visit follow-up done"
+            "x",
+            "mark_done",
+            N_("Done"),
+            id="agenda-done",
+            tooltip=N_("Mark the highlighted action or visit follow-up done"),
         ),
-        Binding("r", "reload", "Reload", id="agenda-reload", tooltip="Read the agenda from the database again"),
-        Binding("escape", "app.pop_screen", "Back", id="agenda-back", tooltip="Go back to the previous screen"),
+        Binding("r", "reload", N_("Reload"), id="agenda-reload", tooltip=N_("Read the agenda from the database again")),
+        Binding("escape", "app.pop_screen", N_("Back"), id="agenda-back", tooltip=N_("Go back to the previous screen")),
     ]
 
     def __init__(self) -> None:
@@ -119,19 +155,20 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="agenda")
-        yield Static("Nothing due this week", id="agenda-empty")
-        yield Static("Loading the agenda…", id="agenda-status")
+        yield Static(_("Nothing due this week"), id="agenda-empty")
+        yield Static(_("Loading the agenda…"), id="agenda-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.today():%a %d %b %Y}"
+        self.title = _(self.TITLE)
+        self.sub_title = day_text(self.today())
         self.query_one("#agenda-empty").display = False
 
     def fetch(self, store: Store) -> list[AgendaItem]:
         return store.agenda(self.today())
 
     def load_failed(self, error: PlannerError) -> None:
-        self.notify(str(error), title="Agenda not loaded", severity="error")
+        self.notify(str(error), title=_("Agenda not loaded"), severity="error")
 
     def apply(self, data: list[AgendaItem], keep: Any) -> None:
         items, today = data, self.today()
@@ -151,8 +188,10 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
             listing.highlighted = next((i for i in enabled if i >= previous), enabled[-1])
             listing.focus()
         overdue = sum(item.overdue(today) for item in items)
-        status = f"{len(items)} to do · {overdue} overdue (!) · A first: even a cooked duck can fly away"
-        self.query_one("#agenda-status", Static).update(status if items else "All clear for this week.")
+        status = _("{count} to do · {overdue} overdue (!) · A first: even a cooked duck can fly away").format(
+            count=len(items), overdue=overdue
+        )
+        self.query_one("#agenda-status", Static).update(status if items else _("All clear for this week."))
 
     def highlighted(self) -> AgendaItem | None:
         option = self.query_one("#agenda", OptionList).highlighted_option
@@ -178,9 +217,14 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
     def action_mark_done(self) -> None:
         item = self.highlighted()
         if item is None:
-            self.notify("Nothing to mark done.", severity="warning")
+            self.notify(_("Nothing to mark done."), severity="warning")
         elif item.kind not in DONE_BY:
-            self.notify(NOT_DONE.get(item.kind, f"A {item.kind} line cannot be marked done."), severity="warning")
+            why = (
+                _(NOT_DONE[item.kind])
+                if item.kind in NOT_DONE
+                else _("A {kind} line cannot be marked done.").format(kind=_kind(item.kind))
+            )
+            self.notify(why, severity="warning")
         else:
             self.mark_done(item)
 
@@ -192,12 +236,15 @@ class AgendaScreen(PlannerScreen[list[AgendaItem]]):
 
         def done(store: Store) -> str:
             record = store.get(model, item.ref_id)
-            who = record.updated_by or "someone"
+            who = record.updated_by or _("someone")
+            shown = title_text(item)
             if getattr(record, done_field) == done_value:
-                return f"“{item.title}” was already marked done by {who}."
+                return _("“{title}” was already marked done by {who}.").format(title=shown, who=who)
             if _changed(record, item):
-                return f"The follow-up “{item.title}” was changed by {who} meanwhile; the agenda shows the latest."
+                return _("The follow-up “{title}” was changed by {who} meanwhile; the agenda shows the latest.").format(
+                    title=shown, who=who
+                )
             store.update(model, record.id, record.version, **{done_field: done_value})
-            return f"Done: {item.title}"
+            return _("Done: {title}").format(title=shown)
 
         self.write(done, success=lambda message: message)

@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.core import models as m
+from planner.core.i18n import N_, _
 
 NEW_BRAND = "new-brand"
 
@@ -36,7 +37,9 @@ class BrandPicker(ModalScreen[str | None]):
     BrandPicker OptionList { height: auto; max-height: 20; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="brand-picker-cancel", tooltip="Close without choosing a brand"),
+        Binding(
+            "escape", "cancel", N_("Cancel"), id="brand-picker-cancel", tooltip=N_("Close without choosing a brand")
+        ),
     ]
 
     def __init__(self, brands: Sequence[m.Competitor], present: Collection[str], account_name: str):
@@ -46,13 +49,14 @@ class BrandPicker(ModalScreen[str | None]):
         self.account_name = account_name
 
     def compose(self) -> ComposeResult:
-        options = [Option(Content("+ New brand…"), id=NEW_BRAND)]
+        options = [Option(Content(_("+ New brand…")), id=NEW_BRAND)]
         for brand in self.brands:
             here = brand.id in self.present
-            label = f"{brand.name}  (already listed here)" if here else brand.name
+            label = _("{brand}  (already listed here)").format(brand=brand.name) if here else brand.name
             options.append(Option(Content(label), id=brand.id, disabled=here))
         with Vertical():
-            yield Static(f"Which competitor at {self.account_name}?", id="brand-picker-title", markup=False)
+            question = _("Which competitor at {account}?").format(account=self.account_name)
+            yield Static(question, id="brand-picker-title", markup=False)
             yield OptionList(*options, id="brand-picker-options")
 
     def on_mount(self) -> None:

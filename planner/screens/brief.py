@@ -23,6 +23,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from planner.core.brief import Brief, Section, about, build_brief, sections, title, write_brief
+from planner.core.i18n import N_, _
 from planner.screens.base import AccountScreen
 from planner.widgets.key_footer import KeyFooter
 
@@ -79,15 +80,21 @@ class BriefScreen(AccountScreen[Brief]):
     BriefScreen #brief-page { padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", id="brief-back", tooltip="Back to the account"),
-        Binding("E", "export", "Write file", id="brief-export", tooltip="Write the brief to a Markdown file, to print"),
-        Binding("r", "reload", "Reload", id="brief-reload", show=False, tooltip="Read the database again"),
+        Binding("escape", "back", N_("Back"), id="brief-back", tooltip=N_("Back to the account")),
+        Binding(
+            "E",
+            "export",
+            N_("Write file"),
+            id="brief-export",
+            tooltip=N_("Write the brief to a Markdown file, to print"),
+        ),
+        Binding("r", "reload", N_("Reload"), id="brief-reload", show=False, tooltip=N_("Read the database again")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="brief"):
-            yield Static("Loading…", id="brief-page")
+            yield Static(_("Loading…"), id="brief-page")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -98,7 +105,7 @@ class BriefScreen(AccountScreen[Brief]):
         return build_brief(store.brief_document(self.account_id, self.today()))
 
     def apply(self, data: Brief, keep: Any) -> None:
-        self.sub_title = f"Visit brief · {data.account.name}"
+        self.sub_title = _("Visit brief · {account}").format(account=data.account.name)
         self.query_one("#brief-page", Static).update(page(data))
 
     def action_back(self) -> None:
@@ -109,5 +116,5 @@ class BriefScreen(AccountScreen[Brief]):
         account_id, today = self.account_id, self.today()
         self.read_then(
             lambda store: write_brief(build_brief(store.brief_document(account_id, today))),
-            lambda path: self.notify(f"Brief written to {path}"),
+            lambda path: self.notify(_("Brief written to {path}").format(path=path)),
         )

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from planner.core import competition
 from planner.core.competition import Presence
-from planner.core.formatting import count
+from planner.core.i18n import N_, _, ngettext
 from planner.screens.base import PlannerScreen
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable, cell
@@ -23,11 +23,14 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 
+HEADS = (N_("Brand"), N_("Account"), N_("Class"), N_("Threat"), N_("Countered"))
+
+
 class CompetitorMapScreen(PlannerScreen[list[Presence]]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
-        Binding("slash", "focus_filter", "Filter", id="filter", tooltip="Filter by brand or account"),
-        Binding("r", "reload", "Reload", id="reload", show=False, tooltip="Read the database again"),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the previous screen")),
+        Binding("slash", "focus_filter", N_("Filter"), id="filter", tooltip=N_("Filter by brand or account")),
+        Binding("r", "reload", N_("Reload"), id="reload", show=False, tooltip=N_("Read the database again")),
     ]
 
     def __init__(self) -> None:
@@ -37,13 +40,13 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter by brand or account  (/)", id="competitor-map-filter")
-        yield RecordTable(("Brand", "Account", "Class", "Threat", "Countered"), self._cells, id="competitor-map")
-        yield Static("Loading competitors…", id="competitor-map-status", markup=False)
+        yield Input(placeholder=_("Filter by brand or account  (/)"), id="competitor-map-filter")
+        yield RecordTable(HEADS, self._cells, id="competitor-map")
+        yield Static(_("Loading competitors…"), id="competitor-map-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Competitors across accounts"
+        self.sub_title = _("Competitors across accounts")
         self.table.focus()
 
     @property
@@ -67,18 +70,33 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
         brands = len({row.competitor_id for row in self.rows})
         places = [row for row in self.rows if row.position_id]
         flagged = sum(competition.unanswered(row.threat, row.countered, high) for row in places)
-        parts = [f"{len(shown)} of {len(self.rows)} shown"] if len(shown) < len(self.rows) else []
-        parts += [count(brands, "brand"), count(len(places), "position")]
+        parts = (
+            [_("{shown} of {total} shown").format(shown=len(shown), total=len(self.rows))]
+            if len(shown) < len(self.rows)
+            else []
+        )
+        parts += [
+            ngettext("{count} brand", "{count} brands", brands).format(count=brands),
+            ngettext("{count} position", "{count} positions", len(places)).format(count=len(places)),
+        ]
         if flagged:
-            parts.append(f"{count(flagged, 'high threat')} unanswered ⚑")
-        self.query_one("#competitor-map-status", Static).update(" · ".join([*parts, "Enter opens the account"]))
+            parts.append(
+                ngettext("{count} high threat unanswered ⚑", "{count} high threats unanswered ⚑", flagged).format(
+                    count=flagged
+                )
+            )
+        parts.append(_("Enter opens the account"))
+        self.query_one("#competitor-map-status", Static).update(" · ".join(parts))
 
     def _cells(self, row: Presence) -> list[Text]:
         brand = cell(row.brand, 20) if row.id in self.first_of_brand else Text("")
         if row.position_id is None:
-            return [brand, cell("not present at any account", 24), Text(""), Text(""), Text("")]
+            return [brand, cell(_("not present at any account"), 24), Text(""), Text(""), Text("")]
         high = self.planner.settings.high_threat
-        countered = "yes" if row.countered else "no ⚑" if competition.unanswered(row.threat, False, high) else "no"
+        if row.countered:
+            countered = _("yes")
+        else:
+            countered = _("no ⚑") if competition.unanswered(row.threat, False, high) else _("no")
         return [
             brand,
             cell(row.account_name, 24),
@@ -101,7 +119,7 @@ class CompetitorMapScreen(PlannerScreen[list[Presence]]):
         if row is None:
             return
         if row.account_id is None:
-            self.notify(f"{row.brand} is not recorded at any account yet.")
+            self.notify(_("{brand} is not recorded at any account yet.").format(brand=row.brand))
             return
         self.open("competitors", row.account_id)
 

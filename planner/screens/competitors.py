@@ -20,6 +20,7 @@ from planner.core import competition
 from planner.core import models as m
 from planner.core.competition import POSITION_FIELDS, AccountCompetitors, PositionRow
 from planner.core.formatting import name_key
+from planner.core.i18n import N_, _, ngettext
 from planner.screens.base import AccountScreen
 from planner.screens.brand_picker import NEW_BRAND, BrandPicker
 from planner.screens.confirm import Confirm
@@ -33,27 +34,50 @@ if TYPE_CHECKING:
 
 BRAND_FIELDS = ("name", "notes")
 COUNTER_FIELDS = ("title", "owner", "due_date")
-EMPTY = "No competitors recorded at this account yet. Press n to add one."
+EMPTY = N_("No competitors recorded at this account yet. Press n to add one.")
+HEADS = (N_("Brand"), N_("Partner"), N_("Threat"), N_("Counter-action"))
+HIGHLIGHT_FIRST = {
+    "edit": N_("Highlight a competitor to edit (n adds one)."),
+    "edit its brand": N_("Highlight a competitor to edit its brand (n adds one)."),
+    "counter": N_("Highlight a competitor to counter (n adds one)."),
+    "delete": N_("Highlight a competitor to delete (n adds one)."),
+    "see its history": N_("Highlight a competitor to see its history (n adds one)."),
+}
+"""What `_highlighted` says for each doing when no competitor is highlighted."""
 
 
 class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
-        Binding("n", "new", "New", id="new", tooltip="Add a competitor here: pick its brand or add a new one"),
-        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the highlighted competitor's position (or Enter)"),
-        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the highlighted position (asks first)"),
-        Binding("a", "counter", "Counter", id="counter-action", tooltip="Add an action countering this competitor"),
-        Binding("b", "edit_brand", "Brand", id="edit-brand", tooltip="Edit the brand's name and notes (all accounts)"),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the previous screen")),
+        Binding("n", "new", N_("New"), id="new", tooltip=N_("Add a competitor here: pick its brand or add a new one")),
+        Binding(
+            "e", "edit", N_("Edit"), id="edit", tooltip=N_("Edit the highlighted competitor's position (or Enter)")
+        ),
+        Binding("d", "delete", N_("Delete"), id="delete", tooltip=N_("Delete the highlighted position (asks first)")),
+        Binding(
+            "a",
+            "counter",
+            N_("Counter"),
+            id="counter-action",
+            tooltip=N_("Add an action countering this competitor"),
+        ),
+        Binding(
+            "b",
+            "edit_brand",
+            N_("Brand"),
+            id="edit-brand",
+            tooltip=N_("Edit the brand's name and notes (all accounts)"),
+        ),
         Binding(
             "h",
             "history",
-            "History",
+            N_("History"),
             id="competitor-history",
             show=False,
-            tooltip="Change log of the highlighted position",
+            tooltip=N_("Change log of the highlighted position"),
         ),
-        Binding("w", "map", "Map", id="competitor-map", tooltip="Where every competitor is present"),
-        Binding("r", "reload", "Reload", id="reload", show=False, tooltip="Read the database again"),
+        Binding("w", "map", N_("Map"), id="competitor-map", tooltip=N_("Where every competitor is present")),
+        Binding("r", "reload", N_("Reload"), id="reload", show=False, tooltip=N_("Read the database again")),
     ]
 
     def __init__(self, account_id: str):
@@ -64,8 +88,8 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading competitors…", id="competitors-status", markup=False)
-        yield RecordTable(("Brand", "Partner", "Threat", "Counter-action"), self._cells, id="positions")
+        yield Static(_("Loading competitors…"), id="competitors-status", markup=False)
+        yield RecordTable(HEADS, self._cells, id="positions")
         yield PositionDetail(id="position-detail")
         yield KeyFooter()
 
@@ -86,13 +110,20 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     def apply(self, data: AccountCompetitors, keep: Any) -> None:
         self.account, self.rows, self.brands = data.account, data.positions, data.brands
         rows = data.positions
-        self.sub_title = f"{data.account.name} · competitors"
+        self.sub_title = _("{account} · competitors").format(account=data.account.name)
         self.table.show(rows, keep)
         flagged = sum(competition.unanswered(r.threat, r.countered, self.high_threat) for r in rows)
-        status = f"{len(rows)} competitor{'' if len(rows) == 1 else 's'}"
+        parts = [ngettext("{count} competitor", "{count} competitors", len(rows)).format(count=len(rows))]
         if flagged:
-            status += f" · {flagged} high threat{'' if flagged == 1 else 's'} without a counter-action ⚑"
-        self.query_one("#competitors-status", Static).update(status + " · Enter edits · ? keys")
+            parts.append(
+                ngettext(
+                    "{count} high threat without a counter-action ⚑",
+                    "{count} high threats without a counter-action ⚑",
+                    flagged,
+                ).format(count=flagged)
+            )
+        parts.append(_("Enter edits · ? keys"))
+        self.query_one("#competitors-status", Static).update(" · ".join(parts))
         self._show_detail()
 
     def _cells(self, row: PositionRow) -> list[Text]:
@@ -105,7 +136,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
 
     @on(DataTable.RowHighlighted, "#positions")
     def _show_detail(self) -> None:
-        self.query_one(PositionDetail).show(self.table.current, self.high_threat, EMPTY)
+        self.query_one(PositionDetail).show(self.table.current, self.high_threat, _(EMPTY))
 
     @on(DataTable.RowSelected, "#positions")
     def _row_chosen(self) -> None:
@@ -114,7 +145,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     def _highlighted(self, doing: str) -> PositionRow | None:
         row = self.table.current
         if row is None:
-            self.notify(f"Highlight a competitor to {doing} (n adds one).")
+            self.notify(_(HIGHLIGHT_FIRST[doing]))
         return row
 
     def action_back(self) -> None:
@@ -129,7 +160,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     def _brand_picked(self, choice: str | None) -> None:
         if choice == NEW_BRAND:
             form = RecordForm(
-                "New competitor brand (shared by every account)", m.Competitor, BRAND_FIELDS, {},
+                _("New competitor brand (shared by every account)"), m.Competitor, BRAND_FIELDS, {},
                 lambda store, values: store.create(m.Competitor, **values),
                 question=self._duplicate_brand,
             )  # fmt: skip
@@ -142,7 +173,9 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
     def _duplicate_brand(store: Store, values: dict[str, Any]) -> str | None:
         name = name_key(values.get("name", ""))
         if any(name_key(b.name) == name for b in store.list(m.Competitor)):
-            return f"A brand named {values['name']!r} already exists; pick it from the list to reuse it. Add anyway?"
+            return _("A brand named {name} already exists; pick it from the list to reuse it. Add anyway?").format(
+                name=repr(values["name"])
+            )
         return None
 
     def _brand_added(self, brand: m.Competitor | None) -> None:
@@ -154,20 +187,24 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
         account_id = self.account_id
         initial = {"threat": 3}
         form = RecordForm(
-            f"{brand} at {self.account.name if self.account else 'this account'}",
-            m.CompetitorPosition, POSITION_FIELDS, initial,
+            self._at(brand), m.CompetitorPosition, POSITION_FIELDS, initial,
             lambda store, values: store.create(
                 m.CompetitorPosition, account_id=account_id, competitor_id=competitor_id, **{**initial, **values}
             ),
         )  # fmt: skip
         self.app.push_screen(form, self._saved)
 
+    def _at(self, brand: str) -> str:
+        """A position form's title: "Huawei at City Bank"."""
+        if self.account is None:
+            return _("{brand} at this account").format(brand=brand)
+        return _("{brand} at {account}").format(brand=brand, account=self.account.name)
+
     def action_edit(self) -> None:
         row = self._highlighted("edit")
         if row is not None:
             form = RecordForm(
-                f"{row.brand} at {self.account.name if self.account else 'this account'}",
-                m.CompetitorPosition, POSITION_FIELDS, row._asdict(),
+                self._at(row.brand), m.CompetitorPosition, POSITION_FIELDS, row._asdict(),
                 lambda store, values: store.update(m.CompetitorPosition, row.id, row.version, **values),
             )  # fmt: skip
             self.app.push_screen(form, self._saved)
@@ -176,7 +213,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
         row = self._highlighted("edit its brand")
         if row is not None:
             form = RecordForm(
-                f"Brand {row.brand} (changes it at every account)", m.Competitor, BRAND_FIELDS,
+                _("Brand {brand} (changes it at every account)").format(brand=row.brand), m.Competitor, BRAND_FIELDS,
                 {"name": row.brand, "notes": row.brand_notes},
                 lambda store, values: store.update(m.Competitor, row.competitor_id, row.brand_version, **values),
             )  # fmt: skip
@@ -188,7 +225,7 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
             account_id = self.account_id
             initial = {"owner": self.planner.user}
             form = RecordForm(
-                f"Counter-action against {row.brand}", m.Action, COUNTER_FIELDS, initial,
+                _("Counter-action against {brand}").format(brand=row.brand), m.Action, COUNTER_FIELDS, initial,
                 lambda store, values: store.create(
                     m.Action, account_id=account_id, competitor_position_id=row.id, **{**initial, **values}
                 ),
@@ -197,27 +234,29 @@ class CompetitorsScreen(AccountScreen[AccountCompetitors]):
 
     def _saved(self, result: Any | None) -> None:
         if result is not None:
-            self.notify("Saved.")
+            self.notify(_("Saved."))
             self.reload(result.id if isinstance(result, m.CompetitorPosition) else None)
 
     def action_delete(self) -> None:
         row = self._highlighted("delete")
         if row is not None:
-            question = (
-                f"Delete {row.brand} at this account? The brand stays for other accounts and its "
+            question = _(
+                "Delete {brand} at this account? The brand stays for other accounts and its "
                 "counter-actions stay on the board; it can be restored from the history."
-            )
+            ).format(brand=row.brand)
 
             def answered(yes: bool | None) -> None:
                 if yes:
                     self.write(lambda store: store.delete(m.CompetitorPosition, row.id, row.version))
 
-            self.app.push_screen(Confirm(question, yes="Delete"), answered)
+            self.app.push_screen(Confirm(question, yes=_("Delete")), answered)
 
     def action_history(self) -> None:
         row = self._highlighted("see its history")
         if row is not None:
-            self.open("history", m.CompetitorPosition, row.id, f"History of competitor {row.brand}")
+            self.open(
+                "history", m.CompetitorPosition, row.id, _("History of competitor {brand}").format(brand=row.brand)
+            )
 
     def action_map(self) -> None:
         self.open("competitor-map")

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static, Tree
 
 from planner.core import models as m
 from planner.core import org
-from planner.core.formatting import count
+from planner.core.i18n import N_, _, ngettext
 from planner.core.org import NO_UNIT, PERSON, UNIT, Chart, Ref
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
@@ -38,27 +38,58 @@ def _filled(values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None or name == "reports_to_id"}
 
 
+NOW_HERE = "  (now here)"
+"""How `Chart.move_targets` marks where the record is now."""
+
+
+def targets(chart: Chart, ref: Ref, top_label: str, *, mark_current: bool = False) -> list[tuple[str, str]]:
+    """`Chart.move_targets`, with its "(now here)" mark in the interface's language."""
+    found = chart.move_targets(ref, top_label, mark_current=mark_current)
+    here = _("  (now here)")
+    return [
+        (label.removesuffix(NOW_HERE) + here if label.endswith(NOW_HERE) else label, value) for label, value in found
+    ]
+
+
 class OrgChartScreen(AccountScreen[Chart]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back to the previous screen"),
-        Binding("n", "new_unit", "Unit", id="org-new-unit", tooltip="Add a unit under the highlighted unit"),
-        Binding("p", "new_person", "Person", id="org-new-person", tooltip="Add a person to the highlighted unit"),
-        Binding("e", "edit", "Edit", id="org-edit", tooltip="Edit the highlighted unit or person"),
-        Binding("d", "delete", "Delete", id="org-delete", tooltip="Delete the highlighted unit or person"),
-        Binding("x", "cut", "Cut", id="org-cut", tooltip="Cut the highlighted unit or person to paste elsewhere"),
-        Binding("v", "paste", "Paste", id="org-paste", tooltip="Paste what was cut under the highlighted unit"),
-        Binding("m", "move", "Move", id="org-move", tooltip="Move the highlighted unit or person: pick a unit"),
+        Binding("escape", "back", N_("Back"), id="back", tooltip=N_("Back to the previous screen")),
+        Binding("n", "new_unit", N_("Unit"), id="org-new-unit", tooltip=N_("Add a unit under the highlighted unit")),
+        Binding(
+            "p", "new_person", N_("Person"), id="org-new-person", tooltip=N_("Add a person to the highlighted unit")
+        ),
+        Binding("e", "edit", N_("Edit"), id="org-edit", tooltip=N_("Edit the highlighted unit or person")),
+        Binding("d", "delete", N_("Delete"), id="org-delete", tooltip=N_("Delete the highlighted unit or person")),
+        Binding(
+            "x", "cut", N_("Cut"), id="org-cut", tooltip=N_("Cut the highlighted unit or person to paste elsewhere")
+        ),
+        Binding("v", "paste", N_("Paste"), id="org-paste", tooltip=N_("Paste what was cut under the highlighted unit")),
+        Binding("m", "move", N_("Move"), id="org-move", tooltip=N_("Move the highlighted unit or person: pick a unit")),
         Binding(
             "h",
             "history",
-            "History",
+            N_("History"),
             id="org-history",
             show=False,
-            tooltip="Change log of the highlighted unit or person",
+            tooltip=N_("Change log of the highlighted unit or person"),
         ),
-        Binding("plus", "expand_all", "Expand all", id="org-expand-all", show=False, tooltip="Open every unit"),
-        Binding("minus", "collapse_all", "Collapse all", id="org-collapse-all", show=False, tooltip="Close every unit"),
-        Binding("r", "reload", "Reload", id="org-reload", show=False, tooltip="Read the chart again from the database"),
+        Binding("plus", "expand_all", N_("Expand all"), id="org-expand-all", show=False, tooltip=N_("Open every unit")),
+        Binding(
+            "minus",
+            "collapse_all",
+            N_("Collapse all"),
+            id="org-collapse-all",
+            show=False,
+            tooltip=N_("Close every unit"),
+        ),
+        Binding(
+            "r",
+            "reload",
+            N_("Reload"),
+            id="org-reload",
+            show=False,
+            tooltip=N_("Read the chart again from the database"),
+        ),
     ]
 
     def __init__(self, account_id: str):
@@ -71,7 +102,7 @@ class OrgChartScreen(AccountScreen[Chart]):
         with Horizontal(id="org-body"):
             yield OrgChartTree(id="org-tree")
             with VerticalScroll(id="org-detail-scroll"):
-                yield OrgDetail("Loading…", id="org-detail")
+                yield OrgDetail(_("Loading…"), id="org-detail")
         yield Static("", id="org-status", markup=False)
         yield KeyFooter()
 
@@ -88,7 +119,7 @@ class OrgChartScreen(AccountScreen[Chart]):
     def apply(self, data: Chart, keep: Any) -> None:
         first = self.chart is None
         self.chart = data
-        self.sub_title = f"{data.account_name} · organisation"
+        self.sub_title = _("{account} · organisation").format(account=data.account_name)
         tree = self.org_tree
         if self.cut and not self._exists(self.cut):
             self.cut = None
@@ -106,9 +137,12 @@ class OrgChartScreen(AccountScreen[Chart]):
         chart = self.chart
         if chart is None:
             return
-        text = f"{count(len(chart.units), 'unit')} · {count(len(chart.people), 'person', 'people')}"
+        units, people = len(chart.units), len(chart.people)
+        text = ngettext("{count} unit", "{count} units", units).format(count=units)
+        text += " · " + ngettext("{count} person", "{count} people", people).format(count=people)
         if self.cut:
-            text += f" · ✂ {self._title_of(self.cut)}: v pastes it into the highlighted unit, x cancels"
+            cut = _("✂ {name}: v pastes it into the highlighted unit, x cancels").format(name=self._title_of(self.cut))
+            text += " · " + cut
         self.query_one("#org-status", Static).update(text)
 
     def _title_of(self, ref: Ref) -> str:
@@ -117,7 +151,7 @@ class OrgChartScreen(AccountScreen[Chart]):
             return self.chart.units[ref.id].name
         if ref.kind == PERSON:
             return self.chart.people[ref.id].name
-        return "No unit"
+        return _("No unit")
 
     @on(Tree.NodeHighlighted)
     def _show_current(self) -> None:
@@ -126,7 +160,7 @@ class OrgChartScreen(AccountScreen[Chart]):
     def _selected(self) -> Ref | None:
         ref = self.org_tree.current
         if self.chart is None or ref is None:
-            self.notify("Nothing is highlighted yet.")
+            self.notify(_("Nothing is highlighted yet."))
             return None
         return ref
 
@@ -144,9 +178,12 @@ class OrgChartScreen(AccountScreen[Chart]):
     def action_new_unit(self) -> None:
         parent = self._unit_at(self.org_tree.current)
         account_id = self.account_id
-        where = f" under {self.chart.units[parent].name}" if parent and self.chart else " at the top level"
+        if parent and self.chart:
+            heading = _("New unit under {unit}").format(unit=self.chart.units[parent].name)
+        else:
+            heading = _("New unit at the top level")
         form = RecordForm(
-            f"New unit{where}", m.OrgUnit, UNIT_FIELDS, {},
+            heading, m.OrgUnit, UNIT_FIELDS, {},
             lambda store, values: store.create(m.OrgUnit, account_id=account_id, parent_id=parent, **values),
         )  # fmt: skip
         self._form(form, UNIT)
@@ -154,14 +191,17 @@ class OrgChartScreen(AccountScreen[Chart]):
     def action_new_person(self) -> None:
         unit = self._unit_at(self.org_tree.current)
         account_id = self.account_id
-        where = f" in {self.chart.units[unit].name}" if unit and self.chart else " (no unit)"
+        if unit and self.chart:
+            heading = _("New person in {unit}").format(unit=self.chart.units[unit].name)
+        else:
+            heading = _("New person (no unit)")
 
         def save(store: Store, values: dict[str, Any]) -> m.Person:
             fresh = _filled({**PERSON_DEFAULTS, **values})
             return store.create(m.Person, account_id=account_id, unit_id=unit, **fresh)
 
         form = RecordForm(
-            f"New person{where}", m.Person, PERSON_FIELDS, dict(PERSON_DEFAULTS), save,
+            heading, m.Person, PERSON_FIELDS, dict(PERSON_DEFAULTS), save,
             choices={"reports_to_id": self._people_choices(None)},
         )  # fmt: skip
         self._form(form, PERSON)
@@ -173,7 +213,7 @@ class OrgChartScreen(AccountScreen[Chart]):
         if ref.kind == UNIT:
             unit = self.chart.units[ref.id]
             form = RecordForm(
-                f"Edit unit {unit.name}", m.OrgUnit, UNIT_FIELDS, unit._asdict(),
+                _("Edit unit {name}").format(name=unit.name), m.OrgUnit, UNIT_FIELDS, unit._asdict(),
                 lambda store, values: store.update(m.OrgUnit, unit.id, unit.version, **values),
             )  # fmt: skip
         elif ref.kind == PERSON:
@@ -181,12 +221,12 @@ class OrgChartScreen(AccountScreen[Chart]):
             notes = self.chart.notes.get(person.id)
             initial = {**person._asdict(), "characteristics": notes.characteristics if notes else ""}
             form = RecordForm(
-                f"Edit {person.name}", m.Person, PERSON_FIELDS, initial,
+                _("Edit {name}").format(name=person.name), m.Person, PERSON_FIELDS, initial,
                 lambda store, values: store.update(m.Person, person.id, person.version, **_filled(values)),
                 choices={"reports_to_id": self._people_choices(person.id)},
             )  # fmt: skip
         else:
-            self.notify("Highlight a unit or a person to edit.")
+            self.notify(_("Highlight a unit or a person to edit."))
             return
         self._form(form, ref.kind)
 
@@ -197,7 +237,7 @@ class OrgChartScreen(AccountScreen[Chart]):
     def _form(self, form: RecordForm, kind: str) -> None:
         def saved(result: m.Record | None) -> None:
             if result is not None:
-                self.notify("Saved.")
+                self.notify(_("Saved."))
                 self.reload(Ref(kind, result.id))
 
         self.app.push_screen(form, saved)
@@ -209,15 +249,19 @@ class OrgChartScreen(AccountScreen[Chart]):
         if ref is None or self.chart is None:
             return
         if ref.kind == NO_UNIT:
-            self.notify("“No unit” is not a unit: move or delete the people in it.")
+            self.notify(_("“No unit” is not a unit: move or delete the people in it."))
             return
         name, chart = self._title_of(ref), self.chart
         if ref.kind == UNIT and (chart.sub_units.get(ref.id) or chart.members.get(ref.id)):
-            here, _ = chart.head_count(ref.id)
+            here, _total = chart.head_count(ref.id)
             subs = len(chart.sub_units.get(ref.id, ()))
-            members = f"{count(here, 'person', 'people')} and {count(subs, 'sub-unit')}"
-            question = f"{name} has {members}. Where should they go before it is deleted?"
-            picker = UnitPicker(question, chart.move_targets(ref, "Top level (sub-units) / no unit (people)"))
+            people = ngettext("{count} person", "{count} people", here).format(count=here)
+            units = ngettext("{count} sub-unit", "{count} sub-units", subs).format(count=subs)
+            question = _("{name} has {people} and {units}. Where should they go before it is deleted?").format(
+                name=name, people=people, units=units
+            )
+            top = _("Top level (sub-units) / no unit (people)")
+            picker = UnitPicker(question, targets(chart, ref, top))
 
             def chosen(target: str | None) -> None:
                 if target is not None:
@@ -244,14 +288,15 @@ class OrgChartScreen(AccountScreen[Chart]):
             if yes:
                 self.write(delete, keep=after)
 
-        self.app.push_screen(Confirm(f"Delete {name}? It can be restored from the history.", yes="Delete"), answered)
+        question = _("Delete {name}? It can be restored from the history.").format(name=name)
+        self.app.push_screen(Confirm(question, yes=_("Delete")), answered)
 
     def action_cut(self) -> None:
         ref = self._selected()
         if ref is None:
             return
         if ref.kind == NO_UNIT:
-            self.notify("Cut a unit or a person; “No unit” only groups people.")
+            self.notify(_("Cut a unit or a person; “No unit” only groups people."))
             return
         self.cut = None if self.cut == ref else ref
         self.org_tree.mark_cut(self.cut)
@@ -259,7 +304,7 @@ class OrgChartScreen(AccountScreen[Chart]):
 
     def action_paste(self) -> None:
         if self.cut is None or self.chart is None:
-            self.notify("Cut a unit or a person first with x.")
+            self.notify(_("Cut a unit or a person first with x."))
             return
         ref, chart = self.cut, self.chart
         target = self._unit_at(self.org_tree.current) or org.TOP
@@ -272,11 +317,12 @@ class OrgChartScreen(AccountScreen[Chart]):
         if ref is None or self.chart is None:
             return
         if ref.kind == NO_UNIT:
-            self.notify("Highlight a unit or a person to move it.")
+            self.notify(_("Highlight a unit or a person to move it."))
             return
         chart = self.chart
-        top = "Top level" if ref.kind == UNIT else "No unit"
-        picker = UnitPicker(f"Move {self._title_of(ref)} to…", chart.move_targets(ref, top, mark_current=True))
+        top = _("Top level") if ref.kind == UNIT else _("No unit")
+        question = _("Move {name} to…").format(name=self._title_of(ref))
+        picker = UnitPicker(question, targets(chart, ref, top, mark_current=True))
 
         def chosen(target: str | None) -> None:
             if target is not None:
@@ -293,10 +339,13 @@ class OrgChartScreen(AccountScreen[Chart]):
         if ref is None:
             return
         if ref.kind == NO_UNIT:
-            self.notify("Highlight a unit or a person to see its history.")
+            self.notify(_("Highlight a unit or a person to see its history."))
             return
-        model, noun = (m.OrgUnit, "unit") if ref.kind == UNIT else (m.Person, "person")
-        self.open("history", model, ref.id, f"History of {noun} {self._title_of(ref)}")
+        name = self._title_of(ref)
+        if ref.kind == UNIT:
+            self.open("history", m.OrgUnit, ref.id, _("History of unit {name}").format(name=name))
+        else:
+            self.open("history", m.Person, ref.id, _("History of person {name}").format(name=name))
 
     # --- view ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from planner.core.errors import DatabaseDamaged, PlannerError
+from planner.core.i18n import N_, _
 from planner.core.sync import Report
 from planner.screens.base import PlannerScreen
 from planner.widgets.replica_badge import BadgeState, ReplicaBadge
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from planner.store.sync.transport import Channel
 
 RECHECK_S = 15.0  # re-read the state this often even when the change log stands still
-NOT_A_COPY = (
+NOT_A_COPY = N_(
     "This is the team database (or one of its own), not a laptop copy; sync runs on a laptop copy (planner clone)."
 )
 
@@ -84,7 +85,7 @@ class LaptopSync:
         self.status, self.known = status, True
         self.place()
 
-    def place(self, *_: Any) -> None:
+    def place(self, *_args: Any) -> None:
         """Put the badge on every full screen in the stack (or take it away), up to date."""
         for screen in self.app.screen_stack:
             if not isinstance(screen, PlannerScreen):
@@ -104,14 +105,16 @@ class LaptopSync:
     def run(self) -> None:
         """Start a sync unless one is running (or this is not a laptop copy)."""
         if self.running:
-            self.app.notify("A sync is already running; its result will show here when it ends.")
+            self.app.notify(_("A sync is already running; its result will show here when it ends."))
             return
         if self.known and self.status is None:
-            self.app.notify(NOT_A_COPY, title="Nothing to sync", severity="warning", timeout=10)
+            self.app.notify(_(NOT_A_COPY), title=_("Nothing to sync"), severity="warning", timeout=10)
             return
         self.running = True
-        host = self.status.remote.host if self.status else "the team database"
-        self.app.notify(f"Syncing with {host}…", timeout=4)
+        if self.status:
+            self.app.notify(_("Syncing with {host}…").format(host=self.status.remote.host), timeout=4)
+        else:
+            self.app.notify(_("Syncing with the team database…"), timeout=4)
         self.place()
         self.app.run_worker(self._sync, thread=True, group="sync")
 
@@ -139,9 +142,9 @@ class LaptopSync:
             app.cannot_go_on(outcome)
             return
         if isinstance(outcome, PlannerError):
-            app.notify(str(outcome), title="Sync failed", severity="error", timeout=15)
+            app.notify(str(outcome), title=_("Sync failed"), severity="error", timeout=15)
         elif outcome is None:
-            app.notify(NOT_A_COPY, title="Nothing to sync", severity="warning", timeout=10)
+            app.notify(_(NOT_A_COPY), title=_("Nothing to sync"), severity="warning", timeout=10)
         else:
             decide = outcome.conflicts or outcome.duplicates
             app.notify("\n".join(outcome.lines()), severity="warning" if decide else "information", timeout=10)

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from planner.core.i18n import N_, _
+
 TOP_OPTION = "top"
 
 
@@ -31,8 +33,8 @@ class UnitPicker(ModalScreen[str | None]):
     UnitPicker OptionList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker-cancel", tooltip="Close without moving anything"),
-        Binding("down", "focus_list", "List", id="picker-list", show=False, tooltip="Go to the list"),
+        Binding("escape", "cancel", N_("Cancel"), id="picker-cancel", tooltip=N_("Close without moving anything")),
+        Binding("down", "focus_list", N_("List"), id="picker-list", show=False, tooltip=N_("Go to the list")),
     ]
 
     def __init__(self, question: str, choices: Sequence[tuple[str, str]]):
@@ -43,9 +45,9 @@ class UnitPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, id="picker-question", markup=False)
-            yield Input(placeholder="Type to narrow the list", id="picker-filter")
+            yield Input(placeholder=_("Type to narrow the list"), id="picker-filter")
             yield OptionList(*self._options(""), id="picker-options", markup=False)
-            yield Static("↓ to the list · Enter choose · Esc cancel", id="picker-hint")
+            yield Static(_("↓ to the list · Enter choose · Esc cancel"), id="picker-hint")
 
     def _options(self, needle: str) -> list[Option]:
         needle = needle.strip().casefold()

@@ -8,11 +8,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.core.formatting import count, money, percent, tier_text
+from planner.core.formatting import money, percent, tier_text
+from planner.core.i18n import N_, _, ngettext
 from planner.core.overview import Overview
 
-KEY_SERVICE = "Key account: special pricing, close care, value-added service (特殊的价格、密切的关怀、超值的服务)"
-BASIC_SERVICE = "Basic pricing, attention and technical support"
+KEY_SERVICE = N_("Key account: special pricing, close care, value-added service (特殊的价格、密切的关怀、超值的服务)")
+BASIC_SERVICE = N_("Basic pricing, attention and technical support")
 
 
 def _grid() -> Table:
@@ -26,59 +27,91 @@ def revenue_text(data: Overview) -> str:
     """This year's revenue beside what the purchases recorded this year add up to,
     with the key that takes that sum when the two differ."""
     revenue, bought = data.account.revenue, data.purchased_this_year
-    text = f"this year: {money(revenue)} · purchases recorded this year: {money(bought)}"
+    text = _("this year: {revenue} · purchases recorded this year: {bought}").format(
+        revenue=money(revenue), bought=money(bought)
+    )
     # No-break spaces: a narrow screen wraps before the hint, not inside it.
-    return text if round(revenue) == round(bought) else f"{text} (t\u00a0takes\u00a0it)"
+    hint = _("(t takes it)").replace(" ", "\u00a0")
+    return text if round(revenue) == round(bought) else f"{text} {hint}"
 
 
 def profile_renderable(data: Overview) -> Group:
     a, s = data.account, data.summary
     figures = _grid()
-    rank = f"#{s.pareto.rank} · {percent(s.pareto.share)} of revenue · cumulative {percent(s.pareto.cumulative)}"
-    figures.add_row("80/20", rank + (" · KEY ACCOUNT ★" if s.pareto.key else ""))
-    figures.add_row("Service", KEY_SERVICE if s.pareto.key else BASIC_SERVICE)
-    figures.add_row("Quadrant", f"{s.quadrant.quadrant} (output {s.quadrant.output:.2f}, input {s.quadrant.input:.2f})")
+    rank = _("#{rank} · {share} of revenue · cumulative {cumulative}").format(
+        rank=s.pareto.rank, share=percent(s.pareto.share), cumulative=percent(s.pareto.cumulative)
+    )
+    figures.add_row(_("80/20"), rank + (_(" · KEY ACCOUNT ★") if s.pareto.key else ""))
+    figures.add_row(_("Service"), _(KEY_SERVICE) if s.pareto.key else _(BASIC_SERVICE))
+    named = _(s.quadrant.quadrant)  # its name in English, marked in `analysis`
+    figures.add_row(
+        _("Quadrant"),
+        _("{quadrant} (output {output:.2f}, input {input:.2f})").format(
+            quadrant=named, output=s.quadrant.output, input=s.quadrant.input
+        ),
+    )
     since = s.cadence.days_since
-    ago = "today" if since == 0 else f"{count(since, 'day')} ago" if since is not None else ""
-    contact = "never contacted" if since is None else f"last contact {ago}"
-    stale = f" — STALE (contact every {s.cadence.cadence_days} days)" if s.cadence.stale else ""
-    figures.add_row("Contact", contact + stale)
+    if since is None:
+        contact = _("never contacted")
+    elif since == 0:
+        contact = _("last contact today")
+    else:
+        contact = ngettext("last contact {count} day ago", "last contact {count} days ago", since).format(count=since)
+    if s.cadence.stale:
+        every = s.cadence.cadence_days
+        contact += ngettext(
+            " — STALE (contact every {count} day)", " — STALE (contact every {count} days)", every
+        ).format(count=every)
+    figures.add_row(_("Contact"), contact)
 
     fields = _grid()
     industry = data.industry
-    fields.add_row("Class", f"{a.account_class}  (A producing · B incubating · C potential)")
-    kind = f"{industry.name_en} {industry.name_zh} · tier {tier_text(industry)}" if industry else "—"
-    fields.add_row("Industry", kind)
+    fields.add_row(_("Class"), _("{cls}  (A producing · B incubating · C potential)").format(cls=a.account_class))
+    kind = (
+        _("{names} · tier {tier}").format(names=f"{industry.name_en} {industry.name_zh}", tier=tier_text(industry))
+        if industry
+        else "—"
+    )
+    fields.add_row(_("Industry"), kind)
+    if a.cadence_days:
+        cadence = ngettext("{count} day (override)", "{count} days (override)", a.cadence_days).format(
+            count=a.cadence_days
+        )
+    else:
+        cadence = _("class default ({days})").format(days=s.cadence.cadence_days)
     for label, value in (
-        ("Region", a.region),
-        ("Owner", a.owner),
-        ("Revenue", revenue_text(data)),
-        ("Profit", money(a.profit)),
-        ("Influence", f"{a.influence}/5"),
-        ("Input", f"people {a.input_people:g} · money {money(a.input_money)} · material {money(a.input_material)}"),
+        (_("Region"), a.region),
+        (_("Owner"), a.owner),
+        (_("Revenue"), revenue_text(data)),
+        (_("Profit"), money(a.profit)),
+        (_("Influence"), f"{a.influence}/5"),
         (
-            "Cadence",
-            f"{a.cadence_days} days (override)" if a.cadence_days else f"class default ({s.cadence.cadence_days})",
+            _("Input"),
+            _("people {people:g} · money {money} · material {material}").format(
+                people=a.input_people, money=money(a.input_money), material=money(a.input_material)
+            ),
         ),
-        ("Application", a.application_level),
-        ("Problems", a.problems),
-        ("Procurement", a.procurement_method),
-        ("Notes", a.notes),
+        (_("Cadence"), cadence),
+        (_("Application"), a.application_level),
+        (_("Problems"), a.problems),
+        (_("Procurement"), a.procurement_method),
+        (_("Notes"), a.notes),
     ):
         fields.add_row(label, value or "—")
 
     parts: list = [figures, Text("")]
     if data.problems:
-        parts.append(Text("Values stored in the wrong form (correct them with e or enter)", style="bold"))
+        parts.append(Text(_("Values stored in the wrong form (correct them with e or enter)"), style="bold"))
         parts.extend(Text(f"  ⚠ {problem.message}") for problem in data.problems)
         parts.append(Text(""))
     if data.flags:
-        parts.append(Text("Red flags", style="bold"))
+        parts.append(Text(_("Red flags"), style="bold"))
         parts.extend(Text(f"  ⚑ {flag.message}") for flag in data.flags)
         parts.append(Text(""))
     parts.append(fields)
     if industry and industry.procurement_pattern:
-        parts += [Text(""), Text(f"How {industry.name_en} buys", style="bold"), Text(industry.procurement_pattern)]
+        heading = _("How {industry} buys").format(industry=industry.name_en)
+        parts += [Text(""), Text(heading, style="bold"), Text(industry.procurement_pattern)]
     return Group(*parts)
 
 

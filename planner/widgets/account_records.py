@@ -10,13 +10,14 @@ from rich.text import Text
 
 from planner.core import models as m
 from planner.core.export import day_text
-from planner.core.formatting import money, one_line
+from planner.core.formatting import money, one_line, stage_label
+from planner.core.i18n import N_, _
 from planner.core.overview import Overview
 
 
 def record_label(record: m.Project | m.Purchase | m.Visit) -> str:
     """How a history title names a listed record: a project by its name, a purchase
-    or a visit by its day and what it was about (one line of at most 40 characters)."""
+    or a visit by its day and what it was about (one line of at most 40 cells)."""
     if isinstance(record, m.Project):
         return record.name
     if isinstance(record, m.Purchase):
@@ -35,7 +36,7 @@ def _next_step(visit: m.Visit) -> str:
     """A dated next step is a promise, ticked off or not: "[x] Send the quote" / "[ ] …"."""
     if visit.next_step_date is None:
         return visit.next_step
-    return f"{'[x]' if visit.next_step_done else '[ ]'} {visit.next_step or 'follow up'}"
+    return f"{'[x]' if visit.next_step_done else '[ ]'} {visit.next_step or _('follow up')}"
 
 
 @dataclass(frozen=True)
@@ -44,24 +45,25 @@ class ListTab:
 
     model: type[m.Record]
     noun: str
+    """Marked for the catalog: pass it through `_` where it is shown."""
     fields: tuple[str, ...]
     defaults: tuple[tuple[str, Any], ...] = ()
 
 
 TABS = {
     "projects": ListTab(
-        m.Project, "project",
+        m.Project, N_("project"),
         ("name", "description", "amount", "funding_source", "procurement_method", "expected_date", "stage",
          "probability"),
         (("stage", "potential"), ("probability", 0)),
     ),
-    "purchases": ListTab(m.Purchase, "purchase", ("purchased_on", "amount", "description")),
-    "visits": ListTab(m.Visit, "visit", ()),
+    "purchases": ListTab(m.Purchase, N_("purchase"), ("purchased_on", "amount", "description")),
+    "visits": ListTab(m.Visit, N_("visit"), ()),
 }  # fmt: skip
 
 
 def project_cells(p: m.Project) -> list[str | Text]:
-    return [_text(p.name, 30), p.stage, money(p.amount), f"{p.probability}%", day_text(p.expected_date),
+    return [_text(p.name, 30), stage_label(p.stage), money(p.amount), f"{p.probability}%", day_text(p.expected_date),
             _text(p.funding_source, 16)]  # fmt: skip
 
 
@@ -71,19 +73,21 @@ def purchase_cells(p: m.Purchase) -> list[str | Text]:
 
 def visit_cells(v: m.Visit, met: list[tuple[str, str]]) -> list[str | Text]:
     """`met`: (person id, name) of everyone met at the visit."""
-    commitment = v.commitment or "⚑ none"
+    commitment = v.commitment or _("⚑ none")
     # What was promised first, who was met last: at 80 columns the promise still shows.
     return [
         day_text(v.visited_on), _text(v.purpose, 18), _text(commitment, 18), _text(_next_step(v), 24),
-        day_text(v.next_step_date), _text(", ".join(name for _, name in met), 20),
+        day_text(v.next_step_date), _text(", ".join(name for _id, name in met), 20),
     ]  # fmt: skip
 
 
 def forecast_text(data: Overview) -> str:
-    years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or "no purchases yet"
+    years = "  ".join(f"{year}: {money(total)}" for year, total in data.yearly) or _("no purchases yet")
     forecast = data.forecast
     if forecast is None:
-        outlook = "Forecast: no forecast (no purchases before the year it would forecast)"
+        outlook = _("Forecast: no forecast (no purchases before the year it would forecast)")
     else:
-        outlook = f"Forecast {forecast.year}: {money(forecast.amount)} ({forecast.method})"
-    return f"By year — {years}\n{outlook}"
+        outlook = _("Forecast {year}: {amount} ({method})").format(
+            year=forecast.year, amount=money(forecast.amount), method=forecast.method
+        )
+    return _("By year — {years}").format(years=years) + "\n" + outlook

@@ -15,19 +15,29 @@ from textual.widgets import DataTable, Static
 
 from planner.core.formatting import money, one_line
 from planner.core.funnel_moves import Move, Period
+from planner.core.i18n import N_, _, ngettext
+
+HEADS = (N_("Move"), N_("Accounts"), N_("Value"))
+ACCOUNT_HEADS = (N_("Account"), N_("Revenue"))
 
 
 def move_label(move: Move) -> str:
     """A move's name: "C → B on" down the funnel, towards producing; "A → B back" up it."""
-    return f"{move.source} → {move.target} {'on' if move.onward else 'back'}"
+    if move.onward:
+        return _("{source} → {target} on").format(source=move.source, target=move.target)
+    return _("{source} → {target} back").format(source=move.source, target=move.target)
 
 
 def title(period: Period, moves: list[Move]) -> str:
     span = f"{period.start.isoformat()} – {(period.end - timedelta(days=1)).isoformat()}"
     if not moves:
-        return f"Class moves in {period.label} ({span}): no account changed class."
+        return _("Class moves in {period} ({span}): no account changed class.").format(period=period.label, span=span)
     count = sum(len(move.accounts) for move in moves)
-    return f"Class moves in {period.label} ({span}): {count:,} account{'s' * (count != 1)} changed class."
+    return ngettext(
+        "Class moves in {period} ({span}): {count:,} account changed class.",
+        "Class moves in {period} ({span}): {count:,} accounts changed class.",
+        count,
+    ).format(period=period.label, span=span, count=count)
 
 
 class FunnelMoves(Vertical):
@@ -57,8 +67,8 @@ class FunnelMoves(Vertical):
             yield DataTable(id="moved-accounts", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#moves-table", DataTable).add_columns("Move", "Accounts", "Value")
-        self.query_one("#moved-accounts", DataTable).add_columns("Account", "Revenue")
+        self.query_one("#moves-table", DataTable).add_columns(*(_(head) for head in HEADS))
+        self.query_one("#moved-accounts", DataTable).add_columns(*(_(head) for head in ACCOUNT_HEADS))
 
     def show(self, period: Period, moves: list[Move]) -> None:
         """Show the period's moves, keeping the cursor on the same move where it still is."""

@@ -18,18 +18,30 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from planner.core.formatting import STANCE_MARKS
+from planner.core.formatting import STANCE_MARKS, stance_label
+from planner.core.i18n import N_, _
 from planner.core.models import STANCES
 from planner.core.stakeholders import HIGHEST, Stakeholder, grid_cells, influential_not_close
 from planner.widgets.chart_text import Line, Run, merge
 
 SIDE = HIGHEST  # cells per axis
 Y_LABEL = 3  # " 5 " before each row
-CORNER_TITLES = (" ⚠ influential, not close ", " ⚠ not close ", "⚠")
-TITLE = "↑ influence × closeness →   heavy box ⚠ = influence ≥4 but closeness ≤2"
-LEGEND = "  ".join([*(f"{STANCE_MARKS[stance]} {stance}" for stance in STANCES), "▸ selected", "arrows move"])
-X_LABELS = ("1 distant", "2", "3", "4", "5 close")
+CORNER_TITLES = (N_(" ⚠ influential, not close "), N_(" ⚠ not close "), "⚠")
+TITLE = N_("↑ influence × closeness →   heavy box ⚠ = influence ≥4 but closeness ≤2")
+X_LABELS = (N_("1 distant"), "2", "3", "4", N_("5 close"))
 MAX_ROW_HEIGHT = 4
+
+
+def legend() -> str:
+    """The stance marks, the cursor's mark and the keys, in the interface's language."""
+    marks = [f"{STANCE_MARKS[stance]} {stance_label(stance)}" for stance in STANCES]
+    return "  ".join([*marks, _("▸ selected"), _("arrows move")])
+
+
+def center(text: str, width: int) -> str:
+    """`text` centred in `width` terminal cells (a Chinese character takes two), as
+    `str.center` does it for one-cell characters."""
+    return text.center(width - cell_len(text) + len(text))
 
 
 def _box_characters() -> dict[tuple[int, int, int, int], str]:
@@ -104,7 +116,7 @@ def _border(y: int, width: int) -> Line:
             runs.append((BOX[(0, 0, 2, 2)] * width, "corner") if heavy else (BOX[(0, 0, 1, 1)] * width, "axis"))
     if y == 0:
         corner_width = 2 * width + 1
-        title = next((t for t in CORNER_TITLES if cell_len(t) + 1 <= corner_width), "")
+        title = next((t for t in map(_, CORNER_TITLES) if cell_len(t) + 1 <= corner_width), "")
         if title:
             line = merge(runs)
             first, bar = line[0], line[1][0]
@@ -121,7 +133,7 @@ def _token(stakeholder: Stakeholder, selected: str | None) -> Run:
 
 
 def _used(runs: Sequence[Run]) -> int:
-    return sum(cell_len(text) for text, _ in runs) + max(0, len(runs) - 1)
+    return sum(cell_len(text) for text, _role in runs) + max(0, len(runs) - 1)
 
 
 def cell_lines(people: Sequence[Stakeholder], selected: str | None, width: int, height: int) -> list[list[Run]]:
@@ -167,9 +179,9 @@ def grid_lines(people: Sequence[Stakeholder], selected: str | None, width: int, 
     cell_width = (width - Y_LABEL - SIDE - 1) // SIDE
     row_height = min(MAX_ROW_HEIGHT, (height - 10) // SIDE)
     if cell_width < 4 or row_height < 1:
-        return [[("Too small for the grid: make the window larger.", "axis")]]
+        return [[(_("Too small for the grid: make the window larger."), "axis")]]
     cells = grid_cells(people)
-    lines: list[Line] = [[(TITLE, "title")], _border(0, cell_width)]
+    lines: list[Line] = [[(_(TITLE), "title")], _border(0, cell_width)]
     for row in range(SIDE):
         influence = SIDE - row
         contents = [
@@ -186,11 +198,13 @@ def grid_lines(people: Sequence[Stakeholder], selected: str | None, width: int, 
                     runs.extend((text, f"{role} {area}".strip()) for text, role in contents[column][n])
             lines.append(merge(runs))
         lines.append(_border(row + 1, cell_width))
-    labels = [label if cell_len(label) <= cell_width else label[0] for label in X_LABELS]
-    lines.append([(" " * (Y_LABEL + 1) + " ".join(label.center(cell_width) for label in labels), "axis")])
-    lines.append([(LEGEND, "axis")])
+    labels = [_(label) for label in X_LABELS]
+    labels = [label if cell_len(label) <= cell_width else label[0] for label in labels]
+    lines.append([(" " * (Y_LABEL + 1) + " ".join(center(label, cell_width) for label in labels), "axis")])
+    lines.append([(legend(), "axis")])
     corner = [s.person.name for s in people if s.not_close]
-    lines.append([(f"⚠ Influential, not close ({len(corner)}): {', '.join(corner) or 'nobody'}", "corner")])
+    names = ", ".join(corner) or _("nobody")
+    lines.append([(_("⚠ Influential, not close ({count}): {names}").format(count=len(corner), names=names), "corner")])
     return lines
 
 

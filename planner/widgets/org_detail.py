@@ -6,6 +6,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from planner.core.formatting import stance_text
+from planner.core.i18n import _
 from planner.core.org import Chart, Ref
 
 STANCE_STYLES = {
@@ -19,13 +21,17 @@ STANCE_STYLES = {
 class OrgDetail(Static):
     def show(self, chart: Chart | None, ref: Ref | None) -> None:
         if chart is None or ref is None:
-            self.update("Nothing highlighted.")
+            self.update(_("Nothing highlighted."))
             return
+        # `describe` gives its labels and values in the interface's language.
         lines = chart.describe(ref)
-        (_, title), rest = lines[0], lines[1:]
+        (_label, title), rest = lines[0], lines[1:]
+        stances = {stance_text(stance): style for stance, style in STANCE_STYLES.items()}
+        long = (_("Responsibilities"), _("Characteristics"))
         parts: list[str | tuple[str, str]] = [(title, "bold"), "\n"]
         for label, value in rest:
-            style = STANCE_STYLES.get(value.split(" ", 1)[-1], "") if label == "Stance" else ""
-            long = label in ("Responsibilities", "Characteristics")
-            parts += ["\n" if long else "", (f"{label}:", "dim"), "\n" if long else " ", (value, style), "\n"]
+            style = stances.get(value, "") if label == _("Stance") else ""
+            wide = label in long
+            heading = _("{label}:").format(label=label)
+            parts += ["\n" if wide else "", (heading, "dim"), "\n" if wide else " ", (value, style), "\n"]
         self.update(Content.assemble(*parts))

@@ -14,7 +14,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from planner.core.formatting import STANCE_MARKS, stance_text
+from planner.core.formatting import STANCE_MARKS, layer_label, stance_text
+from planner.core.i18n import _
 from planner.core.org import NO_UNIT, PERSON, UNIT, Chart, Ref
 from planner.store.listings import PersonNode, UnitNode
 
@@ -51,7 +52,7 @@ class OrgChartTree(Tree[Ref]):
     """
 
     def __init__(self, *, id: str | None = None):
-        super().__init__("Organisation", id=id)
+        super().__init__(_("Organisation"), id=id)
         self.show_root = False
         self.guide_depth = 3
         self.nodes: dict[Ref, TreeNode[Ref]] = {}
@@ -76,7 +77,7 @@ class OrgChartTree(Tree[Ref]):
         unplaced = chart.members.get(None, ())
         if unplaced:
             ref = Ref(NO_UNIT, "")
-            label = Text(f"No unit ({len(unplaced)})", style="italic")
+            label = Text(_("No unit ({count})").format(count=len(unplaced)), style="italic")
             node = self._add(self.root, ref, label, [], expanded is None or ref in expanded, True)
             self._add_people(node, unplaced)
         target = self.nodes.get(keep) if keep else None
@@ -125,7 +126,7 @@ class OrgChartTree(Tree[Ref]):
         mark = STANCE_MARKS.get(person.stance, "?")
         head = f"● {person.name} · "
         stance = stance_text(person.stance)
-        tail = f" · {person.layer}" + (f" · {shorten(person.title, 26)}" if person.title else "")
+        tail = f" · {layer_label(person.layer)}" + (f" · {shorten(person.title, 26)}" if person.title else "")
         label = Text(head + stance + tail)
         component = f"org-tree--{person.stance if mark != '?' else 'unknown'}"
         return label, [(0, 1, component), (len(head), len(head) + len(stance), component)]

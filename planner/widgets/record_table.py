@@ -12,15 +12,21 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
+from planner.core.i18n import _
+
 
 def cell(text: str, width: int) -> Text:
-    """A table cell cut to `width` columns with an ellipsis; plain text, never markup."""
+    """A table cell cut to `width` terminal cells (a Chinese character takes two) with an
+    ellipsis; plain text, never markup."""
     shown = Text(text.replace("\n", " "), no_wrap=True, end="")
     shown.truncate(width, overflow="ellipsis")
     return shown
 
 
 class RecordTable(DataTable):
+    """`columns` are the heads as written (marked with `N_`): shown in the interface's
+    language; DataTable sizes them, and the cells, in terminal cells."""
+
     def __init__(self, columns: Sequence[str], cells: Callable[[Any], Sequence[Any]], *, id: str | None = None):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._titles = columns
@@ -28,7 +34,7 @@ class RecordTable(DataTable):
         self.records: list[Any] = []
 
     def on_mount(self) -> None:
-        self.add_columns(*self._titles)
+        self.add_columns(*(_(title) for title in self._titles))
 
     def _update_dimensions(self, new_rows: Any) -> None:
         """Textual widens the columns for new rows when idle, but clears its render caches

@@ -18,6 +18,8 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
+from planner.core.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from planner.store.replication import ReplicaStatus
 
@@ -33,11 +35,14 @@ def synced_text(synced_at: datetime | None, today: date | None) -> tuple[str, ..
     """ "synced 10:42" in local time, with the date when it was not `today` (then a
     shorter form second); "never synced"."""
     if synced_at is None:
-        return ("never synced",)
+        return (_("never synced"),)
     local = (synced_at.replace(tzinfo=UTC) if synced_at.tzinfo is None else synced_at).astimezone()
     if local.date() == today:
-        return (f"synced {local:%H:%M}",)
-    return (f"synced {local:%Y-%m-%d %H:%M}", f"synced {local:%m-%d %H:%M}")
+        return (_("synced {time}").format(time=f"{local:%H:%M}"),)
+    return (
+        _("synced {time}").format(time=f"{local:%Y-%m-%d %H:%M}"),
+        _("synced {time}").format(time=f"{local:%m-%d %H:%M}"),
+    )
 
 
 def badge_text(state: BadgeState, width: int) -> tuple[str, str]:
@@ -47,18 +52,18 @@ def badge_text(state: BadgeState, width: int) -> tuple[str, str]:
     remote = status.remote
     folder, slash, name = remote.path.rpartition("/")
     places = [
-        f"Laptop copy of {remote}",
-        *([f"Laptop copy of {remote.host}:…/{name}"] if slash and folder else []),
-        f"Laptop copy of {remote.host}",
-        f"Copy of {remote.host}",
+        _("Laptop copy of {place}").format(place=remote),
+        *([_("Laptop copy of {place}").format(place=f"{remote.host}:…/{name}")] if slash and folder else []),
+        _("Laptop copy of {place}").format(place=remote.host),
+        _("Copy of {place}").format(place=remote.host),
     ]
     if state.syncing:
-        times: tuple[str, ...] = (f"syncing with {remote.host}…", "syncing…")
+        times: tuple[str, ...] = (_("syncing with {host}…").format(host=remote.host), _("syncing…"))
     else:
         times = synced_text(status.synced_at, state.today)
-    waiting = f"{status.waiting} to send" if status.waiting else "nothing to send"
+    waiting = _("{count} to send").format(count=status.waiting) if status.waiting else _("nothing to send")
     count = status.open_conflicts
-    tail = f" · {count} conflict{'' if count == 1 else 's'} (F)" if count else ""
+    tail = " · " + ngettext("{count} conflict (F)", "{count} conflicts (F)", count).format(count=count) if count else ""
     text = ""
     for where in places:
         for when in times:

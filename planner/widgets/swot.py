@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from planner.core.battle_plan import SWOT_SCOPE, SWOT_TITLES
+from planner.core.i18n import N_, _, ngettext
 from planner.core.models import SwotItem
 
 LAYOUT = ("S", "W", "O", "T")  # reading order of the 2x2 grid
@@ -39,12 +40,12 @@ class SwotBoard(Widget, can_focus=True):
     SwotBoard .swot-empty { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up", "step(-1)", "Item above", id="swot-up", show=False,
-                tooltip="Previous item, or the quadrant above"),
-        Binding("down", "step(1)", "Item below", id="swot-down", show=False,
-                tooltip="Next item, or the quadrant below"),
-        Binding("left,right", "across", "Other side", id="swot-across", show=False,
-                tooltip="Switch between strengths and weaknesses, or opportunities and threats"),
+        Binding("up", "step(-1)", N_("Item above"), id="swot-up", show=False,
+                tooltip=N_("Previous item, or the quadrant above")),
+        Binding("down", "step(1)", N_("Item below"), id="swot-down", show=False,
+                tooltip=N_("Next item, or the quadrant below")),
+        Binding("left,right", "across", N_("Other side"), id="swot-across", show=False,
+                tooltip=N_("Switch between strengths and weaknesses, or opportunities and threats")),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None):
@@ -57,11 +58,14 @@ class SwotBoard(Widget, can_focus=True):
         with Grid():
             for kind in LAYOUT:
                 with Vertical(id=f"swot-{kind}", classes="swot-quadrant") as quadrant:
-                    quadrant.border_title = f"{kind} · {SWOT_TITLES[kind]} ({SWOT_SCOPE[kind]})"
-                    quadrant.border_subtitle = f"{len(self.items[kind])} items"
-                    yield from (Static("", classes="swot-item", markup=False) for _ in self.items[kind])
+                    quadrant.border_title = _("{kind} · {title} ({scope})").format(
+                        kind=kind, title=_(SWOT_TITLES[kind]), scope=_(SWOT_SCOPE[kind])
+                    )
+                    listed = len(self.items[kind])
+                    quadrant.border_subtitle = ngettext("{count} item", "{count} items", listed).format(count=listed)
+                    yield from (Static("", classes="swot-item", markup=False) for _item in self.items[kind])
                     if not self.items[kind]:
-                        yield Static("Nothing yet: n adds one here.", classes="swot-empty")
+                        yield Static(_("Nothing yet: n adds one here."), classes="swot-empty")
 
     async def show(self, items: dict[str, list[SwotItem]], keep: str | None = None) -> None:
         """Redraw the quadrants; the cursor goes to `keep` if given and present, else

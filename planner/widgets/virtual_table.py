@@ -13,7 +13,7 @@ When every column fits, a column marked `grow` takes the spare width.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -26,6 +26,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from planner.core.i18n import N_, _
 
 Cell = str | tuple[str, str]
 
@@ -80,10 +82,32 @@ def arrange(columns: Sequence[Column], frozen: int, first: int, width: int) -> C
     return ColumnLayout(tuple(shown), tuple(widths), first, last_first, first > frozen, shown[-1] < len(columns) - 1)
 
 
+def headed(columns: Sequence[Column]) -> list[Column]:
+    """The columns with their titles in the interface's language, each at least as wide
+    as its title in terminal cells (a Chinese head may be wider than the English one)."""
+    shown = []
+    for column in columns:
+        title = _(column.title)
+        shown.append(replace(column, title=title, width=max(column.width, cell_len(title))))
+    return shown
+
+
+def cut_to(text: str, width: int) -> str:
+    """The longest start of `text` at most `width` terminal cells wide; a double-width
+    character that would straddle the edge is left out whole."""
+    kept = set_cell_size(text, width)
+    if cell_len(kept) == width and kept.endswith(" ") and not text.startswith(kept):
+        kept = kept[:-1]  # set_cell_size padded where it dropped half a wide character
+    return kept
+
+
 def fit(text: str, width: int, right: bool = False) -> str:
-    """Pad or cut `text` to exactly `width` terminal cells (CJK counts double)."""
+    """Pad or cut `text` to exactly `width` terminal cells (CJK counts double); a cut
+    text ends in an ellipsis."""
     if cell_len(text) > width:
-        return set_cell_size(text, max(width - 1, 0)) + "…" if width else ""
+        if not width:
+            return ""
+        text = cut_to(text, width - 1) + "…"
     padding = " " * (width - cell_len(text))
     return padding + text if right else text + padding
 
@@ -118,15 +142,15 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .virtual-table--key { color: $text-accent; text-style: bold; }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
-        Binding("left", "columns(-1)", "Columns left", show=False),
-        Binding("right", "columns(1)", "Columns right", show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "jump(0)", N_("First"), show=False),
+        Binding("end", "jump(-1)", N_("Last"), show=False),
+        Binding("enter", "select", N_("Open"), show=False),
+        Binding("left", "columns(-1)", N_("Columns left"), show=False),
+        Binding("right", "columns(1)", N_("Columns right"), show=False),
     ]
 
     cursor = reactive(0, always_update=True, repaint=False)
@@ -161,6 +185,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.rows: Sequence[Any] = []
         self._first = frozen
         self._layout: ColumnLayout | None = None
+        self._headed: list[Column] = headed(self.columns)
         self._layout_width = -1
 
     @property
@@ -169,7 +194,8 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         laid = self._layout
         if laid is None or self._layout_width != width:
-            laid = self._layout = arrange(self.columns, self.frozen, self._first, width)
+            self._headed = headed(self.columns)
+            laid = self._layout = arrange(self._headed, self.frozen, self._first, width)
             self._layout_width = width
             self._first = laid.first
         return laid
@@ -252,7 +278,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         laid = self.column_layout
-        columns, widths = self.columns, laid.widths
+        columns, widths = self._headed, laid.widths
         if y == 0:
             # The gap after the frozen columns shows ‹ while columns hide to their right,
             # the header's last cell › while columns hide past the right edge.
@@ -262,7 +288,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 parts.append("‹" if laid.hidden_left and n == self.frozen - 1 else " ")
             line = fit("".join(parts), width)
             if laid.hidden_right and line:
-                line = line[:-1] + "›"
+                line = set_cell_size(line, width - 1) + "›"
             return Strip([Segment(line, self._style("header"))])
         index = y - 1 + round(self.scroll_y)
         if index >= len(self.rows):
