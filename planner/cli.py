@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from planner import __version__
 from planner.brief_cli import BRIEF_COMMANDS, add_brief_command
-from planner.cli_args import day
+from planner.cli_args import HelpFormatter, day
 from planner.core import locations
 from planner.core.errors import (
     EXIT_ARGUMENTS,
@@ -27,6 +27,7 @@ from planner.core.errors import (
     NotFound,
     PlannerError,
 )
+from planner.core.i18n import _
 from planner.export_cli import EXPORT_COMMANDS, add_export_commands
 from planner.import_cli import IMPORT_COMMANDS, add_import_command
 from planner.sync_cli import SYNC_COMMANDS, add_sync_commands
@@ -37,10 +38,15 @@ if TYPE_CHECKING:
 
 
 class _Parser(argparse.ArgumentParser):
-    """Bad arguments end with one line saying what is wrong and where help is."""
+    """Bad arguments end with one line saying what is wrong and where help is; help
+    is wrapped by terminal columns (Chinese characters take two)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, _("{prog}: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,32 +55,37 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         default=argparse.SUPPRESS,
         metavar="PATH",
-        help="database file or URL (default: $PLANNER_DB, else planner.db in your data folder)",
+        help=_("database file or URL (default: $PLANNER_DB, else planner.db in your data folder)"),
     )
-    parser = _Parser(prog="planner", description="A key-account planner for B2B sales reps.", parents=[common])
-    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    parser = _Parser(prog="planner", description=_("A key-account planner for B2B sales reps."), parents=[common])
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"planner {__version__}",
+        help=_("show program's version number and exit"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", parents=[common], help="open the planner (the default)")
+    commands.add_parser("run", parents=[common], help=_("open the planner (the default)"))
     demo = commands.add_parser(
         "demo",
         parents=[common],
-        help="create a database with the demo portfolio and open it",
-        description="Create a database filled with the demo portfolio (default: demo.db in your data folder).",
+        help=_("create a database with the demo portfolio and open it"),
+        description=_("Create a database filled with the demo portfolio (default: demo.db in your data folder)."),
     )
-    demo.add_argument("--no-open", action="store_true", help="only create the database")
-    demo.add_argument("--reset", action="store_true", help="delete and rebuild the demo database first")
+    demo.add_argument("--no-open", action="store_true", help=_("only create the database"))
+    demo.add_argument("--reset", action="store_true", help=_("delete and rebuild the demo database first"))
     check = commands.add_parser(
         "check",
         parents=[common],
-        help="print red flags and stale accounts; exit 1 if there are any",
-        description="For cron: print red flags and stale accounts, exit 1 when there are any.",
+        help=_("print red flags and stale accounts; exit 1 if there are any"),
+        description=_("For cron: print red flags and stale accounts, exit 1 when there are any."),
     )
     check.add_argument(
         "--today",
         type=day,
         default=None,
         metavar="YYYY-MM-DD",
-        help="check as of this day (default: today)",
+        help=_("check as of this day (default: today)"),
     )
     add_export_commands(commands, common)
     add_brief_command(commands, common)
@@ -87,44 +98,57 @@ def _parser() -> argparse.ArgumentParser:
 def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
     init_team = commands.add_parser(
         "init-team",
-        help="create a database a team of reps shares on one server",
-        description="Create a team database at PATH: its folder setgid 2770 in GROUP, the file 0660, migrated "
-        "and ready. Refuses an existing database, a folder open to everyone, and network filesystems.",
+        help=_("create a database a team of reps shares on one server"),
+        description=_(
+            "Create a team database at PATH: its folder setgid 2770 in GROUP, the file 0660, migrated "
+            "and ready. Refuses an existing database, a folder open to everyone, and network filesystems."
+        ),
     )
-    init_team.add_argument("path", metavar="PATH", help="the new database file, e.g. /srv/planner/team.db")
-    init_team.add_argument("--group", required=True, help="the Unix group of the reps who share it")
+    init_team.add_argument("path", metavar="PATH", help=_("the new database file, e.g. /srv/planner/team.db"))
+    init_team.add_argument("--group", required=True, help=_("the Unix group of the reps who share it"))
     backup = commands.add_parser(
         "backup",
         parents=[common],
-        help="copy the database safely, even while reps are using it",
-        description="Copy a live database with SQLite's backup API, check the copy's integrity and print its path.",
+        help=_("copy the database safely, even while reps are using it"),
+        description=_("Copy a live database with SQLite's backup API, check the copy's integrity and print its path."),
     )
     backup.add_argument(
-        "dest", nargs="?", metavar="DEST", help="file or folder for the copy (default: <db>.backup-STAMP.db beside it)"
+        "dest",
+        nargs="?",
+        metavar="DEST",
+        help=_("file or folder for the copy (default: <db>.backup-STAMP.db beside it)"),
     )
     restore = commands.add_parser(
         "restore",
         parents=[common],
-        help="replace the database with a backup (nobody may have it open)",
-        description="Replace the database with BACKUP after checking it; the replaced database is kept as "
-        "<db>.replaced-STAMP.db. Refuses while any planner has the database open.",
+        help=_("replace the database with a backup (nobody may have it open)"),
+        description=_(
+            "Replace the database with BACKUP after checking it; the replaced database is kept as "
+            "<db>.replaced-STAMP.db. Refuses while any planner has the database open."
+        ),
     )
-    restore.add_argument("backup", metavar="BACKUP", help="a file made by `planner backup`")
+    restore.add_argument("backup", metavar="BACKUP", help=_("a file made by `planner backup`"))
     history = commands.add_parser(
         "history",
         parents=[common],
-        help="show who changed an account and its records, newest first",
-        description="Print the change log of an account and of everything that belongs to it, deleted records "
-        "included, newest first.",
+        help=_("show who changed an account and its records, newest first"),
+        description=_(
+            "Print the change log of an account and of everything that belongs to it, deleted records "
+            "included, newest first."
+        ),
     )
-    history.add_argument("account", help="account name, a unique part of it, or its id")
+    history.add_argument("account", help=_("account name, a unique part of it, or its id"))
 
 
 def _init_team(args: argparse.Namespace) -> int:
     from planner.store.startup import init_team
 
     made = init_team(args.path, args.group)
-    print(f"Team database ready: {made.path} (group {made.group}). Each rep runs: planner --db {made.path}")
+    print(
+        _("Team database ready: {path} (group {group}). Each rep runs: planner --db {path}").format(
+            path=made.path, group=made.group
+        )
+    )
     return 0
 
 
@@ -139,9 +163,13 @@ def _restore(args: argparse.Namespace) -> int:
     from planner.store import backup
 
     done = backup.restore(Path(args.backup), backup.database_file(args.db or locations.default_database()))
-    what = "the damaged database is kept, as it was," if done.damaged else "the replaced database is kept"
-    kept = f"; {what} as {done.replaced}" if done.replaced else ""
-    print(f"Restored {done.database} from {args.backup}{kept}.")
+    if not done.replaced:
+        told = _("Restored {database} from {backup}.")
+    elif done.damaged:
+        told = _("Restored {database} from {backup}; the damaged database is kept, as it was, as {replaced}.")
+    else:
+        told = _("Restored {database} from {backup}; the replaced database is kept as {replaced}.")
+    print(told.format(database=done.database, backup=args.backup, replaced=done.replaced))
     return 0
 
 
@@ -177,16 +205,18 @@ def _demo(args: argparse.Namespace) -> int:
     if args.reset:
         path = sqlite_path(to_url(db))
         if path is None:
-            raise DatabaseUnavailable(f"{db} is not a database file; demo --reset deletes only a demo database file.")
+            raise DatabaseUnavailable(
+                _("{db} is not a database file; demo --reset deletes only a demo database file.").format(db=db)
+            )
         default = sqlite_path(to_url(locations.demo_database()))
         kept = seed.reset_demo(path, unmarked_is_demo=path == default)
         if kept:
-            print(f"The old demo database is kept as {kept}.")
+            print(_("The old demo database is kept as {kept}.").format(kept=kept))
     with opened(db) as store:
         added = seed.demo(store, date.today())
         if args.no_open:
-            state = "created" if added else "already there"
-            print(f"Demo database {state}: {db}")
+            told = _("Demo database created: {db}") if added else _("Demo database already there: {db}")
+            print(told.format(db=db))
             return 0
         return _run_tui(store)
 
@@ -204,23 +234,26 @@ def _check(args: argparse.Namespace) -> int:
     found = bool(flags or stale or problems)
     args.code_if_cut = EXIT_FLAGS if found else 0  # also if the reader stops reading (`| head -1`)
     if problems:
-        print(f"Values stored in the wrong form ({len(problems)}); correct them in the planner:")
+        print(_("Values stored in the wrong form ({count}); correct them in the planner:").format(count=len(problems)))
         for problem in problems:
             print(f"  {problem.message}")
     if flags:
-        print(f"Red flags ({len(flags)} accounts):")
+        print(_("Red flags ({count} accounts):").format(count=len(flags)))
         for account_id in sorted(flags, key=lambda key: names[key]):
             for flag in flags[account_id]:
-                print(f"  {names[account_id]}: {flag.message}")
+                print("  " + _("{account}: {flag}").format(account=names[account_id], flag=flag.message))
     if stale:
-        print(f"Stale accounts ({len(stale)}):")
+        print(_("Stale accounts ({count}):").format(count=len(stale)))
         for summary in stale:
             since = summary.cadence.days_since
-            gap = "never contacted" if since is None else f"no contact for {since} days"
-            print(f"  {names[summary.row.id]}: {gap} (cadence {summary.cadence.cadence_days} days)")
+            if since is None:
+                told = _("{account}: never contacted (cadence {cadence} days)")
+            else:
+                told = _("{account}: no contact for {days} days (cadence {cadence} days)")
+            print("  " + told.format(account=names[summary.row.id], days=since, cadence=summary.cadence.cadence_days))
     if found:
         return EXIT_FLAGS
-    print("All clear: no red flags, no stale accounts.")
+    print(_("All clear: no red flags, no stale accounts."))
     return 0
 
 
@@ -275,7 +308,11 @@ def _choose_language() -> None:
     catalog is missing (a source checkout that pip never built)."""
     from planner.core import config, i18n
 
-    wanted = i18n.language_from(os.environ, config.configured_language(locations.config_file()))
+    try:
+        configured = config.configured_language(locations.config_file())
+    except OSError:  # a config folder this user may not enter: the locale decides
+        configured = None
+    wanted = i18n.language_from(os.environ, configured)
     try:
         i18n.set_language(wanted)
     except i18n.CatalogMissing as error:
@@ -288,14 +325,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments, 3 the database cannot be used, 70 a bug (a crash report was written),
     130 interrupted."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    _choose_language()
     unreadable = _not_utf8(arguments)
     if unreadable is not None:
         print(
-            f"planner: the argument '{unreadable}' is not valid UTF-8; type it again with your terminal set to UTF-8.",
+            _(
+                "planner: the argument '{argument}' is not valid UTF-8; type it again with your terminal set to UTF-8."
+            ).format(argument=unreadable),
             file=sys.stderr,
         )
         return EXIT_ARGUMENTS
-    _choose_language()
     args = _parser().parse_args(arguments)
     args.db = getattr(args, "db", None)
     args.code_if_cut = 0

@@ -7,14 +7,16 @@ import argparse
 import csv
 import io
 import sys
-import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from planner.cli_args import cell_width as _width
 from planner.cli_args import emit
+from planner.core.analysis import CUT_INPUT, FOCUS_GROW, FOCUS_INVEST, MAINTAIN
 from planner.core.errors import EXIT_ARGUMENTS
 from planner.core.formatting import money, number_input, percent
+from planner.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -24,39 +26,43 @@ def add_export_commands(commands, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export",
         parents=[common],
-        help="write an account's whole plan as Markdown or HTML",
-        description="Write the account plan (profile, org chart, people by layer, projects, competitors, SWOT, "
-        "goals, actions, visits) as Markdown (stable output, so plans can be diffed in git) or as one "
-        "self-contained HTML page to open, mail or print.",
+        help=_("write an account's whole plan as Markdown or HTML"),
+        description=_(
+            "Write the account plan (profile, org chart, people by layer, projects, competitors, SWOT, "
+            "goals, actions, visits) as Markdown (stable output, so plans can be diffed in git) or as one "
+            "self-contained HTML page to open, mail or print."
+        ),
     )
-    export.add_argument("account", help="account name, a unique part of it, or its id")
-    export.add_argument("--format", choices=["md", "html"], default="md", help="output format (default: md)")
-    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("account", help=_("account name, a unique part of it, or its id"))
+    export.add_argument("--format", choices=["md", "html"], default="md", help=_("output format (default: md)"))
+    export.add_argument("--output", "-o", metavar="FILE", help=_("write to FILE instead of standard output"))
     listing = commands.add_parser(
         "list",
         parents=[common],
-        help="print the customer list with its 80/20 figures, or write it as CSV or Excel",
-        description="The customer list in 80/20 order with rank, shares, key flag, class, quadrant, owner, "
-        "industry, region, revenue, last contact, red flags and staleness; filtered like the list in the app.",
+        help=_("print the customer list with its 80/20 figures, or write it as CSV or Excel"),
+        description=_(
+            "The customer list in 80/20 order with rank, shares, key flag, class, quadrant, owner, "
+            "industry, region, revenue, last contact, red flags and staleness; filtered like the list in the app."
+        ),
     )
     listing.add_argument(
         "--format",
         choices=["table", "csv", "xlsx"],
         default="table",
-        help="aligned text, CSV (UTF-8 with a BOM, for Excel) or an Excel workbook (default: table)",
+        help=_("aligned text, CSV (UTF-8 with a BOM, for Excel) or an Excel workbook (default: table)"),
     )
-    listing.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    listing.add_argument("--output", "-o", metavar="FILE", help=_("write to FILE instead of standard output"))
     listing.add_argument(
-        "--filter", default="", metavar="TEXT", help="name, industry (English or Chinese) or owner contains TEXT"
+        "--filter", default="", metavar="TEXT", help=_("name, industry (English or Chinese) or owner contains TEXT")
     )
     listing.add_argument(
-        "--class", dest="classes", action="append", choices=["A", "B", "C"], help="this class only (repeatable)"
+        "--class", dest="classes", action="append", choices=["A", "B", "C"], help=_("this class only (repeatable)")
     )
-    listing.add_argument("--key", action="store_true", help="key accounts only")
-    listing.add_argument("--stale", action="store_true", help="stale accounts only (no contact within the cadence)")
+    listing.add_argument("--key", action="store_true", help=_("key accounts only"))
+    listing.add_argument("--stale", action="store_true", help=_("stale accounts only (no contact within the cadence)"))
     owner = listing.add_mutually_exclusive_group()
-    owner.add_argument("--owner", metavar="NAME", help="accounts owned by NAME only")
-    owner.add_argument("--mine", action="store_true", help="your own accounts only")
+    owner.add_argument("--owner", metavar="NAME", help=_("accounts owned by NAME only"))
+    owner.add_argument("--mine", action="store_true", help=_("your own accounts only"))
 
 
 def export(args: argparse.Namespace) -> int:
@@ -69,15 +75,32 @@ def export(args: argparse.Namespace) -> int:
         text = account_plan_markdown(store.plan_document(account.id, date.today()))
         problems = store.data_problems(account.id)
     if args.format == "html":
-        text = markdown_page(text, f"Account plan: {account.name}")
+        text = markdown_page(text, _("Account plan: {name}").format(name=account.name))
     for problem in problems:  # the plan shows these as 0 or missing: say so, beside the plan
-        print(f"planner: warning: {problem.message}", file=sys.stderr)
+        print(_("planner: warning: {problem}").format(problem=problem.message), file=sys.stderr)
     emit(text, args.output)
     return 0
 
 
-HEADERS = ("Rank", "Name", "Share", "Cumulative", "Key", "Class", "Quadrant", "Owner", "Industry", "Region",
-           "Revenue", "Last contact", "Red flags", "Stale")  # fmt: skip
+HEADERS = (N_("Rank"), N_("Name"), N_("Share"), N_("Cumulative"), N_("Key"), N_("Class"), N_("Quadrant"),
+           N_("Owner"), N_("Industry"), N_("Region"), N_("Revenue"), N_("Last contact"), N_("Red flags"),
+           N_("Stale"))  # fmt: skip
+"""The list's column heads in English; every format writes them in the rep's language."""
+QUADRANTS = {
+    FOCUS_INVEST: N_("Focus in: invest"),
+    FOCUS_GROW: N_("Focus in: grow"),
+    CUT_INPUT: N_("Review: cut input"),
+    MAINTAIN: N_("Maintain: basic service"),
+}
+"""An account's input-output quadrant (a code) as the list writes it."""
+
+
+def _headings() -> list[str]:
+    return [_(title) for title in HEADERS]
+
+
+def _quadrant(code: str) -> str:
+    return _(QUADRANTS[code]) if code in QUADRANTS else code
 
 
 class ListLine(NamedTuple):
@@ -128,38 +151,36 @@ def list_accounts(args: argparse.Namespace) -> int:
     from planner.store.startup import opened
 
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
-        print("planner: an Excel workbook is not for the terminal; give --output FILE.xlsx", file=sys.stderr)
+        print(_("planner: an Excel workbook is not for the terminal; give --output FILE.xlsx"), file=sys.stderr)
         return EXIT_ARGUMENTS
     with opened(args.db) as store:
         lines = list_lines(store, args, date.today())
         problems = store.data_problems()
     if problems:
         print(
-            f"planner: warning: {len(problems)} stored values are in the wrong form and read as 0 or missing; "
-            "`planner check` lists them",
+            _(
+                "planner: warning: {count} stored values are in the wrong form and read as 0 or missing; "
+                "`planner check` lists them"
+            ).format(count=len(problems)),
             file=sys.stderr,
         )
-    emit(WRITERS[args.format](lines), args.output, f"({len(lines)} accounts)")
+    emit(WRITERS[args.format](lines), args.output, _("({count} accounts)").format(count=len(lines)))
     return 0
-
-
-def _width(text: str) -> int:
-    """Terminal columns: Chinese characters take two."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _table(lines: list[ListLine]) -> str:
     cells = [
         [str(line.rank), line.name, percent(line.share), percent(line.cumulative), "★" if line.key else "",
-         line.account_class, line.quadrant, line.owner, line.industry, line.region, money(line.revenue),
-         line.last_contact.isoformat() if line.last_contact else "never", str(line.red_flags or ""),
-         "stale" if line.stale else ""]
+         line.account_class, _quadrant(line.quadrant), line.owner, line.industry, line.region,
+         money(line.revenue), line.last_contact.isoformat() if line.last_contact else _("never"),
+         str(line.red_flags or ""), _("stale") if line.stale else ""]
         for line in lines
     ]  # fmt: skip
     right = {"Rank", "Share", "Cumulative", "Revenue", "Red flags"}
-    widths = [max(_width(text) for text in column) for column in zip(HEADERS, *cells, strict=False)]
+    headings = _headings()
+    widths = [max(_width(text) for text in column) for column in zip(headings, *cells, strict=False)]
     out = []
-    for row in [list(HEADERS), *cells]:
+    for row in [headings, *cells]:
         padded = [
             " " * (width - _width(text)) + text if title in right else text + " " * (width - _width(text))
             for title, text, width in zip(HEADERS, row, widths, strict=True)
@@ -173,11 +194,12 @@ def _csv(lines: list[ListLine]) -> bytes:
     the BOM tells Excel the file is UTF-8, so Chinese names open as written."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(HEADERS)
+    writer.writerow(_headings())
     for line in lines:
         writer.writerow(
             [line.rank, line.name, f"{line.share * 100:.2f}%", f"{line.cumulative * 100:.2f}%", _boolean(line.key),
-             line.account_class, line.quadrant, line.owner, line.industry, line.region, number_input(line.revenue),
+             line.account_class, _quadrant(line.quadrant), line.owner, line.industry, line.region,
+             number_input(line.revenue),
              line.last_contact.isoformat() if line.last_contact else "", line.red_flags, _boolean(line.stale)]
         )  # fmt: skip
     return text.getvalue().encode("utf-8-sig")
@@ -199,10 +221,11 @@ def _xlsx(lines: list[ListLine]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
-    sheet.title = "Accounts"
-    sheet.append(HEADERS)
+    sheet.title = _("Accounts")
+    sheet.append(_headings())
     for line in lines:
-        sheet.append([None if value == "" else value for value in line])
+        values = line._replace(quadrant=_quadrant(line.quadrant))
+        sheet.append([None if value == "" else value for value in values])
     for index, (title, width) in enumerate(zip(HEADERS, COLUMN_WIDTHS, strict=True), start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width

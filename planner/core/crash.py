@@ -16,6 +16,7 @@ from pathlib import Path
 
 from planner import __version__
 from planner.core import locations
+from planner.core.i18n import _
 
 
 def write_report(error: BaseException, folder: Path | None = None) -> str:
@@ -38,12 +39,12 @@ def write_report(error: BaseException, folder: Path | None = None) -> str:
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
             handle.write(text)
     except OSError as failure:
-        return f"(no report: {failure.strerror or failure})"
+        return _("(no report: {reason})").format(reason=failure.strerror or failure)
     return str(target)
 
 
 def message(report: str) -> str:
-    return (
+    return _(
         "planner stopped on an unexpected error (a bug, not something you did). Nothing you saved is lost.\n"
-        f"The details are in {report}; please send that file to whoever looks after the planner."
-    )
+        "The details are in {report}; please send that file to whoever looks after the planner."
+    ).format(report=report)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from planner.core.i18n import _
+
 # What the `planner` command (and the TUI) exit with, so cron and scripts can tell them apart.
 EXIT_FLAGS = 1  # `planner check` found red flags; or a record asked for is not there
 EXIT_ARGUMENTS = 2  # what argparse exits with for bad arguments
@@ -68,4 +70,6 @@ class Conflict(PlannerError):
 
     def __str__(self) -> str:
         stamp = self.when.astimezone().strftime("%Y-%m-%d %H:%M")
-        return f"This record was changed by {self.who or 'someone'} at {stamp}."
+        if not self.who:
+            return _("This record was changed by someone at {time}.").format(time=stamp)
+        return _("This record was changed by {who} at {time}.").format(who=self.who, time=stamp)

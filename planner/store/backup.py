@@ -29,6 +29,7 @@ from planner.core.errors import (
     NotPlannerDatabase,
     SchemaTooNew,
 )
+from planner.core.i18n import _
 from planner.store.connection import (
     SQLITE_HEADER,
     file_info,
@@ -52,7 +53,9 @@ def database_file(db: str) -> Path:
     """The SQLite file behind a `--db` value; server databases have their own tools."""
     path = sqlite_path(to_url(db))
     if path is None:
-        raise DatabaseUnavailable(f"{db} is not an SQLite database file; back it up with its server's own tools.")
+        raise DatabaseUnavailable(
+            _("{db} is not an SQLite database file; back it up with its server's own tools.").format(db=db)
+        )
     return path
 
 
@@ -72,7 +75,7 @@ def _create_like(path: Path, source: Path) -> None:
 
 def _check_folder(folder: Path) -> None:
     if not folder.is_dir():
-        raise DatabaseUnavailable(f"The folder {folder} does not exist.")
+        raise DatabaseUnavailable(_("The folder {folder} does not exist.").format(folder=folder))
 
 
 def _new_file_like(path: Path, source: Path) -> None:
@@ -80,7 +83,7 @@ def _new_file_like(path: Path, source: Path) -> None:
     try:
         _create_like(path, source)
     except FileExistsError:
-        raise DatabaseUnavailable(f"{path} already exists; choose another name.") from None
+        raise DatabaseUnavailable(_("{path} already exists; choose another name.").format(path=path)) from None
 
 
 def new_stamped_file(folder: Path, name: str, what: str, source: Path) -> Path:
@@ -124,7 +127,11 @@ def _copy_into(source: sqlite3.Connection, target: Path) -> None:
             destination.execute("PRAGMA journal_mode = DELETE")
             problem = _integrity_problem(destination)
         if problem:
-            raise DatabaseUnavailable(f"The copy at {target} failed its integrity check ({problem}); it was removed.")
+            raise DatabaseUnavailable(
+                _("The copy at {target} failed its integrity check ({problem}); it was removed.").format(
+                    target=target, problem=problem
+                )
+            )
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -134,9 +141,9 @@ def _check_database(db: Path) -> None:
     """`db` is a sound planner database this planner knows (read-only pre-flight)."""
     info = file_info(db)
     if info is None:
-        raise DatabaseUnavailable(f"There is no database at {db}.")
+        raise DatabaseUnavailable(_("There is no database at {db}.").format(db=db))
     if inspect_database(db).revision is None:
-        raise DatabaseUnavailable(f"{db} is empty: there is nothing to back up.")
+        raise DatabaseUnavailable(_("{db} is empty: there is nothing to back up.").format(db=db))
 
 
 def backup(db: Path, dest: Path | None = None) -> Path:
@@ -161,22 +168,35 @@ def check_backup(path: Path) -> None:
     """Refuse a file that is damaged, is not a planner database, or was written by a
     newer planner; read-only, so a refused backup is left as it was."""
     if file_info(path) is None:
-        raise DatabaseUnavailable(f"There is no backup at {path}.")
-    not_restored = "it was not restored and nothing was changed"
+        raise DatabaseUnavailable(_("There is no backup at {path}.").format(path=path))
     if not read_header(path).startswith(SQLITE_HEADER):
-        raise NotPlannerDatabase(f"{path} is not a planner database (it is not an SQLite file); {not_restored}.")
+        raise NotPlannerDatabase(
+            _(
+                "{path} is not a planner database (it is not an SQLite file); it was not restored and nothing was "
+                "changed."
+            ).format(path=path)
+        )
     try:
         facts = inspect_database(path, full=True)  # a backup is about to be relied on: check it whole
     except DatabaseDamaged:
-        raise DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check); {not_restored}.") from None
+        raise DatabaseDamaged(
+            _(
+                "{path} is damaged (it failed SQLite's integrity check); it was not restored and nothing was changed."
+            ).format(path=path)
+        ) from None
     except SchemaTooNew:
         raise SchemaTooNew(
-            f"{path} was written by a newer version of the planner; upgrade the planner to restore it ({not_restored})."
+            _(
+                "{path} was written by a newer version of the planner; upgrade the planner to restore it (it was "
+                "not restored and nothing was changed)."
+            ).format(path=path)
         ) from None
     except NotPlannerDatabase:
         facts = None
     if facts is None or facts.revision is None:
-        raise NotPlannerDatabase(f"{path} is not a planner database backup; {not_restored}.")
+        raise NotPlannerDatabase(
+            _("{path} is not a planner database backup; it was not restored and nothing was changed.").format(path=path)
+        )
 
 
 def _lock_alone(connection: sqlite3.Connection, db: Path) -> None:
@@ -186,8 +206,10 @@ def _lock_alone(connection: sqlite3.Connection, db: Path) -> None:
     leaving WAL needs every other connection gone: so the switch to a rollback
     journal is the test, and the exclusive locking mode keeps newcomers out."""
     busy = DatabaseBusy(
-        f"{db} is in use: a planner (or another program) has it open. Close every planner using it "
-        "and try again; nothing was changed."
+        _(
+            "{db} is in use: a planner (or another program) has it open. Close every planner using it "
+            "and try again; nothing was changed."
+        ).format(db=db)
     )
     try:
         connection.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -208,7 +230,7 @@ def restore(backup_file: Path, db: Path) -> Restored:
     check_backup(backup_file)
     info = file_info(db)
     if info is not None and db.samefile(backup_file):
-        raise DatabaseUnavailable("The backup and the database are the same file; nothing was changed.")
+        raise DatabaseUnavailable(_("The backup and the database are the same file; nothing was changed."))
     existed = info is not None and info.st_size > 0
     if existed:
         try:
@@ -229,7 +251,11 @@ def restore(backup_file: Path, db: Path) -> Restored:
         target.execute("PRAGMA journal_mode = DELETE")
         problem = _integrity_problem(target)
     if problem:
-        raise DatabaseUnavailable(f"The restored database failed its integrity check ({problem}); see {replaced}.")
+        raise DatabaseUnavailable(
+            _("The restored database failed its integrity check ({problem}); see {replaced}.").format(
+                problem=problem, replaced=replaced
+            )
+        )
     return Restored(db, replaced)
 
 

@@ -15,6 +15,8 @@ from sqlmodel.sql.expression import Select
 from planner.core import models as m
 from planner.core.config import Settings
 from planner.core.errors import NotFound
+from planner.core.history import NOUNS
+from planner.core.i18n import _
 from planner.store.db import Database
 
 T = TypeVar("T", bound=m.Record)
@@ -48,7 +50,8 @@ def live(model: type[m.Record]) -> Any:
 def live_row(session: Session, model: type[T], row_id: str) -> T:
     row = session.get(model, row_id)
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"That {model.__name__.lower()} no longer exists (it may have been deleted).")
+        noun = _(NOUNS.get(model, model.__name__.lower()))
+        raise NotFound(_("That {noun} no longer exists (it may have been deleted).").format(noun=noun))
     return row
 
 

@@ -30,6 +30,7 @@ from planner.core.errors import (
     SchemaTooNew,
     WriteCancelled,
 )
+from planner.core.i18n import N_, _
 
 BUSY_TIMEOUT_MS = 5000
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
@@ -54,7 +55,7 @@ def check_not_cancelled() -> None:
     before every commit, while the write lock is held."""
     cancel = WRITE_CANCEL.get()
     if cancel is not None and cancel.is_set():
-        raise WriteCancelled("The change was withdrawn before it was saved; nothing was written.")
+        raise WriteCancelled(_("The change was withdrawn before it was saved; nothing was written."))
 
 
 def to_url(db: str | os.PathLike) -> str:
@@ -65,16 +66,16 @@ def to_url(db: str | os.PathLike) -> str:
     try:
         resolved = Path(text).expanduser().resolve()
     except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop
-        raise DatabaseUnavailable(_LOOP.format(path=text)) from None
+        raise DatabaseUnavailable(_(_LOOP).format(path=text)) from None
     return "sqlite:///" + quote(str(resolved), safe="/")
 
 
-_LOOP = "{path} is a symbolic link that leads back to itself (a loop); give the database file itself."
+_LOOP = N_("{path} is a symbolic link that leads back to itself (a loop); give the database file itself.")
 _KINDS_OF_FILE = {
-    stat.S_IFIFO: "a named pipe",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: N_("a named pipe"),
+    stat.S_IFSOCK: N_("a socket"),
+    stat.S_IFCHR: N_("a device"),
+    stat.S_IFBLK: N_("a device"),
 }
 
 
@@ -85,17 +86,23 @@ def file_info(path: Path) -> os.stat_result | None:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise DatabaseUnavailable(f"{path} is a symbolic link to a file that does not exist.") from None
+            raise DatabaseUnavailable(
+                _("{path} is a symbolic link to a file that does not exist.").format(path=path)
+            ) from None
         return None
     except OSError as error:
         if error.errno == 40:  # ELOOP
-            raise DatabaseUnavailable(_LOOP.format(path=path)) from None
-        raise DatabaseUnavailable(f"{path} cannot be opened: {error.strerror or error}.") from None
+            raise DatabaseUnavailable(_(_LOOP).format(path=path)) from None
+        raise DatabaseUnavailable(
+            _("{path} cannot be opened: {reason}.").format(path=path, reason=error.strerror or error)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+        raise DatabaseUnavailable(_("{path} is a folder, not a database file.").format(path=path))
     if not stat.S_ISREG(info.st_mode):
-        kind = _KINDS_OF_FILE.get(stat.S_IFMT(info.st_mode), "not a file")
-        raise DatabaseUnavailable(f"{path} is not a regular file but {kind}; give a database file.")
+        kind = _(_KINDS_OF_FILE.get(stat.S_IFMT(info.st_mode), N_("not a file")))
+        raise DatabaseUnavailable(
+            _("{path} is not a regular file but {kind}; give a database file.").format(path=path, kind=kind)
+        )
     return info
 
 
@@ -116,25 +123,27 @@ def prepare_sqlite_file(path: Path, mode: int = 0o600) -> None:
     """
     folder = path.parent
     if not folder.is_dir():
-        raise DatabaseUnavailable(f"The folder {folder} does not exist; create it or choose another --db.")
+        raise DatabaseUnavailable(
+            _("The folder {folder} does not exist; create it or choose another --db.").format(folder=folder)
+        )
     if file_info(path) is None:
         if not os.access(folder, os.W_OK):
-            raise DatabaseUnavailable(f"Cannot create {path}: the folder is read-only for you.")
+            raise DatabaseUnavailable(_("Cannot create {path}: the folder is read-only for you.").format(path=path))
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
         return
     if not os.access(path, os.R_OK):
-        raise DatabaseUnavailable(f"{path} cannot be read: you have no permission to open it.")
+        raise DatabaseUnavailable(_("{path} cannot be read: you have no permission to open it.").format(path=path))
     if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
         raise DatabaseUnavailable(
-            f"{path} is read-only for you: the planner needs to write to the file and its folder."
+            _("{path} is read-only for you: the planner needs to write to the file and its folder.").format(path=path)
         )
     header = read_header(path)
     if header and not header.startswith(SQLITE_HEADER):
-        raise NotPlannerDatabase(_NOT_SQLITE.format(path=path))
+        raise NotPlannerDatabase(_(_NOT_SQLITE).format(path=path))
 
 
-_NOT_SQLITE = "{path} is not a planner database (it is not an SQLite file); nothing was changed."
-_OTHER_PROGRAM = "{path} is an SQLite database of another program, not a planner database; nothing was changed."
+_NOT_SQLITE = N_("{path} is not a planner database (it is not an SQLite file); nothing was changed.")
+_OTHER_PROGRAM = N_("{path} is an SQLite database of another program, not a planner database; nothing was changed.")
 
 
 def read_header(path: Path) -> bytes:
@@ -188,18 +197,25 @@ def newest_backup(path: Path) -> Path | None:
 def damaged(path: Path) -> DatabaseDamaged:
     """The one line for a database that failed its integrity check."""
     newest = newest_backup(path)
-    how = (
-        f"put the newest backup back with: planner restore {newest} --db {path}"
-        if newest
-        else f"no backup was found beside it, so put one made elsewhere back with: planner restore BACKUP --db {path}"
-    )
-    return DatabaseDamaged(f"{path} is damaged (it failed SQLite's integrity check) and was not changed; {how}")
+    if newest:
+        told = _(
+            "{path} is damaged (it failed SQLite's integrity check) and was not changed; put the newest backup "
+            "back with: planner restore {newest} --db {path}"
+        )
+    else:
+        told = _(
+            "{path} is damaged (it failed SQLite's integrity check) and was not changed; no backup was found "
+            "beside it, so put one made elsewhere back with: planner restore BACKUP --db {path}"
+        )
+    return DatabaseDamaged(told.format(path=path, newest=newest))
 
 
 def too_new(path: Path, revision: str) -> SchemaTooNew:
     return SchemaTooNew(
-        f"{path} was written by a newer version of the planner (schema {revision}). "
-        "Upgrade the planner to open it; the file was not changed."
+        _(
+            "{path} was written by a newer version of the planner (schema {revision}). "
+            "Upgrade the planner to open it; the file was not changed."
+        ).format(path=path, revision=revision)
     )
 
 
@@ -208,10 +224,10 @@ def _facts(connection: sqlite3.Connection, path: Path) -> Facts:
     if not tables:
         return NEW_FILE
     if not PLANNER_TABLES.issubset(tables):
-        raise NotPlannerDatabase(_OTHER_PROGRAM.format(path=path))
+        raise NotPlannerDatabase(_(_OTHER_PROGRAM).format(path=path))
     found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     if not found or not found[0]:
-        raise NotPlannerDatabase(_OTHER_PROGRAM.format(path=path))
+        raise NotPlannerDatabase(_(_OTHER_PROGRAM).format(path=path))
     revision = found[0]
     if revision not in KNOWN_REVISIONS:
         raise too_new(path, revision)
@@ -253,7 +269,7 @@ def inspect_database(path: Path, *, integrity: bool = True, full: bool = False) 
         return NEW_FILE
     header = read_header(path)
     if not header.startswith(SQLITE_HEADER):
-        raise NotPlannerDatabase(_NOT_SQLITE.format(path=path))
+        raise NotPlannerDatabase(_(_NOT_SQLITE).format(path=path))
     if len(header) < 100:
         raise damaged(path)
     try:
@@ -274,16 +290,18 @@ def translate(error: BaseException) -> PlannerError:
     original = getattr(error, "orig", None) or error
     text = str(original).lower()
     if "locked" in text or "busy" in text:
-        return DatabaseBusy("The database is busy: another rep is saving. Nothing was changed; try again in a moment.")
+        return DatabaseBusy(
+            _("The database is busy: another rep is saving. Nothing was changed; try again in a moment.")
+        )
     if "readonly" in text or "read-only" in text:
-        return DatabaseUnavailable("The database is read-only for you; nothing was changed.")
+        return DatabaseUnavailable(_("The database is read-only for you; nothing was changed."))
     if "not a database" in text or "malformed" in text:
-        return DatabaseUnavailable("The database file is damaged or not a planner database.")
+        return DatabaseUnavailable(_("The database file is damaged or not a planner database."))
     if "unable to open" in text:
-        return DatabaseUnavailable("The database file cannot be opened (check its folder and permissions).")
+        return DatabaseUnavailable(_("The database file cannot be opened (check its folder and permissions)."))
     if "disk" in text and ("full" in text or "i/o" in text):
-        return DatabaseUnavailable("The disk is full or failing; nothing was changed.")
-    return DatabaseUnavailable(f"The database reported an error: {original}")
+        return DatabaseUnavailable(_("The disk is full or failing; nothing was changed."))
+    return DatabaseUnavailable(_("The database reported an error: {error}").format(error=original))
 
 
 def connect_sqlite(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:

@@ -21,20 +21,22 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from planner.core.errors import DatabaseBusy, DatabaseUnavailable
+from planner.core.i18n import _
 from planner.core.identity import current_user
 from planner.store import audit, tolerant
 from planner.store.connection import BUSY_TIMEOUT_MS, check_not_cancelled, connect_sqlite, sqlite_path, translate
 
 BEGIN_ATTEMPTS = 3
 _WRITE = "planner_write"
-KINDS = "give a file path, sqlite:///… or postgresql://…"
 
 
 def parse_url(url: str) -> sa.engine.URL:
     try:
         return sa.engine.make_url(url)
     except sa.exc.ArgumentError as error:
-        raise DatabaseUnavailable(f"{url!r} is not a database URL; {KINDS}") from error
+        raise DatabaseUnavailable(
+            _("{url!r} is not a database URL; give a file path, sqlite:///… or postgresql://…").format(url=url)
+        ) from error
 
 
 def _engine(url: str, busy_timeout_ms: int) -> Engine:
@@ -44,12 +46,18 @@ def _engine(url: str, busy_timeout_ms: int) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
     if backend != "postgresql":
-        raise DatabaseUnavailable(f"The planner does not support {backend} databases; {KINDS}")
+        raise DatabaseUnavailable(
+            _(
+                "The planner does not support {backend} databases; give a file path, sqlite:///… or postgresql://…"
+            ).format(backend=backend)
+        )
     try:
         return sa.create_engine(url)
     except (ImportError, sa.exc.NoSuchModuleError) as error:
         raise DatabaseUnavailable(
-            f"PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'psycopg[binary]'."
+            _(
+                "PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'psycopg[binary]'."
+            ).format(error=error)
         ) from error
 
 

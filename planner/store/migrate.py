@@ -20,6 +20,7 @@ from typing import cast
 import sqlalchemy as sa
 
 from planner.core.errors import DatabaseUnavailable, SchemaTooNew
+from planner.core.i18n import _
 from planner.store.connection import sqlite_path
 from planner.store.db import Database
 from planner.store.schema import HEAD
@@ -72,8 +73,10 @@ def _check_known(revision: str | None, scripts: str) -> None:
         script.get_revision(revision)
     except Exception as error:
         raise SchemaTooNew(
-            f"This database was written by a newer version of the planner (schema {revision}). "
-            "Upgrade the planner to open it; the file was not changed."
+            _(
+                "This database was written by a newer version of the planner (schema {revision}). "
+                "Upgrade the planner to open it; the file was not changed."
+            ).format(revision=revision)
         ) from error
 
 
@@ -165,8 +168,10 @@ def _upgrade_sqlite(database: Database, head: str, scripts: str) -> Upgrade | No
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise DatabaseUnavailable(
-                        f"Upgrading the database would break {len(broken)} links between records; "
-                        f"nothing was changed. A backup is at {backup}."
+                        _(
+                            "Upgrading the database would break {count} links between records; "
+                            "nothing was changed. A backup is at {backup}."
+                        ).format(count=len(broken), backup=backup)
                     )
         finally:
             raw.execute("PRAGMA foreign_keys = ON")

@@ -19,6 +19,7 @@ from planner.core import fields
 from planner.core import history as labels
 from planner.core import models as m
 from planner.core.errors import NotFound, ValidationError
+from planner.core.i18n import _
 from planner.core.sync import Remote
 from planner.store.audit import REASSERT
 from planner.store.history import fetch_all, fetch_rows
@@ -87,9 +88,9 @@ class Replication(Writes):
         with self.db.write() as session:
             item = session.get(m.SyncConflict, conflict_id)
             if item is None or item.resolved_at is not None:
-                raise NotFound("That conflict was resolved already (perhaps on another copy).")
+                raise NotFound(_("That conflict was resolved already (perhaps on another copy)."))
             if item.version != version:
-                raise NotFound("That conflict changed since you opened it; look again.")
+                raise NotFound(_("That conflict changed since you opened it; look again."))
             if choice not in readable.CHOICES.get(item.kind, (readable.KEEP,)):
                 raise ValueError(f"{choice} is not a choice for a {item.kind} conflict")
             model = m.SYNCED_BY_TABLE[item.table_name]
@@ -108,7 +109,7 @@ class Replication(Writes):
                     raise ValidationError(errors)
                 rows = fetch_rows(session, model, [item.row_id])
                 if not rows or rows[0].deleted_at is not None:
-                    raise NotFound("The record was deleted; restore it first.")
+                    raise NotFound(_("The record was deleted; restore it first."))
                 self._update_in(session, model, item.row_id, rows[0].version, {item.field: wanted})
             item.resolved_by, item.resolved_at = self.db.user, m.utcnow()
             item.resolution = readable.RESOLUTIONS[choice]

@@ -17,7 +17,7 @@ from planner.core import analysis
 from planner.core import models as m
 from planner.core.agenda import follow_up_title
 from planner.core.errors import NotFound
-from planner.core.formatting import count
+from planner.core.i18n import _
 from planner.core.overview import Overview
 from planner.core.portfolio import Portfolio
 from planner.store.base import columns
@@ -152,7 +152,10 @@ class Reports(Listings, DataChecks):
                 summary = accounts[index]
                 row = summary.row
                 since = summary.cadence.days_since
-                title = "Never contacted" if since is None else f"No contact for {count(since, 'day')}"
+                # English in every language (not `count`, which follows it): the agenda
+                # screen reads this title and translates it.
+                days = "day" if since == 1 else "days"
+                title = "Never contacted" if since is None else f"No contact for {since} {days}"
                 due = summary.cadence.due_on(today)
                 items.append(analysis.AgendaItem("stale", row.id, row.name, row.account_class, title, due, row.id))
         return analysis.agenda_order(items, today)
@@ -163,7 +166,7 @@ class Reports(Listings, DataChecks):
         industry = self.industry_of(account)
         summary = self.portfolio(today).find(account_id)
         if summary is None:  # deleted between the two reads
-            raise NotFound(f"The account {account.name!r} was just deleted.")
+            raise NotFound(_("The account {name!r} was just deleted.").format(name=account.name))
         purchases = self.list(m.Purchase, account_id=account_id)
         bought = [(p.purchased_on, p.amount) for p in purchases]
         return Overview(

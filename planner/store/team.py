@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from planner.core.errors import DatabaseUnavailable
+from planner.core.i18n import _
 from planner.store.connection import SQLITE_HEADER, file_info, sqlite_path
 
 FOLDER_MODE = 0o2770
@@ -70,8 +71,10 @@ def check_local(path: Path) -> None:
     kind = filesystem_of(path)
     if kind in NETWORK_FILESYSTEMS:
         raise DatabaseUnavailable(
-            f"{path} is on a network filesystem ({kind}): SQLite's locking is not safe there and the "
-            "database would be corrupted; put it on a local disk of the server."
+            _(
+                "{path} is on a network filesystem ({kind}): SQLite's locking is not safe there and the "
+                "database would be corrupted; put it on a local disk of the server."
+            ).format(path=path, kind=kind)
         )
 
 
@@ -100,7 +103,9 @@ def _group_id(group: str) -> int:
         return grp.getgrnam(group).gr_gid
     except KeyError:
         raise DatabaseUnavailable(
-            f"There is no group {group!r} on this machine: create it (groupadd {group}) and add the reps to it."
+            _(
+                "There is no group {group!r} on this machine: create it (groupadd {group}) and add the reps to it."
+            ).format(group=group)
         ) from None
 
 
@@ -117,16 +122,20 @@ def team_path(text: str) -> Path:
     if scheme == "sqlite":
         path = sqlite_path(text)
         if path is None or "?" in text:
-            raise DatabaseUnavailable(f"{text} names no database file; give init-team a file path.")
+            raise DatabaseUnavailable(_("{text} names no database file; give init-team a file path.").format(text=text))
         return path.expanduser().absolute()
     if scheme in ("postgresql", "postgres"):
         raise DatabaseUnavailable(
-            "init-team creates a team database file (SQLite) on this server; PostgreSQL team databases "
-            "come in a later version, so give a file path such as /srv/planner/team.db."
+            _(
+                "init-team creates a team database file (SQLite) on this server; PostgreSQL team databases "
+                "come in a later version, so give a file path such as /srv/planner/team.db."
+            )
         )
     raise DatabaseUnavailable(
-        f"init-team takes a file path, not a {scheme} URL (the planner does not support {scheme} databases); "
-        "give a path such as /srv/planner/team.db."
+        _(
+            "init-team takes a file path, not a {scheme} URL (the planner does not support {scheme} databases); "
+            "give a path such as /srv/planner/team.db."
+        ).format(scheme=scheme)
     )
 
 
@@ -136,20 +145,32 @@ def _check_new_file(path: Path) -> None:
         return
     with path.open("rb") as handle:
         is_sqlite = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    what = "a database" if is_sqlite else "data that is not a planner database"
-    raise DatabaseUnavailable(f"{path} already exists and holds {what}; init-team only creates new databases.")
+    if is_sqlite:
+        told = _("{path} already exists and holds a database; init-team only creates new databases.")
+    else:
+        told = _(
+            "{path} already exists and holds data that is not a planner database; init-team only creates new databases."
+        )
+    raise DatabaseUnavailable(told.format(path=path))
 
 
 def _check_folder(folder: Path, group: str, gid: int) -> None:
     info = folder.stat()
     mode = stat.S_IMODE(info.st_mode)
-    fix = f"run `chgrp {group} {folder} && chmod 2770 {folder}`, or name a new folder"
     if mode & 0o007:
         raise DatabaseUnavailable(
-            f"The folder {folder} is open to every user (mode {mode:04o}): {fix}; init-team creates it 2770."
+            _(
+                "The folder {folder} is open to every user (mode {mode:04o}): run `chgrp {group} {folder} && "
+                "chmod 2770 {folder}`, or name a new folder; init-team creates it 2770."
+            ).format(folder=folder, mode=mode, group=group)
         )
     if info.st_gid != gid or mode & 0o2770 != 0o2770:
-        raise DatabaseUnavailable(f"The folder {folder} is not a setgid folder of group {group}: {fix}.")
+        raise DatabaseUnavailable(
+            _(
+                "The folder {folder} is not a setgid folder of group {group}: run `chgrp {group} {folder} && "
+                "chmod 2770 {folder}`, or name a new folder."
+            ).format(folder=folder, group=group)
+        )
 
 
 def _make_folder(folder: Path, group: str, gid: int) -> None:
@@ -159,7 +180,11 @@ def _make_folder(folder: Path, group: str, gid: int) -> None:
         os.chown(folder, -1, gid)
     except PermissionError:
         folder.rmdir()
-        raise DatabaseUnavailable(f"You cannot give {folder} to group {group}: you are not a member of it.") from None
+        raise DatabaseUnavailable(
+            _("You cannot give {folder} to group {group}: you are not a member of it.").format(
+                folder=folder, group=group
+            )
+        ) from None
     os.chmod(folder, FOLDER_MODE)
 
 

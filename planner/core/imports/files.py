@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.core.errors import PlannerError
+from planner.core.i18n import _
 
 csv.field_size_limit(16 * 1024 * 1024)  # a CRM's long description is a field, not an attack
 
@@ -50,8 +51,10 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise ImportFileError(
-            f"{name} is neither UTF-8 nor GB18030/GBK text; save it from your spreadsheet as "
-            '"CSV UTF-8" and import it again.'
+            _(
+                "{name} is neither UTF-8 nor GB18030/GBK text; save it from your spreadsheet as "
+                '"CSV UTF-8" and import it again.'
+            ).format(name=name)
         ) from None
 
 
@@ -59,7 +62,9 @@ def read_csv(path: Path) -> Sheet:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFileError(f"Cannot read {path}: {error.strerror or error}") from None
+        raise ImportFileError(
+            _("Cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     text = decode(data, path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -86,7 +91,9 @@ def read_workbook(path: Path) -> Iterator[Sheet]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError(f"{path.name} is not an .xlsx workbook the planner can read ({error}).") from None
+        raise ImportFileError(
+            _("{name} is not an .xlsx workbook the planner can read ({error}).").format(name=path.name, error=error)
+        ) from None
     try:
         for sheet in book.worksheets:
             lines = sheet.iter_rows(values_only=True)

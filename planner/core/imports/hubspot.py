@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.core.formatting import name_key
+from planner.core.i18n import N_, _
 from planner.core.imports.columns import has_any, pick
 from planner.core.imports.files import ImportFileError, Sheet, sheets, titles
 from planner.core.imports.records import Batch, Incoming, Typing
@@ -39,6 +40,12 @@ DEAL = {
 COMPANY_ID = ("associated company ids (primary)", "associated company ids", "associated company id",
               "associatedcompanyid", "company id")  # fmt: skip
 COMPANY_NAME = ("associated company", "company name", "company")
+FILES_OF = {
+    "companies": N_("{first} and {second} are both companies; give one file of each."),
+    "contacts": N_("{first} and {second} are both contacts; give one file of each."),
+    "deals": N_("{first} and {second} are both deals; give one file of each."),
+}
+"""Two files of one kind, as the rep is told."""
 
 
 def _kind(sheet: Sheet) -> str:
@@ -49,8 +56,10 @@ def _kind(sheet: Sheet) -> str:
     if has_any(sheet, "company name", "name", "company domain name", "domain"):
         return "companies"
     raise ImportFileError(
-        f"{sheet.name}: not a HubSpot export of companies, contacts or deals (no Company name, First name "
-        "or Deal name column)."
+        _(
+            "{name}: not a HubSpot export of companies, contacts or deals (no Company name, First name "
+            "or Deal name column)."
+        ).format(name=sheet.name)
     )
 
 
@@ -59,10 +68,10 @@ def read(paths: list[Path]) -> Batch:
     for sheet in sheets(paths):
         kind = _kind(sheet)
         if kind in found:
-            raise ImportFileError(f"{found[kind].name} and {sheet.name} are both {kind}; give one file of each.")
+            raise ImportFileError(_(FILES_OF[kind]).format(first=found[kind].name, second=sheet.name))
         found[kind] = sheet
     if "companies" not in found:
-        raise ImportFileError("No companies file among the files: the contacts and deals need their companies.")
+        raise ImportFileError(_("No companies file among the files: the contacts and deals need their companies."))
     batch = Batch("hubspot")
     typing = Typing(batch, titles(found.values()))
     names = _companies(batch, typing, found["companies"])
@@ -78,16 +87,20 @@ def read(paths: list[Path]) -> Batch:
 def _ids(batch: Batch, sheet: Sheet, what: str):
     column = next((c for c in ID if c in sheet.headers), None)
     if column is None:
-        raise ImportFileError(f"{sheet.name} has no Record ID column; export it with the record ids.")
+        raise ImportFileError(
+            _("{name} has no Record ID column; export it with the record ids.").format(name=sheet.name)
+        )
     seen: set[str] = set()
     for where, row in sheet.rows:
         source_id = row.get(column, "").strip()
         if not source_id:
-            batch.problem(where, f"{what} without a Record ID; skipped")
-            batch.skip(where, "no Record ID")
+            batch.problem(where, _("{what} without a Record ID; skipped").format(what=_(what)))
+            batch.skip(where, _("no Record ID"))
         elif source_id in seen:
-            batch.problem(where, f"{what} {source_id} appears twice; the second is skipped")
-            batch.skip(where, "a second row of the same Record ID")
+            batch.problem(
+                where, _("{what} {id} appears twice; the second is skipped").format(what=_(what), id=source_id)
+            )
+            batch.skip(where, _("a second row of the same Record ID"))
         else:
             seen.add(source_id)
             yield where, source_id, row
@@ -98,10 +111,10 @@ def _companies(batch: Batch, typing: Typing, sheet: Sheet) -> dict[str, list[str
     columns = pick(sheet, COMPANY)
     industry = "industry" if "industry" in sheet.headers else None
     names: dict[str, list[str]] = {}
-    for where, source_id, row in _ids(batch, sheet, "company"):
+    for where, source_id, row in _ids(batch, sheet, N_("company")):
         values = typing.fill("account", where, row, columns)
         if "name" not in values:
-            batch.skip(where, "no Company name", source_id)
+            batch.skip(where, _("no Company name"), source_id)
             continue
         names.setdefault(name_key(values["name"]), []).append(source_id)
         kind = _industry_name(row.get(industry, "")) if industry else ""
@@ -128,8 +141,11 @@ def _company(batch: Batch, sheet: Sheet, where: str, row: dict[str, str], names:
             found = names.get(name_key(name), [])
             if len(found) == 1:
                 return found[0]
-            reason = "no company of that name" if not found else f"{len(found)} companies of that name"
-            batch.problem(where, f"company {name!r}: {reason} in the companies file; skipped")
+            if not found:
+                told = _("company {name!r}: no company of that name in the companies file; skipped")
+            else:
+                told = _("company {name!r}: {count} companies of that name in the companies file; skipped")
+            batch.problem(where, told.format(name=name, count=len(found)))
             return ""
     return None
 
@@ -138,16 +154,16 @@ def _contacts(batch: Batch, typing: Typing, sheet: Sheet, names: dict[str, list[
     columns = pick(sheet, CONTACT)
     first = next((c for c in ("first name", "firstname") if c in sheet.headers), "")
     last = next((c for c in ("last name", "lastname") if c in sheet.headers), "")
-    for where, source_id, row in _ids(batch, sheet, "contact"):
+    for where, source_id, row in _ids(batch, sheet, N_("contact")):
         values = typing.fill("person", where, row, columns)
         name = typing.value("person", "name", person_name(row.get(first, ""), row.get(last, "")), where, "Name")
         if not name:
-            batch.skip(where, "no First name or Last name")
+            batch.skip(where, _("no First name or Last name"))
             continue
         values["name"] = name
         company = _company(batch, sheet, where, row, names)
         if company == "":
-            batch.skip(where, "its company is not in the companies file")
+            batch.skip(where, _("its company is not in the companies file"))
             continue
         department = row.get("department", "").strip()
         batch.people.append(Incoming("person", source_id, where, values, account=company, unit=department or None))
@@ -156,14 +172,14 @@ def _contacts(batch: Batch, typing: Typing, sheet: Sheet, names: dict[str, list[
 def _deals(batch: Batch, typing: Typing, sheet: Sheet, names: dict[str, list[str]]) -> None:
     columns = pick(sheet, DEAL)
     stage_column = next((c for c in ("deal stage", "dealstage") if c in sheet.headers), "")
-    for where, source_id, row in _ids(batch, sheet, "deal"):
+    for where, source_id, row in _ids(batch, sheet, N_("deal")):
         values = typing.fill("project", where, row, columns)
         if "name" not in values:
-            batch.skip(where, "no Deal name")
+            batch.skip(where, _("no Deal name"))
             continue
         typing.stage(values, row.get(stage_column, ""), where)
         company = _company(batch, sheet, where, row, names)
         if company == "":
-            batch.skip(where, "its company is not in the companies file")
+            batch.skip(where, _("its company is not in the companies file"))
             continue
         batch.projects.append(Incoming("project", source_id, where, values, account=company))

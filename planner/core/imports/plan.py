@@ -29,6 +29,7 @@ from planner.core import models as m
 from planner.core.changes import encode, plain
 from planner.core.formatting import name_key
 from planner.core.history import EMPTY, field_spec, show
+from planner.core.i18n import N_, _
 from planner.core.imports import guess
 from planner.core.imports.records import MODELS, SOURCE_NAMES, Batch, Incoming, Problem
 
@@ -97,9 +98,18 @@ class Conflict:
     def __str__(self) -> str:
         label = spec.label if (spec := field_spec(self.model, self.field)) else self.field
         planner, file = self.shown
-        return (
-            f"{self.where}: {self.record}: {label} is {planner} in the planner "
-            f"(last changed by {self.planner_who or 'someone'}) but {file} in the file; kept the planner's"
+        if self.planner_who:
+            told = _(
+                "{where}: {record}: {field} is {planner} in the planner (last changed by {who}) but {file} in the "
+                "file; kept the planner's"
+            )
+        else:
+            told = _(
+                "{where}: {record}: {field} is {planner} in the planner (last changed by someone) but {file} in the "
+                "file; kept the planner's"
+            )
+        return told.format(
+            where=self.where, record=self.record, field=_(label), planner=planner, who=self.planner_who, file=file
         )
 
 
@@ -159,7 +169,7 @@ class _Planner:
         """Whether the item's account is in the planner (or coming in); says why not."""
         if ("account", item.account or "") in self.row_ids:
             return True
-        self.skip(item, "its account was skipped")
+        self.skip(item, _("its account was skipped"))
         return False
 
     def skip(self, item: Incoming, reason: str) -> None:
@@ -213,9 +223,9 @@ class _Planner:
         found = self.claim(item, account_id)
         if found is None:
             return
-        row_id, _ = found
+        row_id, _link = found
         if row_id is not None and self.existing.rows[row_id]["account_id"] != account_id:
-            moved = "moved to another account in the file; it stays where it is in the planner"
+            moved = _("moved to another account in the file; it stays where it is in the planner")
             self.plan.problems.append(Problem(item.where, moved))
         self.new_names[self.row_ids[(item.kind, item.source_id)]] = item.values.get("name", "")
         self.found[item.source_id] = found
@@ -246,7 +256,7 @@ class _Planner:
         if row_id is not None:
             current = self.existing.rows.get(row_id)
             if current is None or current["deleted_at"] is not None:
-                self.skip(item, "deleted in the planner; restore it there to import it again")
+                self.skip(item, _("deleted in the planner; restore it there to import it again"))
                 return None
             self.claimed.add(row_id)
         self.row_ids[(item.kind, item.source_id)] = row_id or m.new_id()
@@ -273,7 +283,7 @@ class _Planner:
                 changes[name] = value
             else:
                 model = MODELS[item.kind]
-                record = f"{item.kind} {current.get('name') or row_id}"
+                record = _("{kind} {name}").format(kind=_(KINDS[item.kind]), name=current.get("name") or row_id)
                 shown = (self.show(model, name, now), self.show(model, name, new))
                 self.plan.conflicts.append(Conflict(
                     model, row_id, record, name, now, new, item.where,
@@ -326,35 +336,63 @@ def plan(batch: Batch, existing: Existing) -> Plan:
     return _Planner(batch, existing).run()
 
 
+KINDS = {
+    "account": N_("account"),
+    "unit": N_("unit"),
+    "person": N_("person"),
+    "project": N_("project"),
+    "industry": N_("industry"),
+}
+"""A kind of record, as a conflict's line names it."""
+SUMMARY_LABELS = {
+    "account": N_("accounts"),
+    "unit": N_("org units"),
+    "person": N_("people"),
+    "project": N_("projects"),
+    "industry": N_("industries"),
+}
+"""Each kind of record as the summary heads its line."""
+COUNTED = {
+    "created": N_("{n} created"),
+    "updated": N_("{n} updated"),
+    "unchanged": N_("{n} unchanged"),
+    "skipped": N_("{n} skipped"),
+}
+
+
 def summary(plan: Plan) -> list[str]:
     """One line per kind of record: created, updated, unchanged, skipped."""
     lines = []
-    for kind, label in (("account", "accounts"), ("unit", "org units"), ("person", "people"),
-                        ("project", "projects"), ("industry", "industries")):  # fmt: skip
+    for kind, label in SUMMARY_LABELS.items():
         count = plan.counts.get(kind)
         if count:
-            parts = [f"{count[word]} {word}" for word in ("created", "updated", "unchanged", "skipped") if count[word]]
-            lines.append(f"{label}: {', '.join(parts)}")
+            parts = [_(COUNTED[word]).format(n=count[word]) for word in COUNTED if count[word]]
+            lines.append(_("{kind}: {counts}").format(kind=_(label), counts=_(", ").join(parts)))
     return lines
 
 
 def report(plan: Plan, applied: bool) -> list[str]:
     """What a dry run would do or an applied import did, every skip and problem by
     file and line, then what to do next."""
-    lines = [("Imported" if applied else "Would import") + f" from the {SOURCE_NAMES[plan.source]} files:"]
-    lines += [f"  {line}" for line in summary(plan)] or ["  nothing"]
+    source = _(SOURCE_NAMES[plan.source])
+    told = _("Imported from the {source} files:") if applied else _("Would import from the {source} files:")
+    lines = [told.format(source=source)]
+    lines += [f"  {line}" for line in summary(plan)] or ["  " + _("nothing")]
     sections: tuple[tuple[str, list[Any]], ...] = (
-        ("Skipped", plan.skipped),
-        ("Problems", plan.problems),
-        ("Changed in the planner and in the file, planner's value kept (see Conflicts, F)", plan.conflicts),
+        (_("Skipped ({count}):"), plan.skipped),
+        (_("Problems ({count}):"), plan.problems),
+        (
+            _("Changed in the planner and in the file, planner's value kept (see Conflicts, F) ({count}):"),
+            plan.conflicts,
+        ),
     )
     for title, items in sections:
         if items:
-            lines += ["", f"{title} ({len(items)}):", *(f"  {item}" for item in _by_place(items))]
+            lines += ["", title.format(count=len(items)), *(f"  {item}" for item in _by_place(items))]
     if not applied:
-        lines += ["", "Dry run: nothing was written. Run again with --apply to import."]
+        lines += ["", _("Dry run: nothing was written. Run again with --apply to import.")]
     elif not plan.changes_anything:
-        lines += ["", "Nothing changed: the planner already holds what the files say."]
+        lines += ["", _("Nothing changed: the planner already holds what the files say.")]
     return lines
 
 
@@ -362,7 +400,7 @@ def _by_place(items: list[Any]) -> list[Any]:
     """Ordered by file, then line (numerically), as an editor would walk them."""
 
     def place(item: Any) -> tuple[str, int]:
-        name, _, line = item.where.rpartition(":")
+        name, _colon, line = item.where.rpartition(":")
         return (name, int(line)) if line.isdigit() else (item.where, 0)
 
     return sorted(items, key=place)

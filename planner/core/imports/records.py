@@ -9,8 +9,9 @@ from typing import Any
 
 from planner.core import fields
 from planner.core import models as m
+from planner.core.i18n import N_, _
 
-SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "sheet": "spreadsheet"}
+SOURCE_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "sheet": N_("spreadsheet")}
 """Each source's records remember it by its key; reports name it so."""
 
 
@@ -127,14 +128,19 @@ class Typing:
             else:
                 value = fields.parse(spec, text)
         except ValueError:
-            what = "a date" if spec.kind == "date" else "a number" if spec.kind != "choice" else "a known value"
-            self.batch.problem(where, f"{column} {_quoted(text)} is not {what}; left empty")
+            if spec.kind == "date":
+                told = _("{column} {value} is not a date; left empty")
+            elif spec.kind != "choice":
+                told = _("{column} {value} is not a number; left empty")
+            else:
+                told = _("{column} {value} is not a known value; left empty")
+            self.batch.problem(where, told.format(column=column, value=_quoted(text)))
             return None
         key = (kind, name, value)
         if key not in self._checked:
             self._checked[key] = fields.check(spec, value)
         if message := self._checked[key]:
-            self.batch.problem(where, f"{column}: {message} Left empty.")
+            self.batch.problem(where, _("{column}: {message} Left empty.").format(column=column, message=message))
             return None
         return value
 
@@ -148,10 +154,12 @@ class Typing:
         bad = fields.BAD_IN_TEXT if long else fields.BAD_IN_LINE
         if bad.search(text):
             text = bad.sub(" ", text).strip()
-            self.batch.problem(where, f"{column}: control characters replaced by spaces")
+            self.batch.problem(where, _("{column}: control characters replaced by spaces").format(column=column))
         limit = fields.LONG_MAX if long else fields.SHORT_MAX
         if len(text) > limit:
-            self.batch.problem(where, f"{column} is longer than {limit:,} characters; cut to fit")
+            self.batch.problem(
+                where, _("{column} is longer than {limit:,} characters; cut to fit").format(column=column, limit=limit)
+            )
             text = text[:limit]
         return text or None
 
@@ -162,7 +170,9 @@ class Typing:
             return
         stage = stage_of(text)
         if stage is None:
-            self.batch.problem(where, f"unknown stage {text!r}; stage not set (a new project is potential)")
+            self.batch.problem(
+                where, _("unknown stage {stage!r}; stage not set (a new project is potential)").format(stage=text)
+            )
         else:
             values["stage"] = stage
 

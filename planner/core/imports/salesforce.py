@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.core.i18n import N_, _
 from planner.core.imports.files import ImportFileError, Sheet, read_csv, titles
 from planner.core.imports.records import Batch, Incoming, Typing
 from planner.core.imports.settle import settle
@@ -49,10 +50,14 @@ def person_name(first: str, last: str) -> str:
 
 def read(folder: Path) -> Batch:
     if not folder.is_dir():
-        raise ImportFileError(f"{folder} is not a folder; give the folder of the Salesforce export.")
+        raise ImportFileError(
+            _("{folder} is not a folder; give the folder of the Salesforce export.").format(folder=folder)
+        )
     found = {kind: _find(folder, name) for kind, name in FILES.items()}
     if found["account"] is None:
-        raise ImportFileError(f"No {FILES['account']} in {folder}: is this a Salesforce data export?")
+        raise ImportFileError(
+            _("No {file} in {folder}: is this a Salesforce data export?").format(file=FILES["account"], folder=folder)
+        )
     batch = Batch("salesforce")
     sheets = {kind: read_csv(path) for kind, path in found.items() if path is not None}
     typing = Typing(batch, titles(sheets.values()))
@@ -70,7 +75,7 @@ def _owners(users: Sheet | None) -> dict[str, str]:
     if users is None:
         return {}
     owners = {}
-    for _, row in users.rows:
+    for _where, row in users.rows:
         name = row.get("name", "").strip() or person_name(row.get("firstname", ""), row.get("lastname", ""))
         owners[short_id(row.get("id")) or ""] = name or row.get("username", "").strip()
     return owners
@@ -83,37 +88,41 @@ def _rows(batch: Batch, sheet: Sheet, what: str):
     for where, row in sheet.rows:
         source_id = short_id(row.get("id"))
         if _deleted(row):
-            batch.skip(where, "deleted in Salesforce", source_id)
+            batch.skip(where, _("deleted in Salesforce"), source_id)
             continue
         if source_id is None:
-            batch.problem(where, f"{what} without an Id; skipped")
-            batch.skip(where, "no Id")
+            batch.problem(where, _("{what} without an Id; skipped").format(what=_(what)))
+            batch.skip(where, _("no Id"))
             continue
         if source_id in seen:
-            batch.problem(where, f"{what} {source_id} appears twice; the second is skipped")
-            batch.skip(where, "a second row of the same Id")
+            batch.problem(
+                where, _("{what} {id} appears twice; the second is skipped").format(what=_(what), id=source_id)
+            )
+            batch.skip(where, _("a second row of the same Id"))
             continue
         seen.add(source_id)
         yield where, source_id, row
 
 
 def _accounts(batch: Batch, typing: Typing, sheet: Sheet, owners: dict[str, str], have_users: bool) -> None:
-    for where, source_id, row in _rows(batch, sheet, "account"):
+    for where, source_id, row in _rows(batch, sheet, N_("account")):
         values = typing.fill("account", where, row, ACCOUNT_FIELDS)
         if "name" not in values:
-            batch.skip(where, "no Name", source_id)
+            batch.skip(where, _("no Name"), source_id)
             continue
         owner_id = short_id(row.get("ownerid"))
         if owner_id and owner_id in owners:
             values["owner"] = owners[owner_id]
         elif owner_id and have_users:
-            batch.problem(where, f"owner {owner_id} is not in {FILES['user']}; owner left empty")
+            batch.problem(
+                where, _("owner {owner} is not in {file}; owner left empty").format(owner=owner_id, file=FILES["user"])
+            )
         industry = row.get("industry", "").strip()
         batch.accounts.append(Incoming("account", source_id, where, values, industry=industry or None))
 
 
 def _contacts(batch: Batch, typing: Typing, sheet: Sheet) -> None:
-    for where, source_id, row in _rows(batch, sheet, "contact"):
+    for where, source_id, row in _rows(batch, sheet, N_("contact")):
         row = dict(row)
         if not row.get("name", "").strip():
             row["name"] = person_name(row.get("firstname", ""), row.get("lastname", ""))
@@ -122,7 +131,7 @@ def _contacts(batch: Batch, typing: Typing, sheet: Sheet) -> None:
         if phone:
             values["phone"] = phone
         if "name" not in values:
-            batch.skip(where, "no Name, FirstName or LastName", source_id)
+            batch.skip(where, _("no Name, FirstName or LastName"), source_id)
             continue
         department = row.get("department", "").strip()
         batch.people.append(
@@ -139,10 +148,10 @@ def _contacts(batch: Batch, typing: Typing, sheet: Sheet) -> None:
 
 
 def _opportunities(batch: Batch, typing: Typing, sheet: Sheet) -> None:
-    for where, source_id, row in _rows(batch, sheet, "opportunity"):
+    for where, source_id, row in _rows(batch, sheet, N_("opportunity")):
         values = typing.fill("project", where, row, OPPORTUNITY_FIELDS)
         if "name" not in values:
-            batch.skip(where, "no Name")
+            batch.skip(where, _("no Name"))
             continue
         typing.stage(values, row.get("stagename", ""), where)
         notes = [row.get("description", "").strip(), _labelled("Next step", row.get("nextstep", ""))]

@@ -4,6 +4,7 @@ someone in the files, in the same account, without going round in a circle."""
 
 from __future__ import annotations
 
+from planner.core.i18n import _
 from planner.core.imports.records import Batch, Incoming
 
 
@@ -14,12 +15,15 @@ def settle(batch: Batch, labels: dict[str, str]) -> None:
         kept = []
         for item in getattr(batch, kind):
             if item.account is None:
-                batch.skip(item.where, "no account given", item.source_id)
+                batch.skip(item.where, _("no account given"), item.source_id)
             elif item.account not in accounts:
                 why = batch.left_out.get(item.account)
-                gone = f"was skipped ({why})" if why else f"is not in {labels['account']}"
-                batch.problem(item.where, f"account {item.account} {gone}; skipped")
-                batch.skip(item.where, "its account is not imported", item.source_id)
+                if why:
+                    told = _("account {account} was skipped ({why}); skipped")
+                else:
+                    told = _("account {account} is not in {file}; skipped")
+                batch.problem(item.where, told.format(account=item.account, why=why, file=labels["account"]))
+                batch.skip(item.where, _("its account is not imported"), item.source_id)
             else:
                 kept.append(item)
         setattr(batch, kind, kept)
@@ -35,14 +39,20 @@ def _reports_to(batch: Batch, contacts: str) -> None:
         manager = people.get(manager_id)
         if manager is None:
             why = batch.left_out.get(manager_id)
-            gone = f"was skipped ({why})" if why else f"is not in {contacts}"
-            batch.problem(person.where, f"manager {manager_id} {gone}; reports-to line left out")
+            if why:
+                told = _("manager {manager} was skipped ({why}); reports-to line left out")
+            else:
+                told = _("manager {manager} is not in {file}; reports-to line left out")
+            batch.problem(person.where, told.format(manager=manager_id, why=why, file=contacts))
             person.reports_to = None
         elif manager.account != person.account:
-            batch.problem(person.where, f"manager {manager_id} belongs to another account; reports-to line left out")
+            batch.problem(
+                person.where,
+                _("manager {manager} belongs to another account; reports-to line left out").format(manager=manager_id),
+            )
             person.reports_to = None
         elif manager_id == person.source_id:
-            batch.problem(person.where, "reports to themselves; reports-to line left out")
+            batch.problem(person.where, _("reports to themselves; reports-to line left out"))
             person.reports_to = None
     _break_cycles(batch, people)
 
@@ -65,6 +75,8 @@ def _break_cycles(batch: Batch, people: dict[str, Incoming]) -> None:
             circle = path[path.index(node) :]
             cut = people[max(circle, key=order.__getitem__)]
             names = " → ".join(people[i].values.get("name", i) for i in [*circle, circle[0]])
-            batch.problem(cut.where, f"reports-to circle {names}; this person's reports-to line left out")
+            batch.problem(
+                cut.where, _("reports-to circle {names}; this person's reports-to line left out").format(names=names)
+            )
             cut.reports_to = None
         done.update(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.core.formatting import name_key
+from planner.core.i18n import _
 from planner.core.imports.columns import pick
 from planner.core.imports.files import ImportFileError, Sheet, sheets, titles
 from planner.core.imports.records import Batch, Incoming, Typing
@@ -71,7 +72,9 @@ def _kind(sheet: Sheet) -> str:
         return "project"
     if headers & {"name", "名称", "客户名称"}:
         return "account"
-    raise ImportFileError(f"{sheet.name}: not an accounts, people or projects sheet of the planner's template.")
+    raise ImportFileError(
+        _("{name}: not an accounts, people or projects sheet of the planner's template.").format(name=sheet.name)
+    )
 
 
 def read(paths: list[Path]) -> Batch:
@@ -81,7 +84,7 @@ def read(paths: list[Path]) -> Batch:
             spaced = _spaced(sheet)
             found[_kind(spaced)].append(spaced)
     if not found["account"]:
-        raise ImportFileError("No accounts sheet among the files: people and projects need their accounts.")
+        raise ImportFileError(_("No accounts sheet among the files: people and projects need their accounts."))
     batch = Batch("sheet")
     typing = Typing(batch, titles(sheet for group in found.values() for sheet in group))
     accounts: dict[str, str] = {}
@@ -110,12 +113,12 @@ def _accounts(batch: Batch, typing: Typing, sheet: Sheet, accounts: dict[str, st
             row = {**row, columns["account_class"]: row.get(columns["account_class"], "").strip().upper()}
         values = typing.fill("account", where, row, columns)
         if "name" not in values:
-            batch.skip(where, "no name")
+            batch.skip(where, _("no name"))
             continue
         source_id = row.get("id", "").strip() or name_key(values["name"])
         if source_id in accounts.values():
-            batch.problem(where, f"account {values['name']!r} appears twice; the second is skipped")
-            batch.skip(where, "a second row of the same account")
+            batch.problem(where, _("account {name!r} appears twice; the second is skipped").format(name=values["name"]))
+            batch.skip(where, _("a second row of the same account"))
             continue
         accounts[source_id] = accounts[name_key(values["name"])] = source_id
         industry = _first(row, INDUSTRY)
@@ -129,7 +132,7 @@ def _member(batch: Batch, sheet: Sheet, where: str, row: dict[str, str], account
         return None
     found = accounts.get(wanted) or accounts.get(name_key(wanted))
     if found is None:
-        batch.problem(where, f"account {wanted!r} is not in the accounts sheet; skipped")
+        batch.problem(where, _("account {name!r} is not in the accounts sheet; skipped").format(name=wanted))
         return ""
     return found
 
@@ -148,13 +151,16 @@ def _people(batch: Batch, typing: Typing, sheet: Sheet, accounts: dict[str, str]
         values = typing.fill("person", where, row, columns)
         account = _member(batch, sheet, where, row, accounts)
         if "name" not in values or account == "":
-            batch.skip(where, "no name" if "name" not in values else "its account is not in the accounts sheet")
+            batch.skip(where, _("no name") if "name" not in values else _("its account is not in the accounts sheet"))
             continue
         source_id = row.get("id", "").strip() or f"{account}/{name_key(values['name'])}"
         if source_id in known:
-            batch.problem(where, f"{values['name']!r} appears twice in one account; the second is skipped "
-                          "(give the sheet an id column to import both)")  # fmt: skip
-            batch.skip(where, "a second person of the same name in the account")
+            twice = _(
+                "{name!r} appears twice in one account; the second is skipped "
+                "(give the sheet an id column to import both)"
+            )
+            batch.problem(where, twice.format(name=values["name"]))
+            batch.skip(where, _("a second person of the same name in the account"))
             continue
         known.add(source_id)
         if manager := _first(row, REPORTS_TO):
@@ -181,7 +187,7 @@ def _projects(batch: Batch, typing: Typing, sheet: Sheet, accounts: dict[str, st
         values = typing.fill("project", where, row, columns)
         account = _member(batch, sheet, where, row, accounts)
         if "name" not in values or account == "":
-            batch.skip(where, "no name" if "name" not in values else "its account is not in the accounts sheet")
+            batch.skip(where, _("no name") if "name" not in values else _("its account is not in the accounts sheet"))
             continue
         typing.stage(values, _first(row, STAGE), where)
         source_id = row.get("id", "").strip() or f"{account}/{name_key(values['name'])}"

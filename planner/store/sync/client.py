@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.core.i18n import _
 from planner.core.sync import PROTOCOL, Remote, Report, SyncError
 from planner.store import schema
 from planner.store.connection import inspect_database
@@ -51,12 +52,12 @@ def _ask(channel: Channel, remote: Remote, request: dict[str, Any]) -> dict[str,
     except wire.Cut:
         raise SyncError(_cut(channel)) from None
     if not reply.get("ok"):
-        raise SyncError(f"{remote.host}: {reply.get('error')} Nothing was written.")
+        raise SyncError(_("{host}: {error} Nothing was written.").format(host=remote.host, error=reply.get("error")))
     return reply
 
 
 def _cut(channel: Channel) -> str:
-    return channel.failure().rstrip(".") + ". Nothing was written on this laptop."
+    return _("{failure}. Nothing was written on this laptop.").format(failure=channel.failure().rstrip("."))
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,11 @@ def clone(
     """Copy the team database at `spec` ([USER@]HOST:PATH) to a new file `local`."""
     remote = Remote.parse(spec)
     if local.exists() and local.stat().st_size:
-        raise SyncError(f"{local} already exists; clone into a new file (--db) or sync it with `planner sync`.")
+        raise SyncError(
+            _("{path} already exists; clone into a new file (--db) or sync it with `planner sync`.").format(path=local)
+        )
     if not local.parent.is_dir():
-        raise SyncError(f"the folder {local.parent} does not exist.")
+        raise SyncError(_("the folder {folder} does not exist.").format(folder=local.parent))
     part = local.with_name(local.name + ".clone-part")
     part.unlink(missing_ok=True)
     chosen = ssh_command(command)
@@ -111,7 +114,9 @@ def _receive_file(channel: Channel, remote: Remote, part: Path) -> None:
             end = json.loads(data)
             if not end.get("ok") or end.get("sha256") != digest.hexdigest():
                 raise SyncError(
-                    f"the copy from {remote.host} arrived damaged ({end.get('error', 'checksum')}); try again."
+                    _("the copy from {host} arrived damaged ({reason}); try again.").format(
+                        host=remote.host, reason=end.get("error", "checksum")
+                    )
                 )
             out.flush()
             os.fsync(out.fileno())
@@ -123,7 +128,7 @@ def _make_laptop_copy(part: Path, remote: Remote, command: str, remote_planner: 
     drafts are the team's reps' scratch pads and stay behind."""
     with closing(sqlite3.connect(part, isolation_level=None)) as connection:
         if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise SyncError(f"the copy from {remote.host} failed its integrity check; try again.")
+            raise SyncError(_("the copy from {host} failed its integrity check; try again.").format(host=remote.host))
         connection.execute("BEGIN IMMEDIATE")
         team_site = connection.execute("SELECT value FROM planner_meta WHERE key = 'site'").fetchone()
         upto = connection.execute("SELECT coalesce(max(seq), 0) FROM changelog").fetchone()[0]
@@ -146,8 +151,10 @@ def _laptop(meta: dict[str, str], path: Path) -> r.Replica:
     found = r.Replica.of(meta)
     if found is None:
         raise SyncError(
-            f"{path} is not a laptop copy of a team database (it was never cloned); "
-            "make one with `planner clone HOST:PATH`."
+            _(
+                "{path} is not a laptop copy of a team database (it was never cloned); "
+                "make one with `planner clone HOST:PATH`."
+            ).format(path=path)
         )
     return found
 
@@ -181,7 +188,9 @@ def sync(
     and the ORM only when there is something to merge."""
     if store is None:
         if not path.is_file():
-            raise SyncError(f"there is no laptop copy at {path}; make one with `planner clone HOST:PATH`.")
+            raise SyncError(
+                _("there is no laptop copy at {path}; make one with `planner clone HOST:PATH`.").format(path=path)
+            )
         if inspect_database(path, integrity=False).revision != schema.HEAD:
             return _sync_opened(path, dry_run, command, connect)
     with _transaction(path, store, write=False) as connection:
@@ -202,7 +211,9 @@ def sync(
         received = _apply(path, store, laptop, reply, marks, dry_run)
     except (KeyError, TypeError, ValueError) as error:
         host = laptop.remote.host
-        raise SyncError(f"the reply from {host} was not understood ({error}); nothing was written.") from error
+        raise SyncError(
+            _("the reply from {host} was not understood ({error}); nothing was written.").format(host=host, error=error)
+        ) from error
     finally:
         channel.close()
     report = Report.of(reply.get("report", {}))

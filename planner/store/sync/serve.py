@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from planner.core.errors import PlannerError
+from planner.core.i18n import _
 from planner.core.identity import current_user
 from planner.core.sync import PROTOCOL, Report
 from planner.store import schema
@@ -34,17 +35,23 @@ CHUNK = 1 << 20
 
 def _refusal(request: dict[str, Any]) -> str | None:
     if request.get("protocol") != PROTOCOL:
-        return (
-            f"this laptop's planner speaks sync protocol {request.get('protocol')}, the team's {PROTOCOL}: "
+        return _(
+            "this laptop's planner speaks sync protocol {theirs}, the team's {ours}: "
             "install the same planner version on both."
-        )
+        ).format(theirs=request.get("protocol"), ours=PROTOCOL)
     theirs, ours = str(request.get("schema")), schema.HEAD
     if theirs != ours:
-        behind = "the team server" if theirs.isdigit() and int(theirs) > int(ours) else "this laptop"
-        return (
-            f"this laptop's planner writes schema {theirs}, the team server's schema {ours}: "
-            f"upgrade planner on {behind} so both are at the same version."
-        )
+        if theirs.isdigit() and int(theirs) > int(ours):
+            told = _(
+                "this laptop's planner writes schema {theirs}, the team server's schema {ours}: "
+                "upgrade planner on the team server so both are at the same version."
+            )
+        else:
+            told = _(
+                "this laptop's planner writes schema {theirs}, the team server's schema {ours}: "
+                "upgrade planner on this laptop so both are at the same version."
+            )
+        return told.format(theirs=theirs, ours=ours)
     return None
 
 
@@ -63,7 +70,7 @@ def serve(db: str, incoming: IO[bytes], outgoing: IO[bytes]) -> int:
         elif request.get("op") == "sync":
             wire.send(outgoing, _sync(db, request))
         else:
-            raise PlannerError(f"unknown request {request.get('op')!r}")
+            raise PlannerError(_("unknown request {op!r}").format(op=request.get("op")))
     except PlannerError as error:
         wire.send(outgoing, {"ok": False, "error": str(error)})
         return 1
@@ -88,7 +95,7 @@ def _team_file(db: str) -> Path | None:
     never creates a team database where a mistyped path points."""
     path = sqlite_path(to_url(db))
     if path is not None and not path.is_file():
-        raise PlannerError(f"there is no team database at {path}.")
+        raise PlannerError(_("there is no team database at {path}.").format(path=path))
     return path
 
 
@@ -103,7 +110,7 @@ def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
     path = _team_file(db)
     current = path is not None and inspect_database(path, integrity=False).revision == schema.HEAD
     if path is None:
-        raise PlannerError("syncing is for an SQLite team database.")
+        raise PlannerError(_("syncing is for an SQLite team database."))
     if not current:
         _open(db).db.close()  # an older schema is upgraded (after a backup) as any open does
     if not request["entries"]:
@@ -121,7 +128,7 @@ def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
 def _check_sites(meta: dict[str, str], peer: Peer) -> str:
     site = meta.get("site", "")
     if peer.site == site:
-        raise PlannerError("the laptop and the team database have the same site id; clone the laptop copy again.")
+        raise PlannerError(_("the laptop and the team database have the same site id; clone the laptop copy again."))
     return site
 
 
@@ -147,7 +154,7 @@ def _clone(db: str, outgoing: IO[bytes]) -> None:
     by the laptop against the digest at the end."""
     path = _team_file(db)
     if path is None:
-        raise PlannerError("cloning is for an SQLite team database.")
+        raise PlannerError(_("cloning is for an SQLite team database."))
     store = _open(db)  # the same start-up checks (and migrations) as any open
     store.db.close()
     handle, name = tempfile.mkstemp(prefix="planner-clone-", suffix=".db")

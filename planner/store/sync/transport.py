@@ -18,6 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import IO, Protocol, cast
 
+from planner.core.i18n import _
 from planner.core.sync import Remote, SyncError
 
 ENV_SSH = "PLANNER_SSH_COMMAND"
@@ -54,15 +55,19 @@ def _words(command: str, what: str) -> list[str]:
     try:
         words = shlex.split(command)
     except ValueError as error:  # an unclosed quote, a lone backslash
-        raise SyncError(f"{what} {command!r} cannot be read as a command line ({error}).") from None
+        raise SyncError(
+            _("{what} {command!r} cannot be read as a command line ({error}).").format(
+                what=what, command=command, error=error
+            )
+        ) from None
     if not words:
-        raise SyncError(f"{what} is empty.")
+        raise SyncError(_("{what} is empty.").format(what=what))
     return words
 
 
 def serve_command(remote: Remote, remote_planner: str) -> str:
     """The command line the far side's shell runs."""
-    planner = _words(remote_planner or "planner", "the remote planner command (--remote-planner)")
+    planner = _words(remote_planner or "planner", _("the remote planner command (--remote-planner)"))
     return shlex.join([*planner, "sync-serve", "--db", remote.path])
 
 
@@ -107,14 +112,15 @@ class SshChannel:
     _incoming: _Watched = field(init=False)
 
     def __post_init__(self) -> None:
-        ssh = _words(self.command, f"the SSH command (--ssh-command or ${ENV_SSH})")
+        ssh = _words(self.command, _("the SSH command (--ssh-command or ${variable})").format(variable=ENV_SSH))
         argv = [*ssh, self.remote.host, serve_command(self.remote, self.remote_planner)]
         try:
             self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as error:
             raise SyncError(
-                f"cannot run the SSH command {argv[0]!r} ({error.strerror or error}); "
-                f"check --ssh-command or ${ENV_SSH}."
+                _("cannot run the SSH command {command!r} ({reason}); check --ssh-command or ${variable}.").format(
+                    command=argv[0], reason=error.strerror or error, variable=ENV_SSH
+                )
             ) from error
         assert self.process.stderr is not None and self.process.stdout is not None
         self._incoming = _Watched(self.process.stdout)
@@ -146,29 +152,35 @@ class SshChannel:
             code = self.process.wait()
         self._drainer.join(timeout=5)  # all of stderr, not what the thread had read when the process ended
         if greeting is not None:
-            return (
-                f"{host} printed {greeting[:60]!r} where planner's answer should be: a login script there "
+            return _(
+                "{host} printed {greeting!r} where planner's answer should be: a login script there "
                 "(~/.bashrc, ~/.profile) prints even for SSH commands; make it print only in interactive shells."
-            )
+            ).format(host=host, greeting=greeting[:60])
         said = [line.strip() for line in b"".join(self._errors).decode("utf-8", "replace").splitlines()]
         said = [line for line in said if line]
         if not said:
-            last = f"it ended with exit code {code} and said nothing" if code else "it said nothing"
+            last = (
+                _("it ended with exit code {code} and said nothing").format(code=code) if code else _("it said nothing")
+            )
         else:
             last = said[-1].removeprefix("planner: ").removesuffix(".")  # a planner there names itself
             last = last if len(last) <= LONGEST else last[: LONGEST - 1] + "…"
         if code == SSH_FAILED:
             if self._incoming.start or "closed by remote host" in last:
-                return f"the SSH connection to {host} broke off before the team side finished ({last}); try again."
-            return f"cannot reach {host} over SSH ({last})."
+                return _(
+                    "the SSH connection to {host} broke off before the team side finished ({last}); try again."
+                ).format(host=host, last=last)
+            return _("cannot reach {host} over SSH ({last}).").format(host=host, last=last)
         if code == NOT_FOUND or any(last.lower().endswith(sign) for sign in NO_PLANNER):
-            return (
-                f"cannot run planner on {host}: it is not installed there, or not on the PATH of its SSH "
-                f"commands ({last}); install it, or give its full path with --remote-planner."
-            )
+            return _(
+                "cannot run planner on {host}: it is not installed there, or not on the PATH of its SSH "
+                "commands ({last}); install it, or give its full path with --remote-planner."
+            ).format(host=host, last=last)
         if code == NOT_RUNNABLE:
-            return f"the planner command on {host} cannot be run ({last}); check --remote-planner."
-        return f"the team side on {host} stopped before it finished ({last})."
+            return _("the planner command on {host} cannot be run ({last}); check --remote-planner.").format(
+                host=host, last=last
+            )
+        return _("the team side on {host} stopped before it finished ({last}).").format(host=host, last=last)
 
     def _close_streams(self) -> None:
         for stream in (self.process.stdin, self.process.stdout):
