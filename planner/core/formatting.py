@@ -159,6 +159,11 @@ def tier_text(industry) -> str:
     return _("{tier}, guessed").format(tier=tier) if industry.tier_guessed else tier
 
 
+def industry_name(name_en: str, name_zh: str) -> str:
+    """An industry's name in the interface's language, the other one when it has none."""
+    return (name_zh or name_en) if chinese() else (name_en or name_zh)
+
+
 def industry_names(industry) -> str:
     """ "Finance 金融", or just the English name when there is no Chinese one."""
     return " ".join(filter(None, (industry.name_en, industry.name_zh)))

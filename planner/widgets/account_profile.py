@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.core.formatting import money, percent, tier_text
+from planner.core.formatting import industry_name, money, percent, tier_text
 from planner.core.i18n import N_, _, ngettext
 from planner.core.overview import Overview
 
@@ -110,7 +110,7 @@ def profile_renderable(data: Overview) -> Group:
         parts.append(Text(""))
     parts.append(fields)
     if industry and industry.procurement_pattern:
-        heading = _("How {industry} buys").format(industry=industry.name_en)
+        heading = _("How {industry} buys").format(industry=industry_name(industry.name_en, industry.name_zh))
         parts += [Text(""), Text(heading, style="bold"), Text(industry.procurement_pattern)]
     return Group(*parts)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner.core import analysis
-from planner.core.formatting import money, percent
+from planner.core.formatting import industry_name, money, percent
 from planner.core.i18n import N_, _
 from planner.core.portfolio import AccountSummary
 from planner.widgets.virtual_table import Cell, Column, VirtualTable
@@ -43,7 +43,8 @@ class AccountTable(VirtualTable):
     def cells(self, s: AccountSummary) -> list[Cell]:
         row = s.row
         tier = _(TIERS[row.tier]) if row.tier in TIERS else row.tier
-        industry = f"{row.industry}·{tier}" if row.industry else "—"
+        name = industry_name(row.industry, row.industry_zh)
+        industry = f"{name}·{tier}" if name else "—"
         since = s.cadence.days_since
         days = _("never") if since is None else str(since)
         count = self.flags.get(row.id, 0)

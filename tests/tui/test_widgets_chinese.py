@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 
 from planner.app import make_app
 from planner.core import models as m
-from planner.core.formatting import money
+from planner.core.formatting import industry_name, money
 from planner.core.i18n import _
 from planner.core.org import PERSON, UNIT, Ref
 from planner.screens import competitor_map
@@ -160,7 +160,8 @@ async def test_the_customer_list_keeps_its_columns_aligned_with_chinese_names_an
         industry_at = {cells_before(head, "行业")}
         revenue_end = {cells_through(head, "收入")}
         for line, summary in zip(rows, summaries, strict=True):
-            industry_at.add(cells_before(line, (summary.row.industry or "—")[:5]))  # long ones are cut
+            shown = industry_name(summary.row.industry, summary.row.industry_zh) or "—"
+            industry_at.add(cells_before(line, shown[:2]))  # long ones are cut
             revenue_end.add(cells_through(line, money(summary.row.revenue)))
         assert len(industry_at) == 1 and len(revenue_end) == 1
         long_row = rows[[s.row.name for s in summaries].index(LONG_NAME)]
