@@ -195,7 +195,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 )
             with TabPane(_("4 Visits"), id="visits"):
                 yield RecordTable(
-                    (_("Date"), _("Purpose"), _("Commitment"), _("Next step"), _("By"), _("Met")),
+                    (_("Date"), _("How"), _("Purpose"), _("Commitment"), _("Next step"), _("By"), _("Met")),
                     self._visit_cells,
                     id="visits-table",
                 )
@@ -224,7 +224,9 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         self._table("visits").show(overview.visits, keep)
 
     def _visit_cells(self, v: m.Visit) -> list[str | Text]:
-        return visit_cells(v, self.overview.met.get(v.id, []) if self.overview else [])
+        if self.overview is None:
+            return visit_cells(v, [], [])
+        return visit_cells(v, self.overview.met.get(v.id, []), self.overview.people)
 
     def _table(self, tab: str) -> RecordTable:
         return self.query_one(f"#{tab}-table", RecordTable)

@@ -3,6 +3,7 @@ lists and edits, their cells, and the purchases tab's yearly totals and forecast
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from planner.core import models as m
 from planner.core.export import day_text
 from planner.core.formatting import money, one_line, stage_label
 from planner.core.i18n import N_, _
+from planner.core.introductions import channel_label
 from planner.core.overview import Overview
 
 
@@ -71,13 +73,18 @@ def purchase_cells(p: m.Purchase) -> list[str | Text]:
     return [day_text(p.purchased_on), money(p.amount), _text(p.description, 50)]
 
 
-def visit_cells(v: m.Visit, met: list[tuple[str, str]]) -> list[str | Text]:
-    """`met`: (person id, name) of everyone met at the visit."""
+def visit_cells(v: m.Visit, met: list[tuple[str, str]], people: Sequence[m.Person]) -> list[str | Text]:
+    """`met`: (person id, name) of everyone met at the visit; `people`: the account's,
+    to name who introduced them."""
     commitment = v.commitment or _("⚑ none")
+    how = channel_label(v.channel)
+    if v.channel == "introduction" and v.introduced_by_id:
+        name = next((p.name for p in people if p.id == v.introduced_by_id), "?")
+        how = _("{channel} by {name}").format(channel=how, name=name)
     # What was promised first, who was met last: at 80 columns the promise still shows.
     return [
-        day_text(v.visited_on), _text(v.purpose, 18), _text(commitment, 18), _text(_next_step(v), 24),
-        day_text(v.next_step_date), _text(", ".join(name for _id, name in met), 20),
+        day_text(v.visited_on), _text(how, 16), _text(v.purpose, 18), _text(commitment, 18),
+        _text(_next_step(v), 24), day_text(v.next_step_date), _text(", ".join(name for _id, name in met), 20),
     ]  # fmt: skip
 
 
