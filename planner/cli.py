@@ -308,11 +308,7 @@ def _choose_language() -> None:
     catalog is missing (a source checkout that pip never built)."""
     from planner.core import config, i18n
 
-    try:
-        configured = config.configured_language(locations.config_file())
-    except OSError:  # a config folder this user may not enter: the locale decides
-        configured = None
-    wanted = i18n.language_from(os.environ, configured)
+    wanted = i18n.language_from(os.environ, config.configured_language(locations.config_file()))
     try:
         i18n.set_language(wanted)
     except i18n.CatalogMissing as error:

@@ -221,7 +221,7 @@ def _xlsx(lines: list[ListLine]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
-    sheet.title = _("Accounts")
+    sheet.title = _("Customer list")
     sheet.append(_headings())
     for line in lines:
         values = line._replace(quadrant=_quadrant(line.quadrant))

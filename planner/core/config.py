@@ -73,8 +73,9 @@ def load(path: Path) -> Settings:
 
 def configured_language(path: Path) -> str | None:
     """The `language` setting alone, read before anything else so even `--help` is in
-    it; a file that cannot be read gives None here (`load` reports it in full later)."""
+    it; a file or folder that cannot be read gives None here (`load` reports it in
+    full later), and the locale decides."""
     try:
         return load(path).language
-    except ConfigError:
+    except (ConfigError, OSError):
         return None
