@@ -47,6 +47,9 @@ def sample_values(store: Store, model: type[m.Record]) -> dict:
         return {**base, "kind": "S", "text": "Long relationship with IT"}
     if model is m.Goal:
         return {**base, "phase": "Q1", "text": "Win the pilot", "due_date": date(2026, 3, 31)}
+    if model is m.Strategy:
+        goal = store.create(m.Goal, account_id=account.id, text="Win the pilot")
+        return {**base, "goal_id": goal.id, "text": "Make the CIO our sponsor"}
     if model is m.Action:
         return {**base, "title": "Call the director"}
     if model is m.Visit:
@@ -72,6 +75,7 @@ EDITABLE = {
     m.CompetitorPosition: "allies",
     m.SwotItem: "text",
     m.Goal: "owner",
+    m.Strategy: "text",
     m.Action: "notes",
     m.Visit: "outcome",
     m.PlanReview: "text",

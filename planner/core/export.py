@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -18,23 +18,35 @@ from platformdirs import user_documents_dir
 
 from planner.core import models as m
 from planner.core.analysis import yearly_totals
+from planner.core.battle_plan import COLUMN_TITLES, goal_flag
 from planner.core.errors import PlannerError
-from planner.core.formatting import money, percent, stance_text, tier_text
+from planner.core.formatting import layer_label, money, percent, stage_label, stance_text, tier_text
+from planner.core.i18n import N_, _
 from planner.core.portfolio import AccountSummary
 from planner.core.rows import OrgTree
 
-SWOT_TITLES = {"S": "Strengths (internal)", "W": "Weaknesses (internal)", "O": "Opportunities (external)",
-               "T": "Threats (external)"}  # fmt: skip
-LAYER_TITLES = {"image": "Image layer 形象层", "decision": "Decision layer 决策层",
-                "implementation": "Implementation layer 实施层", "usage": "Usage layer 使用层"}  # fmt: skip
+SWOT_TITLES = {"S": N_("Strengths (internal)"), "W": N_("Weaknesses (internal)"),
+               "O": N_("Opportunities (external)"), "T": N_("Threats (external)")}  # fmt: skip
+LAYER_TITLES = {"image": N_("Image layer 形象层"), "decision": N_("Decision layer 决策层"),
+                "implementation": N_("Implementation layer 实施层"), "usage": N_("Usage layer 使用层")}  # fmt: skip
 CHECKLIST = (
-    ("appointment_made", "appointment by phone"),
-    ("brought_cards", "business cards"),
-    ("brought_notebook", "notebook"),
-    ("brought_address_book", "address book"),
-    ("brought_material", "technical material"),
-    ("brought_quotation", "price quotation"),
+    ("appointment_made", N_("appointment by phone")),
+    ("brought_cards", N_("business cards")),
+    ("brought_notebook", N_("notebook")),
+    ("brought_address_book", N_("address book")),
+    ("brought_material", N_("technical material")),
+    ("brought_quotation", N_("price quotation")),
 )
+POSITION_LABELS = (
+    ("partner", N_("Implementing partner")),
+    ("relationship", N_("Relationship and history")),
+    ("reputation", N_("Image and reputation")),
+    ("experience", N_("Project experience")),
+    ("capability", N_("Technical and service capability")),
+    ("allies", N_("Allies")),
+    ("weaknesses", N_("Main weaknesses")),
+)
+"""The lines of a competitor position, in the order the export writes them."""
 
 
 def cell(text: object) -> str:
@@ -51,7 +63,7 @@ def day_text(value: date | None) -> str:
 def table(headers: list[str], rows: list[list[object]]) -> list[str]:
     """A Markdown table (cells escaped), or a note that there is nothing, then a blank line."""
     if not rows:
-        return ["_None recorded._", ""]
+        return [_("_None recorded._"), ""]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return [*lines, ""]
@@ -78,30 +90,41 @@ class PlanDocument:
     visits: list[m.Visit]
     met: dict[str, list[tuple[str, str]]]
     """(person id, name) of everyone met, per visit id."""
+    strategies: list[m.Strategy] = field(default_factory=list)
 
 
 def account_plan_markdown(doc: PlanDocument) -> str:
     a, industry, summary = doc.account, doc.industry, doc.summary
-    out = [f"# Account plan: {a.name}", ""]
+    out = [_("# Account plan: {name}").format(name=a.name), ""]
+    pareto = summary.pareto
+    shares = {"rank": pareto.rank, "share": percent(pareto.share), "cumulative": percent(pareto.cumulative)}
+    ranked = (
+        _("- 80/20: rank #{rank}, {share} of revenue, cumulative {cumulative}, key account")
+        if pareto.key
+        else _("- 80/20: rank #{rank}, {share} of revenue, cumulative {cumulative}")
+    )
+    which = f"{industry.name_en} {industry.name_zh} ({tier_text(industry)})" if industry else "—"
     out += [
-        f"- Class: {a.account_class} · Owner: {a.owner or '—'} · Region: {a.region or '—'}",
-        f"- Industry: {f'{industry.name_en} {industry.name_zh} ({tier_text(industry)})' if industry else '—'}",
-        f"- Revenue: {money(a.revenue)} · Profit: {money(a.profit)} · Influence: {a.influence}/5",
-        f"- Input: people {a.input_people:g} · money {money(a.input_money)} · material {money(a.input_material)}",
-        f"- 80/20: rank #{summary.pareto.rank}, {percent(summary.pareto.share)} of revenue, cumulative "
-        f"{percent(summary.pareto.cumulative)}{', key account' if summary.pareto.key else ''}",
-        f"- Quadrant: {summary.quadrant.quadrant}",
-        f"- Last contact: {day_text(summary.row.last_contact)}",
+        _("- Class: {account_class} · Owner: {owner} · Region: {region}").format(
+            account_class=a.account_class, owner=a.owner or "—", region=a.region or "—"),
+        _("- Industry: {industry}").format(industry=which),
+        _("- Revenue: {revenue} · Profit: {profit} · Influence: {influence}/5").format(
+            revenue=money(a.revenue), profit=money(a.profit), influence=a.influence),
+        _("- Input: people {people} · money {money} · material {material}").format(
+            people=f"{a.input_people:g}", money=money(a.input_money), material=money(a.input_material)),
+        ranked.format(**shares),
+        _("- Quadrant: {quadrant}").format(quadrant=_(summary.quadrant.quadrant)),
+        _("- Last contact: {day}").format(day=day_text(summary.row.last_contact)),
         "",
-        "## Profile",
+        _("## Profile"),
         "",
-        *table(["Field", "Value"], [
-            ["Application level", a.application_level], ["Problems", a.problems],
-            ["Procurement method", a.procurement_method], ["Notes", a.notes],
+        *table([_("Field"), _("Value")], [
+            [_("Application level"), a.application_level], [_("Problems"), a.problems],
+            [_("Procurement method"), a.procurement_method], [_("Notes"), a.notes],
         ]),
     ]  # fmt: skip
     if industry and industry.procurement_pattern:
-        out += [f"## How {industry.name_en} buys", "", industry.procurement_pattern, ""]
+        out += [_("## How {industry} buys").format(industry=industry.name_en), "", industry.procurement_pattern, ""]
     out += _organisation(doc.tree)
     out += _people(doc)
     out += _projects_and_purchases(doc)
@@ -111,6 +134,10 @@ def account_plan_markdown(doc: PlanDocument) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _person_line(p: m.Person) -> str:
+    return f"{p.name} · {p.title or '—'} · {layer_label(p.layer)} · {stance_text(p.stance)}"
+
+
 def _organisation(tree: OrgTree) -> list[str]:
     children: dict[str | None, list] = defaultdict(list)
     for unit in tree.units:
@@ -118,21 +145,21 @@ def _organisation(tree: OrgTree) -> list[str]:
     members: dict[str | None, list] = defaultdict(list)
     for person in tree.people:
         members[person.unit_id].append(person)
-    out = ["## Organisation", ""]
+    out = [_("## Organisation"), ""]
 
     def walk(parent: str | None, depth: int) -> None:
         for unit in sorted(children[parent], key=lambda u: (u.name, u.responsibilities)):
             duty = f" — {cell(unit.responsibilities)}" if unit.responsibilities else ""
             out.append(f"{'  ' * depth}- **{unit.name}**{duty}")
             for p in sorted(members[unit.id], key=lambda p: (p.name, p.title)):
-                out.append(f"{'  ' * (depth + 1)}- {p.name} · {p.title or '—'} · {p.layer} · {stance_text(p.stance)}")
+                out.append(f"{'  ' * (depth + 1)}- {_person_line(p)}")
             walk(unit.id, depth + 1)
 
     walk(None, 0)
     for p in sorted(members[None], key=lambda p: (p.name, p.title)):
-        out.append(f"- {p.name} · {p.title or '—'} · {p.layer} · {stance_text(p.stance)} (no unit)")
+        out.append("- " + _("{person} (no unit)").format(person=_person_line(p)))
     if len(out) == 2:
-        out.append("_None recorded._")
+        out.append(_("_None recorded._"))
     return [*out, ""]
 
 
@@ -140,12 +167,14 @@ def _people(doc: PlanDocument) -> list[str]:
     units = {u.id: u.name for u in doc.tree.units}
     people = doc.people
     names = {p.id: p.name for p in people}
-    out = ["## Key people by layer", ""]
+    out = [_("## Key people by layer"), ""]
+    headers = [_("Name"), _("Title"), _("Unit"), _("Reports to"), _("Influence"), _("Closeness"), _("Stance"),
+               _("Characteristics")]  # fmt: skip
     for layer in m.LAYERS:
         group = sorted((p for p in people if p.layer == layer), key=lambda p: (p.name, p.title))
-        out += [f"### {LAYER_TITLES[layer]}", "", f"Values: {m.LAYER_VALUES[layer]}", ""]
+        out += [f"### {_(LAYER_TITLES[layer])}", "", _("Values: {values}").format(values=m.layer_values(layer)), ""]
         out += table(
-            ["Name", "Title", "Unit", "Reports to", "Influence", "Closeness", "Stance", "Characteristics"],
+            headers,
             [[p.name, p.title, units.get(p.unit_id or "", "—"), names.get(p.reports_to_id or "", "—"),
               f"{p.influence}/5", f"{p.closeness}/5", stance_text(p.stance), p.characteristics]
              for p in group],
@@ -155,15 +184,15 @@ def _people(doc: PlanDocument) -> list[str]:
 
 def _projects_and_purchases(doc: PlanDocument) -> list[str]:
     projects = sorted(doc.projects, key=lambda p: (p.expected_date or date.max, p.name))
-    out = ["## Projects", ""]
+    out = [_("## Projects"), ""]
     out += table(
-        ["Project", "Stage", "Amount", "Probability", "Expected", "Funding", "Procurement"],
-        [[p.name, p.stage, money(p.amount), f"{p.probability}%", day_text(p.expected_date), p.funding_source,
-          p.procurement_method] for p in projects],
+        [_("Project"), _("Stage"), _("Amount"), _("Probability"), _("Expected"), _("Funding"), _("Procurement")],
+        [[p.name, stage_label(p.stage), money(p.amount), f"{p.probability}%", day_text(p.expected_date),
+          p.funding_source, p.procurement_method] for p in projects],
     )  # fmt: skip
     yearly = yearly_totals((p.purchased_on, p.amount) for p in doc.purchases)
-    out += ["## Purchases by year", ""]
-    out += table(["Year", "Total"], [[year, money(total)] for year, total in yearly])
+    out += [_("## Purchases by year"), ""]
+    out += table([_("Year"), _("Total")], [[year, money(total)] for year, total in yearly])
     return out
 
 
@@ -174,73 +203,114 @@ def _competitors(doc: PlanDocument) -> list[str]:
         key=lambda p: (-p.threat, brands.get(p.competitor_id, "")),
     )
     countered = {a.competitor_position_id for a in doc.actions}
-    out = ["## Competitors", ""]
+    out = [_("## Competitors"), ""]
     if not positions:
-        out += ["_None recorded._", ""]
+        out += [_("_None recorded._"), ""]
     for p in positions:
-        answer = "countered" if p.id in countered else "no counter-action"
-        out += [f"### {brands.get(p.competitor_id, '?')} — threat {p.threat}/5 ({answer})", ""]
-        for label, value in (
-            ("Implementing partner", p.partner), ("Relationship and history", p.relationship),
-            ("Image and reputation", p.reputation), ("Project experience", p.experience),
-            ("Technical and service capability", p.capability), ("Allies", p.allies),
-            ("Main weaknesses", p.weaknesses),
-        ):  # fmt: skip
-            out.append(f"- {label}: {cell(value) or '—'}")
+        brand = brands.get(p.competitor_id, "?")
+        heading = (
+            _("### {brand} — threat {threat}/5 (countered)")
+            if p.id in countered
+            else _("### {brand} — threat {threat}/5 (no counter-action)")
+        )
+        out += [heading.format(brand=brand, threat=p.threat), ""]
+        for name, label in POSITION_LABELS:
+            out.append(_("- {label}: {value}").format(label=_(label), value=cell(getattr(p, name)) or "—"))
         out.append("")
     return out
 
 
 def _battle_plan(doc: PlanDocument) -> list[str]:
-    out = ["## SWOT", ""]
+    out = [_("## SWOT"), ""]
     items = doc.swot
     for kind, title in SWOT_TITLES.items():
-        out += [f"### {title}", ""]
+        out += [f"### {_(title)}", ""]
         texts = sorted(cell(i.text) for i in items if i.kind == kind)
-        out += [f"- {text}" for text in texts] or ["_None recorded._"]
+        out += [f"- {text}" for text in texts] or [_("_None recorded._")]
         out.append("")
     goals = sorted(doc.goals, key=lambda g: (g.due_date or date.max, g.phase, g.text))
     goal_text = {g.id: g.text for g in goals}
-    out += ["## Phased goals", ""]
-    out += table(["Phase", "Goal", "Due", "Owner"], [[g.phase, g.text, day_text(g.due_date), g.owner] for g in goals])
+    strategies = {s.id: s for s in doc.strategies if s.goal_id in goal_text}
     people = {p.id: p.name for p in doc.people}
     actions = doc.actions
-    out += ["## Actions", ""]
-    for status, title in (("todo", "To do"), ("doing", "Doing"), ("done", "Done")):
+    out += [_("## Phased goals"), ""]
+    out += _goals(goals, strategies, actions)
+    out += [_("## Actions"), ""]
+    for status in m.ACTION_STATUSES:
         column = sorted((a for a in actions if a.status == status), key=lambda a: (a.position, a.title))
-        out += [f"### {title}", ""]
+        out += [f"### {_(COLUMN_TITLES[status])}", ""]
         for a in column:
-            details = [f"owner {a.owner}" if a.owner else "", f"due {day_text(a.due_date)}" if a.due_date else "",
-                       f"goal: {goal_text[a.goal_id]}" if a.goal_id in goal_text else "",
-                       f"with {people[a.person_id]}" if a.person_id in people else ""]  # fmt: skip
+            strategy = strategies.get(a.strategy_id or "")
+            goal = goal_text.get(strategy.goal_id if strategy else a.goal_id or "")
+            person = people.get(a.person_id or "")
+            details = [_("owner {owner}").format(owner=a.owner) if a.owner else "",
+                       _("due {day}").format(day=day_text(a.due_date)) if a.due_date else "",
+                       _("goal: {goal}").format(goal=goal) if goal else "",
+                       _("strategy: {strategy}").format(strategy=strategy.text) if strategy else "",
+                       _("with {person}").format(person=person) if person else ""]  # fmt: skip
             extra = "; ".join(d for d in details if d)
             out.append(f"- [{'x' if status == 'done' else ' '}] {cell(a.title)}{f' ({cell(extra)})' if extra else ''}")
         if not column:
-            out.append("_None._")
+            out.append(_("_None._"))
         out.append("")
     reviews = sorted(doc.reviews, key=lambda r: (r.reviewed_on or date.min, r.text))
-    out += ["## Reviews (think, act, think again)", ""]
-    out += [f"- {day_text(r.reviewed_on)}: {cell(r.text)}" for r in reviews] or ["_None recorded._"]
+    out += [_("## Reviews (think, act, think again)"), ""]
+    out += [f"- {day_text(r.reviewed_on)}: {cell(r.text)}" for r in reviews] or [_("_None recorded._")]
     return [*out, ""]
+
+
+def _goals(goals: list[m.Goal], strategies: dict[str, m.Strategy], actions: list[m.Action]) -> list[str]:
+    """Each phased goal with its owner and due day (flagged when either is missing), its
+    strategies in their order, each with its measures, then its measures under no strategy."""
+    if not goals:
+        return [_("_None recorded._"), ""]
+    status_order = {status: index for index, status in enumerate(m.ACTION_STATUSES)}
+
+    def measures(of: list[m.Action], depth: int) -> list[str]:
+        ordered = sorted(of, key=lambda a: (status_order.get(a.status, 9), a.position, a.title))
+        return [
+            f"{'  ' * depth}- [{'x' if a.status == 'done' else ' '}] {cell(a.title)} ({_(COLUMN_TITLES[a.status])})"
+            for a in ordered
+        ]
+
+    out: list[str] = []
+    for g in goals:
+        heading = _("{phase}: {goal}").format(phase=g.phase, goal=g.text) if g.phase else g.text
+        out += [f"### {cell(heading)}", ""]
+        out.append("- " + _("Due: {day} · Owner: {owner}").format(day=day_text(g.due_date), owner=g.owner or "—"))
+        if flag := goal_flag(g):
+            out.append(f"- ⚑ {flag}")
+        own = sorted((s for s in strategies.values() if s.goal_id == g.id), key=lambda s: (s.position, s.text))
+        for s in own:
+            out.append("- " + _("Strategy: {strategy}").format(strategy=cell(s.text)))
+            out += measures([a for a in actions if a.strategy_id == s.id], 1) or ["  - " + _("No measures yet.")]
+        loose = [a for a in actions if a.goal_id == g.id and a.strategy_id not in strategies]
+        if loose:
+            out.append("- " + (_("Measures under no strategy:") if own else _("Measures (no strategy yet):")))
+            out += measures(loose, 1)
+        if not own and not loose:
+            out.append("- " + _("No strategies or measures yet."))
+        out.append("")
+    return out
 
 
 def _visits(doc: PlanDocument) -> list[str]:
     met = doc.met
     visits = sorted(doc.visits, key=lambda v: (v.visited_on or date.min, v.purpose), reverse=True)
-    out = ["## Visits", ""]
+    out = [_("## Visits"), ""]
     if not visits:
-        out += ["_None recorded._", ""]
+        out += [_("_None recorded._"), ""]
     for v in visits:
-        ticked = ", ".join(label for name, label in CHECKLIST if getattr(v, name)) or "nothing ticked"
-        people = ", ".join(sorted(name for _, name in met.get(v.id, []))) or "—"
+        ticked = ", ".join(_(label) for name, label in CHECKLIST if getattr(v, name)) or _("nothing ticked")
+        people = ", ".join(sorted(name for _id, name in met.get(v.id, []))) or "—"
         out += [
-            f"### {day_text(v.visited_on)} — {cell(v.purpose) or 'visit'}",
+            f"### {day_text(v.visited_on)} — {cell(v.purpose) or _('visit')}",
             "",
-            f"- Met: {people}",
-            f"- Prepared: {ticked}",
-            f"- Outcome: {cell(v.outcome) or '—'}",
-            f"- Commitment: {cell(v.commitment) or '⚑ none'}",
-            f"- Next step: {cell(v.next_step) or '—'} ({day_text(v.next_step_date)})",
+            _("- Met: {people}").format(people=people),
+            _("- Prepared: {ticked}").format(ticked=ticked),
+            _("- Outcome: {outcome}").format(outcome=cell(v.outcome) or "—"),
+            _("- Commitment: {commitment}").format(commitment=cell(v.commitment) or _("⚑ none")),
+            _("- Next step: {step} ({day})").format(step=cell(v.next_step) or "—", day=day_text(v.next_step_date)),
             "",
         ]
     return out
@@ -268,7 +338,8 @@ def write_document(text: str, name: str, folder: Path | None = None) -> Path:
         partial.write_text(text, encoding="utf-8")
         partial.replace(target)
     except OSError as error:
-        raise PlannerError(f"Export failed: {error.strerror or error}: {error.filename or target}") from error
+        reason, where = error.strerror or error, error.filename or target
+        raise PlannerError(_("Export failed: {reason}: {path}").format(reason=reason, path=where)) from error
     return target
 
 

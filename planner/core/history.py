@@ -19,24 +19,28 @@ from typing import Any
 from planner.core import fields
 from planner.core import models as m
 from planner.core.formatting import money, one_line
+from planner.core.i18n import N_, _
 
-ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted", "restore": "restored"}
+ACTIONS = {"insert": N_("created"), "update": N_("changed"), "delete": N_("deleted"), "restore": N_("restored")}
+"""What happened to a record, in English as marked for the catalog: shown through `_`."""
 NOUNS: dict[type[m.Record], str] = {
-    m.Industry: "industry",
-    m.Account: "account",
-    m.OrgUnit: "unit",
-    m.Person: "person",
-    m.Project: "project",
-    m.Purchase: "purchase",
-    m.Competitor: "competitor",
-    m.CompetitorPosition: "competitor position",
-    m.SwotItem: "SWOT item",
-    m.Goal: "goal",
-    m.Action: "action",
-    m.Visit: "visit",
-    m.VisitAttendee: "attendee",
-    m.PlanReview: "plan review",
+    m.Industry: N_("industry"),
+    m.Account: N_("account"),
+    m.OrgUnit: N_("unit"),
+    m.Person: N_("person"),
+    m.Project: N_("project"),
+    m.Purchase: N_("purchase"),
+    m.Competitor: N_("competitor"),
+    m.CompetitorPosition: N_("competitor position"),
+    m.SwotItem: N_("SWOT item"),
+    m.Goal: N_("goal"),
+    m.Strategy: N_("strategy"),
+    m.Action: N_("action"),
+    m.Visit: N_("visit"),
+    m.VisitAttendee: N_("attendee"),
+    m.PlanReview: N_("plan review"),
 }
+"""What a rep calls each kind of record, in English as marked: shown through `_`."""
 # Rows with no name of their own go by the row they link to.
 NAMED_BY: dict[type[m.Record], tuple[type[m.Record], str]] = {
     m.CompetitorPosition: (m.Competitor, "competitor_id"),
@@ -110,7 +114,7 @@ def show(field: fields.FieldSpec | None, value: Any, names: dict[str, str]) -> s
         return EMPTY
     kind = field.kind if field else ""
     if kind == "flag" or isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if kind in ("money", "amount") and isinstance(value, (int, float)):
         return money(value)
     if kind == "ref":
@@ -175,11 +179,14 @@ def _lines(
         spec = field_spec(model, name)
         title = spec.label if spec else name.replace("_", " ").capitalize()
         old, new = (show(spec, value, names) for value in changes[name])
-        lines.append(f"{title}: {new}" if action == "insert" else f"{title}: {old} → {new}")
+        if action == "insert":
+            lines.append(_("{field}: {value}").format(field=title, value=new))
+        else:
+            lines.append(_("{field}: {old} → {new}").format(field=title, old=old, new=new))
     if "imported" in changes and not shown:
-        lines.append("the import noted the values it brought")
+        lines.append(_("the import noted the values it brought"))
     if brief and len(lines) > BRIEF_FIELDS:
-        lines = [*lines[:BRIEF_FIELDS], f"+{len(lines) - BRIEF_FIELDS} more"]
+        lines = [*lines[:BRIEF_FIELDS], _("+{count} more").format(count=len(lines) - BRIEF_FIELDS)]
     return tuple(lines)
 
 
@@ -202,10 +209,10 @@ def entries(
 
 def format_line(entry: Entry, tz: tzinfo | None = None) -> str:
     """`2026-11-27 09:14  rep-b  changed  person 张伟: Title: Chief → Director` (local time by default)."""
-    subject = f"{entry.noun} {entry.label}".rstrip()
+    subject = f"{_(entry.noun)} {entry.label}".rstrip()
     detail = f": {'; '.join(entry.lines)}" if entry.lines else ""
-    action = ACTIONS.get(entry.action, entry.action)
-    return f"{local_time(entry.when, tz)}  {entry.who or 'someone'}  {action}  {subject}{detail}"
+    action = _(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
+    return f"{local_time(entry.when, tz)}  {entry.who or _('someone')}  {action}  {subject}{detail}"
 
 
 def deleted(rows: Iterable[m.Record], linked: Iterable[m.Record] = ()) -> list[Deleted]:

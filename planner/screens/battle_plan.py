@@ -1,5 +1,10 @@
-"""The battle plan (作战计划) of one account: the action board, SWOT, phased goals and
-the dated TAT reviews, one tab each (keys 1-4) so each stays legible at 80x24.
+"""The battle plan (作战计划) of one account: the action board, SWOT, phased goals with
+their strategies, and the dated TAT reviews, one tab each (keys 1-4) so each stays
+legible at 80x24.
+
+The measures (措施) of a goal's strategies (策略) are the board's actions: the action
+form picks the strategy (the goal follows), the Goals tab lists each goal's strategies
+with their measures (s adds one), and g groups the board by goal and strategy.
 
 Every write (a form, a move, a delete) is followed by a reload that keeps the rep on
 the same card or item. Card moves pressed faster than they are saved wait their
@@ -24,9 +29,11 @@ from planner.core import models as m
 from planner.core.battle_plan import SWOT_TITLES, TAT, Plan
 from planner.core.export import write_plan
 from planner.core.formatting import one_line
+from planner.core.i18n import N_, _, ngettext
 from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
+from planner.widgets.goal_tree import GoalTree
 from planner.widgets.kanban import Kanban
 from planner.widgets.key_footer import KeyFooter
 from planner.widgets.record_table import RecordTable
@@ -35,76 +42,95 @@ from planner.widgets.swot import SwotBoard
 if TYPE_CHECKING:
     from planner.store.store import Store
 
-MOVE = Binding.Group("Move")
-STATUS_MARK = {"todo": "☐", "doing": "◐", "done": "✓"}
+MOVE = Binding.Group(N_("Move"))
 
 
 @dataclass(frozen=True)
 class Kind:
-    """What n/e/d work on in one tab."""
+    """What n/e/d work on: a record's model, what a rep calls it, its form's fields."""
 
     model: type[m.Record]
     noun: str
     fields: tuple[str, ...]
 
 
-TABS = {
-    "board": Kind(
-        m.Action, "action", ("title", "owner", "due_date", "goal_id", "person_id", "competitor_position_id", "notes")
-    ),
-    "swot": Kind(m.SwotItem, "SWOT item", ("kind", "text")),
-    "goals": Kind(m.Goal, "goal", ("phase", "text", "due_date", "owner")),
-    "reviews": Kind(m.PlanReview, "TAT review", ("reviewed_on", "text")),
-}
+KINDS = {
+    kind.model: kind
+    for kind in (
+        Kind(m.Action, N_("action"), ("title", "owner", "due_date", "strategy_id", "goal_id", "person_id",
+                                     "competitor_position_id", "notes")),
+        Kind(m.SwotItem, N_("SWOT item"), ("kind", "text")),
+        Kind(m.Goal, N_("goal"), ("phase", "text", "due_date", "owner")),
+        Kind(m.Strategy, N_("strategy"), ("goal_id", "text")),
+        Kind(m.PlanReview, N_("TAT review"), ("reviewed_on", "text")),
+    )
+}  # fmt: skip
+TABS: dict[str, type[m.Record]] = {"board": m.Action, "swot": m.SwotItem, "goals": m.Goal, "reviews": m.PlanReview}
+"""The kind of record each tab adds (the Goals tab edits strategies too)."""
 
 
 def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
+def kind_of(record: m.Record) -> Kind:
+    return KINDS[type(record)]
+
+
 class BattlePlanScreen(AccountScreen[Plan]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="plan-back", tooltip="Back to the previous screen"),
-        Binding("n", "new", "New", id="plan-new",
-                tooltip="Add an action, a SWOT item (to the picked quadrant), a goal or a review"),
-        Binding("e,enter", "edit", "Edit", id="plan-edit", tooltip="Edit the picked card, SWOT item, goal or review"),
-        Binding("d", "delete", "Delete", id="plan-delete", tooltip="Delete the picked card, SWOT item, goal or review"),
-        Binding("h", "history", "History", id="plan-history", show=False,
-                tooltip="Change log of the picked card, SWOT item, goal or review"),
-        Binding("shift+left", "move(-1, 0)", "Card to previous column", id="plan-move-left", group=MOVE,
-                key_display="⇧←", tooltip="Move the card to the end of the previous column"),
-        Binding("shift+right", "move(1, 0)", "Card to next column", id="plan-move-right", group=MOVE,
-                key_display="⇧→", tooltip="Move the card to the end of the next column"),
-        Binding("shift+up", "move(0, -1)", "Card up", id="plan-move-up", group=MOVE,
-                key_display="⇧↑", tooltip="Move the card one place up in its column"),
-        Binding("shift+down", "move(0, 1)", "Card down", id="plan-move-down", group=MOVE,
-                key_display="⇧↓", tooltip="Move the card one place down in its column"),
-        Binding("E", "export", "Export", id="plan-export", tooltip="Write the whole account plan to a Markdown file"),
-        Binding("r", "reload", "Reload", id="plan-reload", tooltip="Read the plan again from the database"),
-        Binding("1", "tab('board')", "Board", id="plan-tab-board", show=False, tooltip="Show the action board"),
-        Binding("2", "tab('swot')", "SWOT", id="plan-tab-swot", show=False, tooltip="Show the SWOT"),
-        Binding("3", "tab('goals')", "Goals", id="plan-tab-goals", show=False, tooltip="Show the phased goals"),
-        Binding("4", "tab('reviews')", "Reviews", id="plan-tab-reviews", show=False, tooltip="Show the TAT reviews"),
+        Binding("escape", "back", N_("Back"), id="plan-back", tooltip=N_("Back to the previous screen")),
+        Binding("n", "new", N_("New"), id="plan-new",
+                tooltip=N_("Add an action, a SWOT item (to the picked quadrant), a goal or a review")),
+        Binding("s", "new_strategy", N_("Strategy"), id="plan-new-strategy",
+                tooltip=N_("Add a strategy to the picked goal")),
+        Binding("e,enter", "edit", N_("Edit"), id="plan-edit",
+                tooltip=N_("Edit the picked card, SWOT item, goal, strategy or review")),
+        Binding("d", "delete", N_("Delete"), id="plan-delete",
+                tooltip=N_("Delete the picked card, SWOT item, goal, strategy or review")),
+        Binding("g", "group", N_("Group"), id="plan-group",
+                tooltip=N_("Group the board's cards by goal and strategy, or show the columns plain again")),
+        Binding("h", "history", N_("History"), id="plan-history", show=False,
+                tooltip=N_("Change log of the picked card, SWOT item, goal, strategy or review")),
+        Binding("shift+left", "move(-1, 0)", N_("Card to previous column"), id="plan-move-left", group=MOVE,
+                key_display="⇧←", tooltip=N_("Move the card to the end of the previous column")),
+        Binding("shift+right", "move(1, 0)", N_("Card to next column"), id="plan-move-right", group=MOVE,
+                key_display="⇧→", tooltip=N_("Move the card to the end of the next column")),
+        Binding("shift+up", "move(0, -1)", N_("Card up"), id="plan-move-up", group=MOVE,
+                key_display="⇧↑", tooltip=N_("Move the card one place up in its column (in its group)")),
+        Binding("shift+down", "move(0, 1)", N_("Card down"), id="plan-move-down", group=MOVE,
+                key_display="⇧↓", tooltip=N_("Move the card one place down in its column (in its group)")),
+        Binding("E", "export", N_("Export"), id="plan-export",
+                tooltip=N_("Write the whole account plan to a Markdown file")),
+        Binding("r", "reload", N_("Reload"), id="plan-reload", tooltip=N_("Read the plan again from the database")),
+        Binding("1", "tab('board')", N_("Board"), id="plan-tab-board", show=False,
+                tooltip=N_("Show the action board")),
+        Binding("2", "tab('swot')", N_("SWOT"), id="plan-tab-swot", show=False, tooltip=N_("Show the SWOT")),
+        Binding("3", "tab('goals')", N_("Goals"), id="plan-tab-goals", show=False,
+                tooltip=N_("Show the phased goals and their strategies")),
+        Binding("4", "tab('reviews')", N_("Reviews"), id="plan-tab-reviews", show=False,
+                tooltip=N_("Show the TAT reviews")),
     ]  # fmt: skip
+    ONLY_ON = {"move": "board", "group": "board", "new_strategy": "goals"}
+    """Keys that only make sense, and only show, on one tab."""
 
     def __init__(self, account_id: str):
         super().__init__(account_id)
         self.plan: Plan | None = None
+        self.grouped = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="plan-tabs"):
-            with TabPane("1 Board", id="board"):
+            with TabPane(_("1 Board"), id="board"):
                 yield Kanban(id="kanban")
-            with TabPane("2 SWOT", id="swot"):
+            with TabPane(_("2 SWOT"), id="swot"):
                 yield SwotBoard(id="swot-board")
-            with TabPane("3 Goals", id="goals"):
-                yield RecordTable(("Phase", "Goal", "Due", "Owner"), self._goal_cells, id="goals-table")
-                with Vertical(classes="plan-detail"):
-                    yield Static("", id="goal-detail", markup=False)
-            with TabPane("4 Reviews", id="reviews"):
-                yield Static(TAT, id="tat-hint", markup=False)
-                yield RecordTable(("Date", "Review"), self._review_cells, id="reviews-table")
+            with TabPane(_("3 Goals"), id="goals"):
+                yield GoalTree(id="goal-tree")
+            with TabPane(_("4 Reviews"), id="reviews"):
+                yield Static(_(TAT), id="tat-hint", markup=False)
+                yield RecordTable((_("Date"), _("Review")), self._review_cells, id="reviews-table")
                 with Vertical(classes="plan-detail"):
                     yield Static("", id="review-detail", markup=False)
         yield KeyFooter()
@@ -119,46 +145,30 @@ class BattlePlanScreen(AccountScreen[Plan]):
 
     async def apply(self, data: Plan, keep: Any) -> None:
         self.plan = data
-        self.sub_title = f"{data.account.name} · battle plan"
-        await self.query_one(Kanban).show(data.board, keep)
+        self.sub_title = _("{account} · battle plan").format(account=data.account.name)
+        await self._show_board(data, keep)
         await self.query_one(SwotBoard).show(data.swot, keep)
-        self._table("goals").show(data.goals, keep)
+        self.query_one(GoalTree).show(data.tree, keep)
         self._table("reviews").show(data.reviews, keep)
-        self._show_goal()
         self._show_review()
         if self.is_current:
             self._focus_tab()
+
+    async def _show_board(self, plan: Plan, keep: Any) -> None:
+        lanes = battle_plan.lanes(plan.board, plan.tree) if self.grouped else None
+        await self.query_one(Kanban).show(plan.board, keep, lanes)
 
     def _table(self, tab: str) -> RecordTable:
         return self.query_one(f"#{tab}-table", RecordTable)
 
     @staticmethod
-    def _goal_cells(goal: m.Goal) -> list[str]:
-        return [one_line(goal.phase, 22), one_line(goal.text, 30), _day(goal.due_date), one_line(goal.owner, 12)]
-
-    @staticmethod
     def _review_cells(review: m.PlanReview) -> list[str]:
         return [_day(review.reviewed_on), one_line(review.text, 60)]
-
-    @on(DataTable.RowHighlighted, "#goals-table")
-    def _show_goal(self) -> None:
-        goal = self._table("goals").current
-        text = "No goals yet: n adds one (phase, goal, due date, owner)."
-        if goal and self.plan:
-            linked = [
-                card.action for cards in self.plan.board.values() for card in cards if card.action.goal_id == goal.id
-            ]
-            actions = "\n".join(f"  {STATUS_MARK[a.status]} {a.title} ({a.status})" for a in linked) or "  none yet"
-            text = (
-                f"{goal.phase or 'No phase'} · due {_day(goal.due_date)} · owner {goal.owner or '—'}\n"
-                f"{goal.text}\n\nActions for this goal:\n{actions}"
-            )
-        self.query_one("#goal-detail", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#reviews-table")
     def _show_review(self) -> None:
         review = self._table("reviews").current
-        text = "No reviews yet: after acting, n records what you learnt and what changes."
+        text = _("No reviews yet: after acting, n records what you learnt and what changes.")
         if review:
             text = f"{_day(review.reviewed_on)}\n{review.text}"
         self.query_one("#review-detail", Static).update(text)
@@ -187,11 +197,22 @@ class BattlePlanScreen(AccountScreen[Plan]):
             self._table(tab).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Card moves only make sense, and only show, on the board."""
-        return self.active_tab == "board" if action == "move" else True
+        """Card moves and grouping show on the board only, a new strategy on the goals."""
+        return self.active_tab == self.ONLY_ON[action] if action in self.ONLY_ON else True
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    async def action_group(self) -> None:
+        """Group the board by goal and strategy, or back to plain columns."""
+        if self.plan is None:
+            return
+        self.grouped = not self.grouped
+        async with self._applying:  # never while a reload redraws the board
+            if self.plan is not None:
+                await self._show_board(self.plan, None)
+                self.query_one(Kanban).focus_current()
+        self.notify(_("Board grouped by goal and strategy.") if self.grouped else _("Board in plain columns."))
 
     # --- forms -----------------------------------------------------------------------
 
@@ -202,22 +223,29 @@ class BattlePlanScreen(AccountScreen[Plan]):
             return card.action if card else None
         if tab == "swot":
             return self.query_one(SwotBoard).current
+        if tab == "goals":
+            return self.query_one(GoalTree).current
         return self._table(tab).current
 
-    def _choices(self, tab: str, record: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-        """Pickers for the tab's choice fields; a link to a deleted row is dropped so
+    def _choices(self, kind: Kind, record: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+        """Pickers for the form's choice fields; a link to a deleted row is dropped so
         the picker opens (saving then clears it, as the card already shows it unlinked)."""
         plan = self.plan
         assert plan is not None
         every = {
             "goal_id": [(one_line(f"{g.phase}: {g.text}" if g.phase else g.text, 70), g.id) for g in plan.goals],
+            "strategy_id": [
+                (battle_plan.lane_heading(one_line(node.goal.text, 26), one_line(b.strategy.text, 42)), b.strategy.id)
+                for node in plan.tree
+                for b in node.branches
+            ],
             "person_id": [(one_line(f"{p.name} · {p.title} ({p.layer})", 70), p.id) for p in plan.people],
             "competitor_position_id": plan.positions,
-            "kind": [(f"{kind} · {title}", kind) for kind, title in SWOT_TITLES.items()],
+            "kind": [(f"{kind} · {_(title)}", kind) for kind, title in SWOT_TITLES.items()],
         }
-        choices = {name: options for name, options in every.items() if name in TABS[tab].fields}
+        choices = {name: options for name, options in every.items() if name in kind.fields}
         for name, options in choices.items():
-            if record.get(name) not in {value for _, value in options}:
+            if record.get(name) not in {value for _label, value in options}:
                 record[name] = None
         return choices
 
@@ -231,29 +259,39 @@ class BattlePlanScreen(AccountScreen[Plan]):
             "goals": {"owner": user},
             "reviews": {"reviewed_on": today},
         }
-        self._open(tab, None, initials[tab])
+        self._open(KINDS[TABS[tab]], None, initials[tab])
+
+    def action_new_strategy(self) -> None:
+        """A strategy for the highlighted goal (or the highlighted strategy's goal)."""
+        node = self.query_one(GoalTree).current_goal if self.plan else None
+        if node is None:
+            self.notify(_("Add a goal first (n), then its strategies."))
+            return
+        self._open(KINDS[m.Strategy], None, {"goal_id": node.goal.id})
 
     def action_edit(self) -> None:
         record = self._current() if self.plan else None
         if record is None:
-            self.notify(f"Pick a {TABS[self.active_tab].noun} to edit first.")
+            noun = _(KINDS[TABS[self.active_tab]].noun)
+            self.notify(_("Pick a {noun} to edit first.").format(noun=noun))
             return
-        self._open(self.active_tab, record, record.model_dump())
+        self._open(kind_of(record), record, record.model_dump())
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_edit()
 
-    def _open(self, tab: str, record: Any | None, initial: dict[str, Any]) -> None:
-        kind, account_id = TABS[tab], self.account_id
-        choices = self._choices(tab, initial)
+    def _open(self, kind: Kind, record: Any | None, initial: dict[str, Any]) -> None:
+        assert self.plan is not None
+        account_id, noun = self.account_id, _(kind.noun)
+        choices = self._choices(kind, initial)
         if record is None:
-            title = f"New {kind.noun} for {self.plan.account.name if self.plan else 'the account'}"
+            title = _("New {noun} for {account}").format(noun=noun, account=self.plan.account.name)
 
             def save(store: Store, values: dict[str, Any]) -> m.Record:
                 return store.create(kind.model, account_id=account_id, **{**initial, **values})
         else:
-            title = f"Edit {kind.noun}"
+            title = _("Edit {noun}").format(noun=noun)
 
             def save(store: Store, values: dict[str, Any]) -> m.Record:
                 return store.update(kind.model, record.id, record.version, **values)
@@ -262,51 +300,85 @@ class BattlePlanScreen(AccountScreen[Plan]):
 
     def _saved(self, result: m.Record | None) -> None:
         if result is not None:
-            self.notify("Saved.")
+            self.notify(_("Saved."))
             self.reload(result.id)
 
     def _picked(self, purpose: str):
-        """The highlighted record, its tab's kind and a short label; None (with a hint) if none."""
+        """The highlighted record, its kind and a short label; None (with a hint) if none."""
         record = self._current() if self.plan else None
-        kind = TABS[self.active_tab]
         if record is None:
-            self.notify(f"Pick a {kind.noun} to {purpose} first.")
+            self.notify(purpose.format(noun=_(KINDS[TABS[self.active_tab]].noun)))
             return None
-        return record, kind, getattr(record, "title", None) or one_line(getattr(record, "text", ""), 60)
+        return record, kind_of(record), getattr(record, "title", None) or one_line(getattr(record, "text", ""), 60)
+
+    def _delete_question(self, record: Any, kind: Kind, label: str) -> str:
+        """What deleting takes with it: a goal its strategies; a strategy's measures stay."""
+        node = self.query_one(GoalTree).current_goal
+        if isinstance(record, m.Goal) and node and node.branches:
+            count = len(node.branches)
+            return ngettext(
+                "Delete the goal “{label}” and its {count} strategy? Its measures stay on the board. "
+                "It can be restored from the history.",
+                "Delete the goal “{label}” and its {count} strategies? Their measures stay on the board. "
+                "It can be restored from the history.",
+                count,
+            ).format(label=label, count=count)
+        if isinstance(record, m.Strategy) and node:
+            count = next((len(b.measures) for b in node.branches if b.strategy.id == record.id), 0)
+            if count:
+                return ngettext(
+                    "Delete the strategy “{label}”? Its {count} measure stays on the board under the goal, and is "
+                    "its measure again if the strategy is restored from the history.",
+                    "Delete the strategy “{label}”? Its {count} measures stay on the board under the goal, and "
+                    "are its measures again if the strategy is restored from the history.",
+                    count,
+                ).format(label=label, count=count)
+        return _("Delete the {noun} “{label}”? It can be restored from the history.").format(
+            noun=_(kind.noun), label=label
+        )
 
     def action_delete(self) -> None:
-        picked = self._picked("delete")
+        picked = self._picked(_("Pick a {noun} to delete first."))
         if picked is None:
             return
         record, kind, label = picked
+
+        keep = record.goal_id if isinstance(record, m.Strategy) else None  # land on its goal
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.write(lambda store: store.delete(kind.model, record.id, record.version))
+                self.write(lambda store: store.delete(kind.model, record.id, record.version), keep=keep)
 
-        self.app.push_screen(
-            Confirm(f"Delete the {kind.noun} “{label}”? It can be restored from the history.", yes="Delete"), answered
-        )
+        question = self._delete_question(record, kind, label)
+        self.app.push_screen(Confirm(question, yes=_("Delete")), answered)
 
     def action_history(self) -> None:
-        picked = self._picked("see its history")
+        picked = self._picked(_("Pick a {noun} to see its history first."))
         if picked is None:
             return
         record, kind, label = picked
-        self.open("history", kind.model, record.id, f"History of {kind.noun} {label}")
+        title = _("History of {noun} {label}").format(noun=_(kind.noun), label=label)
+        self.open("history", kind.model, record.id, title)
 
     # --- moves, export and writes ------------------------------------------------------
 
     def action_move(self, across: int, down: int) -> None:
         """Move the focused card; a key pressed while the last move is still being
-        saved waits for it, so fast repeated moves all land in order."""
-        card = self.query_one(Kanban).current
+        saved waits for it, so fast repeated moves all land in order. On a grouped
+        board a card steps up and down within its group."""
+        kanban = self.query_one(Kanban)
+        card = kanban.current
         if self.plan is None or card is None:
             return
         if self.wait_turn(lambda: self.action_move(across, down)):
             return
         ids = {status: [c.action.id for c in cards] for status, cards in self.plan.board.items()}
-        target = battle_plan.move_target(ids, card.action.id, across, down)
+        if kanban.grouped and down:
+            shown = {status: [c.action.id for c in cards] for status, cards in kanban.board.items()}
+            lane = {c.action.id: c.lane for cards in kanban.board.values() for c in cards}
+            target = battle_plan.step_target(ids, shown, lane, card.action.id, down)
+        else:
+            target = battle_plan.move_target(ids, card.action.id, across, down)
         if target is None:
             self.app.bell()
             return
@@ -321,5 +393,5 @@ class BattlePlanScreen(AccountScreen[Plan]):
         account_id, today = self.account_id, self.today()
         self.read_then(
             lambda store: write_plan(store.plan_document(account_id, today)),
-            lambda path: self.notify(f"Account plan written to {path}"),
+            lambda path: self.notify(_("Account plan written to {path}").format(path=path)),
         )

@@ -97,18 +97,22 @@ class AccountViews(Reports):
         return rows
 
     def battle_plan(self, account_id: str, today: date) -> battle_plan.Plan:
-        """Everything the battle-plan screen shows."""
+        """Everything the battle-plan screen shows: the goals with their strategies and
+        measures, the board, the SWOT and the reviews."""
         account = self.get(m.Account, account_id)
         goals = self.list(m.Goal, account_id=account_id)
         people = self.list(m.Person, account_id=account_id)
         competitors = {c.id: c.name for c in self.list(m.Competitor)}
         here = self.list(m.CompetitorPosition, account_id=account_id)
         positions = sorted((competitors.get(p.competitor_id, "?"), p.id) for p in here)
+        strategies = self.list(m.Strategy, account_id=account_id)
+        actions = self.list(m.Action, account_id=account_id)
         return battle_plan.Plan(
             account=account,
             swot=battle_plan.quadrants(self.list(m.SwotItem, account_id=account_id)),
             goals=goals,
-            board=battle_plan.cards(self.list(m.Action, account_id=account_id), goals, people, today),
+            board=battle_plan.cards(actions, goals, people, today, strategies),
+            tree=battle_plan.goal_tree(goals, strategies, actions),
             reviews=self.list(m.PlanReview, account_id=account_id),
             people=people,
             positions=positions,

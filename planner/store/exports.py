@@ -74,6 +74,7 @@ class Exports(Reports):
             positions=of_account(m.CompetitorPosition),
             swot=of_account(m.SwotItem),
             goals=of_account(m.Goal),
+            strategies=of_account(m.Strategy),
             actions=of_account(m.Action),
             reviews=of_account(m.PlanReview),
             visits=of_account(m.Visit),

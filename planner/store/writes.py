@@ -21,6 +21,7 @@ from planner.core import fields
 from planner.core import models as m
 from planner.core.errors import Conflict, InUse, NotFound, ValidationError
 from planner.core.formatting import count
+from planner.core.i18n import _
 from planner.core.org import PERSON, UNIT, Ref
 from planner.core.pinyin import search_key
 from planner.store import bulk
@@ -44,9 +45,13 @@ CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
         )
     ),
     m.Competitor: ((m.CompetitorPosition, "competitor_id"),),
+    m.Goal: ((m.Strategy, "goal_id"),),
     m.Visit: ((m.VisitAttendee, "visit_id"),),
 }
-"""The rows that belong to a row: deleted and restored with it."""
+"""The rows that belong to a row: deleted and restored with it. A goal's strategies go
+with it (and so with its account); a strategy's measures are actions of the account
+and stay on the board: while the strategy is deleted they serve its goal alone, and
+its restore brings them back under it (their link is kept)."""
 
 USED_BY: dict[type[m.Record], tuple[type[m.Record], str, str]] = {m.Industry: (m.Account, "industry_id", "account")}
 """Rows others link to without belonging to them (model → linking model, its field, its
@@ -157,6 +162,7 @@ class Writes(StoreBase):
         row = model(**values)
         self._check_links(session, row, values)
         self._fill_defaults(session, row, values)
+        self._keep_measures_with_goals(session, row, values, {})
         session.add(row)
         return row
 
@@ -171,6 +177,7 @@ class Writes(StoreBase):
                 setattr(row, guess[1], False)
             self._check_links(session, row, changes)
             self._follow_changes(session, row, before)
+            self._keep_measures_with_goals(session, row, changes, before)
         return row
 
     def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:
@@ -319,6 +326,8 @@ class Writes(StoreBase):
             row.value_orientation = m.LAYER_VALUES[row.layer]
         if isinstance(row, m.Action) and "position" not in values:
             row.position = Writes._column_end(session, row.account_id, row.status)
+        if isinstance(row, m.Strategy) and "position" not in values:
+            row.position = Writes._strategies_end(session, row.goal_id)
 
     @staticmethod
     def _follow_changes(session: Session, row: m.Record, before: dict[str, Any]) -> None:
@@ -333,6 +342,41 @@ class Writes(StoreBase):
             row.value_orientation = m.LAYER_VALUES[row.layer]
         if isinstance(row, m.Action) and before.get("status", row.status) != row.status and "position" not in before:
             row.position = Writes._column_end(session, row.account_id, row.status, exclude=row.id)
+
+    @staticmethod
+    def _keep_measures_with_goals(
+        session: Session, row: m.Record, values: dict[str, Any], before: dict[str, Any]
+    ) -> None:
+        """A measure serves its strategy's goal: an action given a strategy takes the
+        strategy's goal (a different goal given with it is refused), an action given
+        another goal leaves its strategy, and a strategy moved to another goal takes
+        its measures and goes to the end of that goal's strategies."""
+        if isinstance(row, m.Action):
+            strategy = session.get(m.Strategy, row.strategy_id) if row.strategy_id else None
+            if strategy is None:
+                return
+            if values.get("strategy_id"):
+                if values.get("goal_id") not in (None, strategy.goal_id):
+                    raise ValidationError(
+                        {"goal_id": _("That strategy serves another goal: leave the goal empty or pick its own.")}
+                    )
+                row.goal_id = strategy.goal_id
+            elif "goal_id" in values and row.goal_id != strategy.goal_id:
+                row.strategy_id = None
+        elif isinstance(row, m.Strategy) and before and before.get("goal_id", row.goal_id) != row.goal_id:
+            if "position" not in before:
+                row.position = Writes._strategies_end(session, row.goal_id, exclude=row.id)
+            measures = select(m.Action).where(m.Action.strategy_id == row.id, live(m.Action))
+            for action in session.exec(measures):
+                action.goal_id = row.goal_id
+
+    @staticmethod
+    def _strategies_end(session: Session, goal_id: str, exclude: str | None = None) -> int:
+        query = select(sa.func.max(m.Strategy.position)).where(m.Strategy.goal_id == goal_id, live(m.Strategy))
+        if exclude:
+            query = query.where(m.Strategy.id != exclude)
+        highest = session.exec(query).one()
+        return 0 if highest is None else highest + 1
 
     @staticmethod
     def _column_end(session: Session, account_id: str, status: str, exclude: str | None = None) -> int:
@@ -360,10 +404,13 @@ class Writes(StoreBase):
 
     @staticmethod
     def _restore_used(session: Session, row: m.Record) -> None:
-        """A restored row comes back whole: what it uses (an account's industry), if
-        deleted since, comes back with it."""
-        for used, (user, link, _) in USED_BY.items():
-            target_id = getattr(row, link) if isinstance(row, user) else None
+        """A restored row comes back whole: what it uses (an account's industry) or
+        hangs from (a strategy's goal), if deleted since, comes back with it."""
+        links = [(used, link) for used, (user, link, _noun) in USED_BY.items() if isinstance(row, user)]
+        if isinstance(row, m.Strategy):
+            links.append((m.Goal, "goal_id"))
+        for used, link in links:
+            target_id = getattr(row, link)
             target = session.get(used, target_id) if target_id else None
             if target is not None and target.deleted_at is not None:
                 target.deleted_at = None

@@ -1,8 +1,10 @@
 """The action board: three columns (to do, doing, done) of focusable cards.
 
-The screen hands down the columns already ordered by the core and decides what a
-move means; the board only draws the cards and moves the focus between them with
-the arrow keys, remembering which card the rep is on across reloads.
+The screen hands down the columns already ordered by the core, grouped by goal and
+strategy (`battle_plan.lanes`) when the rep asks, and decides what a move means; the
+board only draws the cards (under each group's heading) and moves the focus between
+them with the arrow keys in the order drawn, remembering which card the rep is on
+across reloads.
 """
 
 from __future__ import annotations
@@ -15,28 +17,38 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from planner.core.battle_plan import COLUMN_TITLES, Card
+from planner.core.battle_plan import COLUMN_TITLES, Card, Lane
+from planner.core.i18n import N_, _
 
 
 def due_line(card: Card) -> Content:
     """Due day and owner; an overdue card says so in words, not only in colour."""
     due = card.action.due_date
     if due is None:
-        when = Content("no due date")
+        when = Content(_("no due date"))
     elif card.overdue:
-        when = Content.from_markup("[$text-error bold]⚠ overdue[/] $due", due=due.isoformat())
+        when = Content.from_markup("[$text-error bold]$late[/] $due", late=_("⚠ overdue"), due=due.isoformat())
     else:
-        when = Content(f"due {due.isoformat()}")
+        when = Content(_("due {day}").format(day=due.isoformat()))
     owner = card.action.owner
     return Content.assemble(when, f" · {owner}") if owner else when
 
 
-class ActionCard(Vertical, can_focus=True):
-    """One action: title, due day and owner, then the goal and person it serves."""
+def serves_line(card: Card) -> str:
+    """The goal the card serves, and its strategy when it is one of its measures."""
+    if card.strategy:
+        return _("◎ {goal} › {strategy}").format(goal=card.goal, strategy=card.strategy)
+    return _("◎ {goal}").format(goal=card.goal)
 
-    def __init__(self, card: Card):
+
+class ActionCard(Vertical, can_focus=True):
+    """One action: title, due day and owner, then the goal (and strategy) and person it
+    serves; on a grouped board the group's heading says the goal and strategy instead."""
+
+    def __init__(self, card: Card, grouped: bool = False):
         super().__init__(id=f"card-{card.action.id}")
         self.card = card
+        self.grouped = grouped
 
     @property
     def focusable(self) -> bool:
@@ -47,10 +59,33 @@ class ActionCard(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self.card.action.title, classes="card-title", markup=False)
         yield Static(due_line(self.card), classes="card-line")
-        if self.card.goal:
-            yield Static(Content(f"◎ {self.card.goal}"), classes="card-line card-link")
+        if self.card.goal and not self.grouped:
+            yield Static(Content(serves_line(self.card)), classes="card-line card-link")
         if self.card.person:
-            yield Static(Content(f"👤 {self.card.person}"), classes="card-line card-link")
+            yield Static(Content(_("👤 {person}").format(person=self.card.person)), classes="card-line card-link")
+
+
+class LaneHeading(Vertical):
+    """A group's heading on a grouped board: the goal on one line (cut short in a narrow
+    column), then "› strategy" (wrapped), so the strategy always shows."""
+
+    def __init__(self, lane: Lane, first: bool = False):
+        super().__init__(classes="kanban-lane -first" if first else "kanban-lane")
+        self.lane = lane
+
+    def compose(self) -> ComposeResult:
+        lane = self.lane
+        if not lane.goal:
+            yield Static(_("No goal or strategy"), classes="lane-strategy", markup=False)
+            return
+        yield Static(_("◎ {goal}").format(goal=lane.goal), classes="lane-goal", markup=False)
+        strategy = _("› No strategy") if lane.strategy is None else _("› {strategy}").format(strategy=lane.strategy)
+        yield Static(strategy, classes="lane-strategy", markup=False)
+
+    @property
+    def text(self) -> str:
+        """The heading as one line: "Goal › Strategy"."""
+        return self.lane.heading
 
 
 class Kanban(Horizontal):
@@ -64,6 +99,10 @@ class Kanban(Horizontal):
     }
     Kanban #column-done { margin-right: 0; }
     Kanban .kanban-empty { color: $text-muted; padding: 0 1; }
+    Kanban .kanban-lane { height: auto; padding: 0 1; margin-top: 1; }
+    Kanban .kanban-lane.-first { margin-top: 0; }
+    Kanban .lane-goal { color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    Kanban .lane-strategy { color: $text-accent; text-style: bold; max-height: 2; }
     ActionCard { height: auto; border: round $panel-lighten-2; padding: 0 0 0 1; }
     ActionCard:focus { border: heavy $accent; background: $boost; }
     ActionCard .card-title { text-style: bold; }
@@ -71,35 +110,44 @@ class Kanban(Horizontal):
     ActionCard .card-link { text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
-        Binding("up", "focus_row(-1)", "Card above", id="board-focus-up", show=False, tooltip="Go to the card above"),
-        Binding("down", "focus_row(1)", "Card below", id="board-focus-down", show=False,
-                tooltip="Go to the card below"),
+        Binding("up", "focus_row(-1)", N_("Card above"), id="board-focus-up", show=False,
+                tooltip=N_("Go to the card above")),
+        Binding("down", "focus_row(1)", N_("Card below"), id="board-focus-down", show=False,
+                tooltip=N_("Go to the card below")),
         Binding(
-            "left", "focus_column(-1)", "Column left", id="board-focus-left", show=False,
-            tooltip="Go to the nearest card in the column to the left",
+            "left", "focus_column(-1)", N_("Column left"), id="board-focus-left", show=False,
+            tooltip=N_("Go to the nearest card in the column to the left"),
         ),
         Binding(
-            "right", "focus_column(1)", "Column right", id="board-focus-right", show=False,
-            tooltip="Go to the nearest card in the column to the right",
+            "right", "focus_column(1)", N_("Column right"), id="board-focus-right", show=False,
+            tooltip=N_("Go to the nearest card in the column to the right"),
         ),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self.board: dict[str, list[Card]] = {status: [] for status in COLUMN_TITLES}
+        """Each column's cards in the order drawn (grouped, when the board is)."""
         self.current_id: str | None = None
+        self.grouped = False
 
     def compose(self) -> ComposeResult:
         for status, title in COLUMN_TITLES.items():
             column = Vertical(id=f"column-{status}", classes="kanban-column")
-            column.border_title = title
+            column.border_title = _(title)
             yield column
 
-    async def show(self, board: dict[str, list[Card]], keep: str | None = None) -> None:
-        """Redraw every column. The current card becomes `keep` if it is on the board,
-        else stays; if it is gone (deleted), its neighbour in the column takes over."""
+    async def show(
+        self, board: dict[str, list[Card]], keep: str | None = None, lanes: dict[str, list[Lane]] | None = None
+    ) -> None:
+        """Redraw every column, grouped under the `lanes`' headings when given. The
+        current card becomes `keep` if it is on the board, else stays; if it is gone
+        (deleted), its neighbour in the column takes over."""
         place = self._place()
+        if lanes is not None:
+            board = {status: [card for lane in lanes.get(status, []) for card in lane.cards] for status in board}
         self.board = board
+        self.grouped = lanes is not None
         ids = [card.action.id for cards in board.values() for card in cards]
         wanted = keep if keep in ids else self.current_id
         if wanted not in ids:
@@ -113,11 +161,16 @@ class Kanban(Horizontal):
         for status, title in COLUMN_TITLES.items():
             cards = board.get(status, [])
             column = self.query_one(f"#column-{status}", Vertical)
-            column.border_title = f"{title} ({len(cards)})"
+            column.border_title = _("{column} ({count})").format(column=_(title), count=len(cards))
             await column.remove_children()
-            await column.mount_all(
-                [ActionCard(card) for card in cards] or [Static("No actions", classes="kanban-empty")]
-            )
+            widgets: list[Widget] = []
+            if lanes is None:
+                widgets = [ActionCard(card) for card in cards]
+            else:
+                for index, lane in enumerate(lanes.get(status, [])):
+                    widgets.append(LaneHeading(lane, first=index == 0))
+                    widgets += [ActionCard(card, grouped=True) for card in lane.cards]
+            await column.mount_all(widgets or [Static(_("No actions"), classes="kanban-empty")])
 
     @property
     def current(self) -> Card | None:

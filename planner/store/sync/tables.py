@@ -15,7 +15,7 @@ from typing import Any
 
 SYNCED_TABLES = (
     "industry", "account", "orgunit", "person", "project", "purchase", "competitor", "competitorposition",
-    "swotitem", "goal", "action", "visit", "visitattendee", "planreview", "syncconflict",
+    "swotitem", "goal", "strategy", "action", "visit", "visitattendee", "planreview", "syncconflict",
 )  # fmt: skip
 """Every table whose rows travel between copies (`models.SYNCED`, which a test compares)."""
 
