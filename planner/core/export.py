@@ -22,6 +22,7 @@ from planner.core.battle_plan import COLUMN_TITLES, goal_flag
 from planner.core.errors import PlannerError
 from planner.core.formatting import layer_label, money, percent, stage_label, stance_text, tier_text
 from planner.core.i18n import N_, _
+from planner.core.introductions import channel_label
 from planner.core.portfolio import AccountSummary
 from planner.core.rows import OrgTree
 
@@ -303,9 +304,14 @@ def _visits(doc: PlanDocument) -> list[str]:
     for v in visits:
         ticked = ", ".join(_(label) for name, label in CHECKLIST if getattr(v, name)) or _("nothing ticked")
         people = ", ".join(sorted(name for _id, name in met.get(v.id, []))) or "—"
+        how = channel_label(v.channel)
+        if v.channel == "introduction" and v.introduced_by_id:
+            introducer = next((p.name for p in doc.people if p.id == v.introduced_by_id), "—")
+            how = _("{channel} by {name}").format(channel=how, name=introducer)
         out += [
             f"### {day_text(v.visited_on)} — {cell(v.purpose) or _('visit')}",
             "",
+            _("- How: {how}").format(how=how),
             _("- Met: {people}").format(people=people),
             _("- Prepared: {ticked}").format(ticked=ticked),
             _("- Outcome: {outcome}").format(outcome=cell(v.outcome) or "—"),

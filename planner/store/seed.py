@@ -205,6 +205,16 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
                     "owner": owner(g["owner"]),
                 }
             )
+            for position, strategy in enumerate(g.get("strategies", ())):
+                tables[m.Strategy].append(
+                    {
+                        "id": new(key, "strategy", g["key"], strategy["key"]),
+                        "account_id": account_id,
+                        "goal_id": new.get(key, "goal", g["key"]),
+                        "text": strategy["text"],
+                        "position": position,
+                    }
+                )
         columns: dict[str, int] = {}
         for a in acc["actions"]:
             position = columns.setdefault(a["status"], 0)
@@ -214,6 +224,7 @@ def demo_batches(today: date, me: str) -> list[tuple[type[m.Record], list[dict[s
                     "id": m.new_id(),
                     "account_id": account_id,
                     "goal_id": new.get(key, "goal", a["goal"]),
+                    "strategy_id": new.get(key, "strategy", a["goal"], a.get("strategy")),
                     "person_id": person(a["person"]),
                     "competitor_position_id": new.get(key, "position", a["competitor"]),
                     "title": a["title"],

@@ -22,6 +22,7 @@ from planner.core import models as m
 from planner.core.errors import Conflict, InUse, NotFound, ValidationError
 from planner.core.formatting import count
 from planner.core.i18n import _
+from planner.core.introductions import introduction_problems
 from planner.core.org import PERSON, UNIT, Ref
 from planner.core.pinyin import search_key
 from planner.store import bulk
@@ -128,6 +129,9 @@ class Writes(StoreBase):
                     visit = self._update_in(session, m.Visit, visit_id, version or 0, values)
                 if people is not None:
                     self._set_attendees(session, visit, set(people))
+                met = people if people is not None else self._attendees(session, visit.id)
+                if problems := introduction_problems(visit.channel, visit.introduced_by_id, met):
+                    raise ValidationError(problems)
                 return visit
         except StaleDataError:
             raise self._conflict(m.Visit, visit_id or "") from None
@@ -180,13 +184,17 @@ class Writes(StoreBase):
             self._keep_measures_with_goals(session, row, changes, before)
         return row
 
+    def _attendees(self, session: Session, visit_id: str) -> list[str]:
+        va = m.VisitAttendee
+        return list(session.exec(select(va.person_id).where(va.visit_id == visit_id, live(va))))
+
     def _set_attendees(self, session: Session, visit: m.Visit, wanted: set[str]) -> None:
         va = m.VisitAttendee
         current = {a.person_id: a for a in session.exec(select(va).where(va.visit_id == visit.id, live(va)))}
         for person_id in wanted - current.keys():
             person = session.get(m.Person, person_id)
             if person is None or person.deleted_at is not None or person.account_id != visit.account_id:
-                raise ValidationError({"people": "Only people of this account can be recorded as met."})
+                raise ValidationError({"people": _("Only people of this account can be recorded as met.")})
             session.add(va(visit_id=visit.id, person_id=person_id))
         now = m.utcnow()
         for person_id in current.keys() - wanted:

@@ -115,3 +115,30 @@ def test_every_demo_channel_lands_on_a_demo_visit_and_the_demo_shows_a_path(stor
     )
     bank = next(a for a in store.list(m.Account) if a.name.startswith("Eastern Harbour"))
     assert paths(store, bank.id)["Victor Lam"] == "Victor Lam ← introduced by Grace Liu (Grace Liu first met: event)"
+
+
+def test_the_store_refuses_an_introducer_the_form_would_refuse_and_writes_nothing(store, people):
+    account, p = people
+    with pytest.raises(ValidationError, match="one of the people introduced") as among:
+        store.save_visit(
+            None, None, [p["张伟"].id, p["李明"].id], account_id=account.id, visited_on=date(2026, 10, 1),
+            channel="introduction", introduced_by_id=p["李明"].id,
+        )  # fmt: skip
+    assert set(among.value.errors) == {"introduced_by_id"}
+    with pytest.raises(ValidationError, match="Only an introduction has an introducer"):
+        store.save_visit(
+            None, None, [p["张伟"].id], account_id=account.id, visited_on=date(2026, 10, 1),
+            channel="phone", introduced_by_id=p["李明"].id,
+        )  # fmt: skip
+    assert store.list(m.Visit, account_id=account.id) == []
+    visit = store.save_visit(
+        None, None, [p["张伟"].id], account_id=account.id, visited_on=date(2026, 10, 1),
+        channel="introduction", introduced_by_id=p["李明"].id,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="one of the people introduced"):
+        store.save_visit(visit.id, visit.version, [p["张伟"].id, p["李明"].id])
+    with pytest.raises(ValidationError, match="Only an introduction"):
+        store.save_visit(visit.id, visit.version, None, channel="event")
+    kept = store.get(m.Visit, visit.id)
+    assert (kept.channel, kept.introduced_by_id, kept.version) == ("introduction", p["李明"].id, visit.version)
+    assert [a.person_id for a in store.list(m.VisitAttendee, visit_id=visit.id)] == [p["张伟"].id]
