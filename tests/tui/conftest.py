@@ -13,7 +13,7 @@ from textual.worker import WorkerCancelled
 
 from planner.app import PlannerApp
 from planner.core.config import Settings
-from planner.core.models import Record
+from planner.core.models import Account, Record
 from planner.store import seed
 from planner.store.startup import open_store
 
@@ -52,6 +52,21 @@ async def settle(pilot) -> None:
         with suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def university(store) -> Account:
+    """The demo's class-A university, the account most tests look at."""
+    return next(a for a in store.list(Account) if "大学" in a.name and a.account_class == "A")
+
+
+async def open_plan(pilot, account_id: str):
+    """The account's battle plan, opened and loaded."""
+    from planner.screens.battle_plan import BattlePlanScreen
+
+    await settle(pilot)
+    await pilot.app.push_screen(BattlePlanScreen(account_id))
+    await settle(pilot)
+    return pilot.app.screen
 
 
 def edit_as_rep_b(store, model: type[Record], row_id: str, **changes) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle, university
 from rich.console import Console
 from textual.widgets import Input, SelectionList, Static, TabbedContent
 
@@ -19,10 +19,6 @@ from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
 from planner.widgets.record_table import RecordTable
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 async def open_overview(pilot, account_id: str) -> AccountOverviewScreen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, open_plan, settle, university
 from textual.widgets import Input, Select, Static, TabbedContent
 
 from planner.app import make_app
@@ -19,17 +19,6 @@ from planner.widgets.record_table import RecordTable
 from planner.widgets.swot import SwotBoard
 
 SIZE = (100, 30)
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
-
-
-async def open_plan(pilot, account_id: str) -> BattlePlanScreen:
-    await settle(pilot)
-    await pilot.app.push_screen(BattlePlanScreen(account_id))
-    await settle(pilot)
-    return pilot.app.screen
 
 
 def column_ids(store, account_id: str, status: str) -> list[str]:

@@ -3,7 +3,7 @@ cards: the real app on the demo database, driven as a rep would."""
 
 from __future__ import annotations
 
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, settle, university
 from textual.widgets import Select, SelectionList, Static
 
 from planner.app import make_app
@@ -14,10 +14,6 @@ from planner.screens.visit_form import VisitForm
 from planner.widgets.stakeholder_card import StakeholderCard
 
 SIZE = (100, 30)
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 def named(store, account: m.Account, name: str) -> m.Person:

@@ -23,8 +23,13 @@ NOT_OURS_TO_TRANSLATE = {
 }  # fmt: skip
 
 
+DRAWN = [stop for stop in STOPS if stop.name != "history"]
+"""The history lists when each change was made: the demo's are made as the tests start,
+so its picture would differ every run (its words are checked below all the same)."""
+
+
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
-@pytest.mark.parametrize("stop", STOPS, ids=[stop.name for stop in STOPS])
+@pytest.mark.parametrize("stop", DRAWN, ids=[stop.name for stop in DRAWN])
 def test_every_screen_in_chinese(snap_compare, demo_store, chinese, stop, size):
     async def run_before(pilot):
         await stop.visit(pilot, demo_store)

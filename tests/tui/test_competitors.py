@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle, university
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
@@ -17,10 +17,6 @@ from planner.screens.record_form import RecordForm
 from planner.widgets.record_table import RecordTable
 
 SIZE = (100, 30)
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 def bank(store) -> m.Account:

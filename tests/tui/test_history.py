@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, settle, university
 from textual.widgets import OptionList
 
 from planner.app import make_app
@@ -20,10 +20,6 @@ from planner.store.db import Database
 from planner.store.store import Store
 from planner.widgets.account_table import AccountTable
 from planner.widgets.record_table import RecordTable
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 def edit_as_rep_b(store, account: m.Account) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle, university
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from planner.app import make_app
@@ -18,10 +18,6 @@ from planner.screens.record_form import RecordForm
 from planner.screens.unit_picker import UnitPicker
 from planner.widgets.org_detail import OrgDetail
 from planner.widgets.org_tree import OrgChartTree
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 def unit_named(store, account_id: str, part: str) -> m.OrgUnit:

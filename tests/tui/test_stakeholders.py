@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle
+from conftest import FIXED_DAY, edit_as_rep_b, history_text, settle, university
 from textual.widgets import ContentSwitcher, Input, Static
 
 from planner.app import make_app
@@ -18,10 +18,6 @@ from planner.widgets.influence_grid import InfluenceGrid, grid_lines
 from planner.widgets.stakeholder_card import StakeholderCard
 
 SIZE = (100, 30)
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 def named(store, account: m.Account, name: str) -> m.Person:

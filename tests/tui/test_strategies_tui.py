@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, open_plan, settle, university
 from textual.widgets import Select, Static
 
 from planner.app import make_app
 from planner.core import models as m
-from planner.screens.battle_plan import BattlePlanScreen
 from planner.screens.confirm import Confirm
 from planner.screens.record_form import RecordForm
 from planner.widgets.goal_tree import GoalTree
@@ -21,15 +20,15 @@ from planner.widgets.kanban import ActionCard, Kanban, LaneHeading
 from planner.widgets.record_table import RecordTable
 
 
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
-
-
-async def open_plan(pilot, account_id: str) -> BattlePlanScreen:
-    await settle(pilot)
-    await pilot.app.push_screen(BattlePlanScreen(account_id))
-    await settle(pilot)
-    return pilot.app.screen
+@pytest.fixture
+def demo_store(demo_store):
+    """The demo without its strategies: each test builds its own on the demo's goals."""
+    for action in demo_store.list(m.Action):
+        if action.strategy_id:
+            demo_store.update(m.Action, action.id, action.version, strategy_id=None)
+    for strategy in demo_store.list(m.Strategy):
+        demo_store.delete(m.Strategy, strategy.id, strategy.version)
+    return demo_store
 
 
 def column_children(screen, status: str) -> list[str]:

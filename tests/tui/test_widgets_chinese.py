@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, settle, university
 from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import OptionList, Static
@@ -29,10 +29,6 @@ from planner.widgets.org_tree import OrgChartTree
 from planner.widgets.record_table import RecordTable
 
 LONG_NAME = "江南科技大学信息化建设与管理中心采购部"  # 19 characters, 38 cells: cut in the name column
-
-
-def university(store) -> m.Account:
-    return next(a for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
 
 
 async def show(pilot, screen):

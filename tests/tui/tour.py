@@ -7,7 +7,7 @@ import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from conftest import settle
+from conftest import settle, university
 from rich.console import Console
 
 from planner.core import models as m
@@ -31,12 +31,8 @@ class Stop:
             await settle(pilot)
 
 
-def university(store) -> str:
-    return next(a.id for a in store.list(m.Account) if "大学" in a.name and a.account_class == "A")
-
-
 def _account(*rest):
-    return lambda store: (university(store), *rest)
+    return lambda store: (university(store).id, *rest)
 
 
 STOPS = (
@@ -62,7 +58,7 @@ STOPS = (
     Stop("portfolio-pareto", "portfolio", ("1",)),
     Stop("portfolio-quadrant", "portfolio", ("2",)),
     Stop("portfolio-funnel", "portfolio", ("3",)),
-    Stop("history", "history", args=lambda store: (m.Account, university(store), "")),
+    Stop("history", "history", args=lambda store: (m.Account, university(store).id, "")),
     Stop("deleted", "deleted", args=lambda store: (None,)),
     Stop("conflicts", "conflicts"),
     Stop("industries", "industries"),
