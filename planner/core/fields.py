@@ -154,7 +154,7 @@ FIELDS: dict[type[m.Record], tuple[FieldSpec, ...]] = {
         _f("strategy_id", N_("Strategy"), "ref", target=m.Strategy),
         _f("person_id", N_("Person"), "ref", target=m.Person),
         _f("competitor_position_id", N_("Counters competitor"), "ref", target=m.CompetitorPosition),
-        _f("title", N_("Title"), "name"),
+        _f("title", N_("What to do"), "name"),
         _f("status", N_("Status"), "choice", choices=m.ACTION_STATUSES),
         _f("position", N_("Position in column"), "position"),
         _f("due_date", N_("Due"), "date"),

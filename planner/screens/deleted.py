@@ -47,7 +47,7 @@ class DeletedScreen(PlannerScreen[tuple[list[Deleted], str]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RecordTable((_("Deleted"), _("By"), _("Kind"), _("Record")), self._cells, id="deleted-table")
+        yield RecordTable((_("Deleted"), _("Deleted by"), _("Kind"), _("Record")), self._cells, id="deleted-table")
         yield Static(_("Loading deleted records…"), id="status", markup=False)
         yield KeyFooter()
 

@@ -57,7 +57,7 @@ def _account_lines(stages: tuple[FunnelStage, ...], width: int, tall: bool) -> l
                 ("█" * length, "count"),
                 (" " * right + f"{stage.count:>{COUNT},}  ", ""),
                 ("█" * value, "value"),
-                (" " * (value_width - value) + f"{money(stage.value):>{AMOUNT}}", ""),
+                (" " * (value_width - value) + rjust(money(stage.value), AMOUNT), ""),
             ]
         )
         if tall:  # a half-height second row leaves a gap before the next stage
@@ -81,7 +81,7 @@ def _project_lines(stages: tuple[FunnelStage, ...], width: int) -> list[Line]:
     for stage in stages:
         amount = scaled(stage.value, largest, bar_width)
         weighted = min(scaled(stage.weighted, largest, bar_width), amount)
-        figures = f"{stage.count:>{COUNT},} {money(stage.value):>{AMOUNT}} {money(stage.weighted):>{AMOUNT}}"
+        figures = f"{stage.count:>{COUNT},} {rjust(money(stage.value), AMOUNT)} {rjust(money(stage.weighted), AMOUNT)}"
         lines.append(
             [
                 (ljust(_(stage.name), LABEL), "label"),

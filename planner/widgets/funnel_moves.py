@@ -17,7 +17,7 @@ from planner.core.formatting import money, one_line
 from planner.core.funnel_moves import Move, Period
 from planner.core.i18n import N_, _, ngettext
 
-HEADS = (N_("Move"), N_("Accounts"), N_("Value"))
+HEADS = (N_("Move"), N_("Accounts"), N_("Amount"))
 ACCOUNT_HEADS = (N_("Account"), N_("Revenue"))
 
 

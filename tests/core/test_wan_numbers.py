@@ -45,3 +45,18 @@ def test_what_a_form_shows_reads_back_exactly_in_both_languages(value):
         i18n.set_language(language)
         assert fields.parse(REVENUE, number_input(value)) == value
     i18n.set_language("en")
+
+
+@pytest.mark.parametrize("width", [76, 96])
+def test_the_funnel_keeps_the_unit_of_every_sum_in_chinese(chinese, width):
+    from rich.cells import cell_len
+
+    from planner.core.analysis import Funnel, FunnelStage
+    from planner.widgets.funnel_chart import chart_lines
+
+    stages = (FunnelStage("producing", 12, 21_990_000), FunnelStage("incubating", 22, 29_450_000, 13_830_000))
+    funnel = Funnel(accounts=stages + (FunnelStage("potential", 3, 150_000),), projects=stages)
+    lines = ["".join(text for text, _style in line) for line in chart_lines(funnel, width, 20)]
+    assert all(cell_len(line) <= width for line in lines)
+    assert sum("万" in line for line in lines) >= 4
+    assert any(line.rstrip().endswith("2,199万") for line in lines)
