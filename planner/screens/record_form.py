@@ -103,6 +103,8 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             yield Static("", id="problem", markup=False)
             with VerticalScroll(id="fields"):
                 for field in self.specs:
+                    if heading := self.HEADINGS.get(field.name):
+                        yield Label(_(heading), classes="field-label")
                     if field.kind != "flag":
                         yield Label(field.label + (" *" if field.required else ""), classes="field-label")
                     yield self._editor(field)
@@ -111,6 +113,9 @@ class RecordForm(HoldsTyping, ModalScreen[Any]):
             with Horizontal(id="buttons"):
                 yield Button(_("Save (ctrl+s)"), id="save", variant="primary")
                 yield Button(_("Cancel (esc)"), id="cancel")
+
+    HEADINGS: dict[str, str] = {}
+    """A heading (an `N_` msgid) a subclass puts above a field, naming the group it starts."""
 
     def compose_extra(self) -> ComposeResult:
         """Widgets a subclass adds below the fields (e.g. a visit's people)."""

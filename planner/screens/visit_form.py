@@ -51,6 +51,8 @@ def person_label(person: m.Person) -> str:
 
 
 class VisitForm(RecordForm):
+    HEADINGS = {"brought_cards": N_("The five things to bring")}
+
     def __init__(
         self,
         title: str,

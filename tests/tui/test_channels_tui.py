@@ -158,3 +158,22 @@ async def test_editing_an_introduction_shows_how_it_happened_and_who_introduced(
         assert form.query_one("#field-channel", Select).value == "introduction"
         assert form.query_one("#field-introduced_by_id", Select).value == dean.id
         assert not form.has_unsaved_typing()
+
+
+async def test_the_visit_form_names_the_five_things_to_bring_in_both_languages(demo_store, chinese):
+    from textual.widgets import Label
+
+    from planner.core import i18n
+    from planner.widgets.tick_box import TickBox
+
+    account = university(demo_store)
+    for language, heading, first in (("zh", "五件宝", "名片"), ("en", "The five things to bring", "Business cards")):
+        i18n.set_language(language)
+        app = make_app(demo_store, today=FIXED_DAY)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.app.push_screen(AccountOverviewScreen(account.id))
+            form = await new_visit(pilot)
+            shown = [w for w in form.query("#fields > *") if isinstance(w, (Label, TickBox))]
+            texts = [str(w.render()) if isinstance(w, Label) else w.label for w in shown]
+            at = texts.index(heading)
+            assert first in str(texts[at + 1])
