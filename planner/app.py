@@ -300,7 +300,7 @@ class PlannerApp(App[None]):
         the current screen, which is also a command in the palette."""
         for command in super().get_system_commands(screen):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
-        seen = set()
+        seen = {"quit"}  # Textual's own commands above already quit
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
