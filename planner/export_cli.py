@@ -15,7 +15,7 @@ from planner.cli_args import cell_width as _width
 from planner.cli_args import emit
 from planner.core.analysis import CUT_INPUT, FOCUS_GROW, FOCUS_INVEST, MAINTAIN
 from planner.core.errors import EXIT_ARGUMENTS
-from planner.core.formatting import money, number_input, percent
+from planner.core.formatting import industry_label, money, number_input, percent
 from planner.core.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def list_lines(store: Store, args: argparse.Namespace, today: date) -> list[List
     return [
         ListLine(
             s.pareto.rank, s.row.name, s.pareto.share, s.pareto.cumulative, s.pareto.key, s.row.account_class,
-            s.quadrant.quadrant, s.row.owner, " ".join(filter(None, (s.row.industry, s.row.industry_zh))),
+            s.quadrant.quadrant, s.row.owner, industry_label(s.row.industry, s.row.industry_zh),
             regions.get(s.row.id, ""), s.row.revenue, s.row.last_contact, flags.get(s.row.id, 0), s.cadence.stale,
         )
         for s in select_accounts(portfolio, flags, wanted)

@@ -14,6 +14,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
+from planner.core.formatting import names_list
 from planner.core.i18n import N_, _
 
 CLASS_RANK = {"A": 0, "B": 1, "C": 2}
@@ -404,7 +405,7 @@ def red_flags(facts: AccountFacts, cadence_days: int, today: date, high_threat: 
     ]
     if unmet:
         message = _("Decision layer not met within {days} days: {names}").format(
-            days=cadence_days, names=", ".join(unmet)
+            days=cadence_days, names=names_list(unmet)
         )
         flags.append(RedFlag("decision-not-met", message))
     if facts.last_visit and not facts.last_visit[1].strip():

@@ -22,7 +22,16 @@ from planner.core.analysis import Cadence, Forecast, RedFlag, funnel
 from planner.core.battle_plan import overdue
 from planner.core.competition import Counter, PositionRow, counter_status
 from planner.core.export import CHECKLIST, cell, day_text, table, write_document
-from planner.core.formatting import count, layer_label, money, stage_label, stance_text, status_label
+from planner.core.formatting import (
+    count,
+    industry_label,
+    layer_label,
+    money,
+    names_list,
+    stage_label,
+    stance_text,
+    status_label,
+)
 from planner.core.i18n import _
 from planner.core.overview import Overview
 from planner.core.stakeholders import Stakeholder
@@ -101,7 +110,7 @@ def build_brief(doc: BriefDocument) -> Brief:
     industry = o.industry
     return Brief(
         account=o.account,
-        industry=f"{industry.name_en} {industry.name_zh}" if industry else "",
+        industry=industry_label(industry.name_en, industry.name_zh) if industry else "",
         today=today,
         last_contact=o.summary.row.last_contact,
         cadence=o.summary.cadence,
@@ -295,7 +304,7 @@ def _visit(v: LastVisit | None) -> tuple[str, ...]:
     if v is None:
         return (_("No visit yet."),)
     purpose = " ".join(v.purpose.split())
-    people = ", ".join(v.met) or _("nobody recorded")
+    people = names_list(v.met) or _("nobody recorded")
     if purpose:
         visited = _("Last visit {day}: {purpose}; met {people}").format(
             day=day_text(v.day), purpose=purpose, people=people

@@ -20,7 +20,17 @@ from planner.core import models as m
 from planner.core.analysis import yearly_totals
 from planner.core.battle_plan import COLUMN_TITLES, goal_flag
 from planner.core.errors import PlannerError
-from planner.core.formatting import layer_label, money, percent, stage_label, stance_text, tier_text
+from planner.core.formatting import (
+    industry_label,
+    industry_name,
+    layer_label,
+    money,
+    names_list,
+    percent,
+    stage_label,
+    stance_text,
+    tier_text,
+)
 from planner.core.i18n import N_, _
 from planner.core.introductions import channel_label
 from planner.core.portfolio import AccountSummary
@@ -104,7 +114,13 @@ def account_plan_markdown(doc: PlanDocument) -> str:
         if pareto.key
         else _("- 80/20: rank #{rank}, {share} of revenue, cumulative {cumulative}")
     )
-    which = f"{industry.name_en} {industry.name_zh} ({tier_text(industry)})" if industry else "—"
+    which = (
+        _("{industry} ({tier})").format(
+            industry=industry_label(industry.name_en, industry.name_zh), tier=tier_text(industry)
+        )
+        if industry
+        else "—"
+    )
     out += [
         _("- Class: {account_class} · Owner: {owner} · Region: {region}").format(
             account_class=a.account_class, owner=a.owner or "—", region=a.region or "—"),
@@ -125,7 +141,12 @@ def account_plan_markdown(doc: PlanDocument) -> str:
         ]),
     ]  # fmt: skip
     if industry and industry.procurement_pattern:
-        out += [_("## How {industry} buys").format(industry=industry.name_en), "", industry.procurement_pattern, ""]
+        out += [
+            _("## How {industry} buys").format(industry=industry_name(industry.name_en, industry.name_zh)),
+            "",
+            industry.procurement_pattern,
+            "",
+        ]
     out += _organisation(doc.tree)
     out += _people(doc)
     out += _projects_and_purchases(doc)
@@ -302,8 +323,8 @@ def _visits(doc: PlanDocument) -> list[str]:
     if not visits:
         out += [_("_None recorded._"), ""]
     for v in visits:
-        ticked = ", ".join(_(label) for name, label in CHECKLIST if getattr(v, name)) or _("nothing ticked")
-        people = ", ".join(sorted(name for _id, name in met.get(v.id, []))) or "—"
+        ticked = names_list(_(label) for name, label in CHECKLIST if getattr(v, name)) or _("nothing ticked")
+        people = names_list(sorted(name for _id, name in met.get(v.id, []))) or "—"
         how = channel_label(v.channel)
         if v.channel == "introduction" and v.introduced_by_id:
             introducer = next((p.name for p in doc.people if p.id == v.introduced_by_id), "—")

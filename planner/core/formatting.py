@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from rich.cells import cell_len, get_character_cell_size
@@ -162,6 +162,19 @@ def tier_text(industry) -> str:
 def industry_name(name_en: str, name_zh: str) -> str:
     """An industry's name in the interface's language, the other one when it has none."""
     return (name_zh or name_en) if chinese() else (name_en or name_zh)
+
+
+def industry_label(name_en: str, name_zh: str) -> str:
+    """ "Finance 金融" in English (both names, as always); in Chinese just "金融"
+    (the English one when there is no Chinese name)."""
+    if chinese():
+        return name_zh or name_en
+    return " ".join(filter(None, (name_en, name_zh)))
+
+
+def names_list(names: Iterable[str]) -> str:
+    """People's (or accounts') names run together: "周丽、孙明" in Chinese, "Zhou, Sun" in English."""
+    return ("、" if chinese() else ", ").join(names)
 
 
 def industry_names(industry) -> str:

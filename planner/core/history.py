@@ -18,8 +18,9 @@ from typing import Any
 
 from planner.core import fields
 from planner.core import models as m
-from planner.core.formatting import money, one_line
-from planner.core.i18n import N_, _
+from planner.core.choices import choice_label
+from planner.core.formatting import industry_name, money, one_line
+from planner.core.i18n import N_, _, chinese
 
 ACTIONS = {"insert": N_("created"), "update": N_("changed"), "delete": N_("deleted"), "restore": N_("restored")}
 """What happened to a record, in English as marked for the catalog: shown through `_`."""
@@ -104,6 +105,8 @@ def label(row: m.Record, names: dict[str, str] | None = None) -> str:
          if getattr(row, n, "")),
         "",
     )  # fmt: skip
+    if isinstance(row, m.Industry):  # by its name in the interface's language
+        text = industry_name(row.name_en, row.name_zh)
     parts = [day.isoformat() if isinstance(day, date) else "", one_line(text, 50)]
     return " ".join(part for part in parts if part) or row.id[:8]
 
@@ -119,6 +122,8 @@ def show(field: fields.FieldSpec | None, value: Any, names: dict[str, str]) -> s
         return money(value)
     if kind == "ref":
         return one_line(names.get(value, str(value)[:8]), VALUE_WIDTH)
+    if field and kind == "choice" and isinstance(value, str):  # the code as its label (赢单 for won)
+        return one_line(choice_label(field.name, value), VALUE_WIDTH)
     return one_line(value, VALUE_WIDTH)
 
 
@@ -172,6 +177,8 @@ def _lines(
     order = {spec.name: index for index, spec in enumerate(fields.FIELDS.get(model, ()))}
     hidden = ("deleted_with", "imported")  # the import's bookkeeping: the values it gave, as JSON
     shown = sorted((n for n in changes if n not in hidden), key=lambda n: (order.get(n, len(order)), n))
+    if brief:  # a card's place in its board column is noise in an account's history
+        shown = [n for n in shown if (spec := field_spec(model, n)) is None or spec.kind != "position"]
     if brief and action == "insert":
         shown = [n for n in shown if n != "account_id" and changes[n][1] != _default(model, n)]
     lines = []
@@ -210,7 +217,8 @@ def entries(
 def format_line(entry: Entry, tz: tzinfo | None = None) -> str:
     """`2026-11-27 09:14  rep-b  changed  person 张伟: Title: Chief → Director` (local time by default)."""
     subject = f"{_(entry.noun)} {entry.label}".rstrip()
-    detail = f": {'; '.join(entry.lines)}" if entry.lines else ""
+    colon, between = ("：", "；") if chinese() else (": ", "; ")
+    detail = f"{colon}{between.join(entry.lines)}" if entry.lines else ""
     action = _(ACTIONS[entry.action]) if entry.action in ACTIONS else entry.action
     return f"{local_time(entry.when, tz)}  {entry.who or _('someone')}  {action}  {subject}{detail}"
 

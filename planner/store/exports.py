@@ -9,7 +9,9 @@ from sqlmodel import col, or_, select
 from planner.core import models as m
 from planner.core.errors import NotFound
 from planner.core.export import PlanDocument
-from planner.core.formatting import name_key
+from planner.core.formatting import name_key, names_list
+from planner.core.i18n import _, chinese, ngettext
+from planner.core.pinyin import search_key, typed_key
 from planner.core.rows import AccountRow
 from planner.store.base import T
 from planner.store.reports import Reports
@@ -18,7 +20,15 @@ from planner.store.reports import Reports
 def _which(store: Reports, rows: list[AccountRow]) -> str:
     """Accounts of one name told apart: id, owner and region."""
     regions = {a.id: a.region for a in (store.get(m.Account, row.id) for row in rows)}
-    return "; ".join(f"{row.id} (owner {row.owner or '—'}, {regions[row.id] or 'no region'})" for row in rows)
+    return ("；" if chinese() else "; ").join(
+        _("{id} (owner {owner}, {region})").format(
+            id=row.id, owner=row.owner or "—", region=regions[row.id] or _("no region")
+        )
+        for row in rows
+    )
+
+
+SHOWN_MATCHES = 5
 
 
 class Exports(Reports):
@@ -35,7 +45,11 @@ class Exports(Reports):
         if len(named) == 1:
             return self.get(m.Account, named[0].id)
         if len(named) > 1:
-            raise NotFound(f"{len(named)} accounts are named {wanted!r}: {_which(self, named)}; give the id instead.")
+            raise NotFound(
+                _("{n} accounts are named '{wanted}': {which}; give the id instead.").format(
+                    n=len(named), wanted=wanted, which=_which(self, named)
+                )
+            )
         if deleted:
             a = m.Account
             query = select(a).where(or_(a.id == wanted, a.name == wanted), col(a.deleted_at).is_not(None))
@@ -45,19 +59,29 @@ class Exports(Reports):
                 return found[0]
         needle = name_key(wanted)
         matches = [row for row in rows if needle in name_key(row.name)]
+        if not matches and (typed := typed_key(wanted)):
+            # pinyin, full or initials, as the customer list's filter: jnkj finds 江南科技大学
+            matches = [row for row in rows if typed in search_key(row.name)]
         if len(matches) == 1:
             return self.get(m.Account, matches[0].id)
         if not matches:
-            raise NotFound(f"No account matches {wanted!r}.")
-        names = ", ".join(sorted(row.name for row in matches)[:5])
-        raise NotFound(f"{len(matches)} accounts match {wanted!r} ({names}…); give more of the name.")
+            raise NotFound(_("No account matches '{wanted}'.").format(wanted=wanted))
+        names = sorted(row.name for row in matches)
+        shown = names_list(names[:SHOWN_MATCHES]) + ("…" if len(names) > SHOWN_MATCHES else "")
+        raise NotFound(
+            ngettext(
+                "{n} account matches '{wanted}' ({names}); give more of the name.",
+                "{n} accounts match '{wanted}' ({names}); give more of the name.",
+                len(matches),
+            ).format(n=len(matches), wanted=wanted, names=shown)
+        )
 
     def plan_document(self, account_id: str, today: date) -> PlanDocument:
         """Everything `planner.core.export` writes about the account."""
         account = self.get(m.Account, account_id)
         summary = self.portfolio(today).find(account_id)
         if summary is None:
-            raise NotFound(f"The account {account.name!r} was deleted.")
+            raise NotFound(_("The account '{name}' was deleted.").format(name=account.name))
 
         def of_account(model: type[T]) -> list[T]:
             return self.list(model, account_id=account_id)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from planner.core.formatting import industry_name, money, percent, tier_text
+from planner.core.formatting import industry_label, industry_name, money, percent, tier_text
 from planner.core.i18n import N_, _, ngettext
 from planner.core.overview import Overview
 
@@ -68,7 +68,9 @@ def profile_renderable(data: Overview) -> Group:
     industry = data.industry
     fields.add_row(_("Class"), _("{cls}  (A producing · B incubating · C potential)").format(cls=a.account_class))
     kind = (
-        _("{names} · tier {tier}").format(names=f"{industry.name_en} {industry.name_zh}", tier=tier_text(industry))
+        _("{names} · tier {tier}").format(
+            names=industry_label(industry.name_en, industry.name_zh), tier=tier_text(industry)
+        )
         if industry
         else "—"
     )

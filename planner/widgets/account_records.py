@@ -11,7 +11,7 @@ from rich.text import Text
 
 from planner.core import models as m
 from planner.core.export import day_text
-from planner.core.formatting import money, one_line, stage_label
+from planner.core.formatting import money, names_list, one_line, stage_label
 from planner.core.i18n import N_, _
 from planner.core.introductions import channel_label
 from planner.core.overview import Overview
@@ -84,7 +84,7 @@ def visit_cells(v: m.Visit, met: list[tuple[str, str]], people: Sequence[m.Perso
     # What was promised first, who was met last: at 80 columns the promise still shows.
     return [
         day_text(v.visited_on), _text(how, 16), _text(v.purpose, 18), _text(commitment, 18),
-        _text(_next_step(v), 24), day_text(v.next_step_date), _text(", ".join(name for _id, name in met), 20),
+        _text(_next_step(v), 24), day_text(v.next_step_date), _text(names_list(name for _id, name in met), 20),
     ]  # fmt: skip
 
 

@@ -125,7 +125,7 @@ def test_check_reports_in_chinese(demo_db):
     out = result.stdout
     assert out.startswith("警示（") and "个客户）：" in out.splitlines()[0]
     assert "久未联系的客户（" in out
-    assert "天未联系（拜访周期" in out or "从未联系（拜访周期" in out
+    assert "天未联系（联系周期" in out or "从未联系（联系周期" in out
     _absent(out, "Red flags (", "Stale accounts (", "no contact for", "never contacted", "(cadence", "All clear")
 
 
