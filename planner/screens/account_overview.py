@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -43,6 +44,18 @@ OUTCOMES = ("won", "lost")
 """How a project ends: set explicitly (W, L), never reached by stepping."""
 STEPS = tuple(stage for stage in m.PROJECT_STAGES if stage not in OUTCOMES)
 """The stages `[` and `]` move a project along: potential → incubating → producing."""
+
+
+def pack_line(pieces: list[str], width: int, gap: str = "   ") -> str:
+    """`pieces` joined by `gap`, a line break instead of the gap before a piece that would
+    pass `width` cells: lines break between pieces, never inside one."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and (not width or cell_len(lines[-1] + gap + piece) <= width):
+            lines[-1] += gap + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)
 
 
 class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
@@ -175,11 +188,12 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
         self._land_on = record_id
         self.overview: Overview | None = None
         self.industries: Industries = []
+        self._stage_pieces: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="tabs", initial=self.initial_tab):
-            with TabPane(_("1 Profile"), id="profile"), VerticalScroll():
+            with TabPane(_("1 Profile"), id="profile"), VerticalScroll(id="profile-scroll"):
                 yield AccountProfile(_("Loading…"), id="profile-text")
             with TabPane(_("2 Projects"), id="projects"):
                 yield Static("", id="stage-values", markup=False)
@@ -195,7 +209,7 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
                 )
             with TabPane(_("4 Visits"), id="visits"):
                 yield RecordTable(
-                    (_("Date"), _("How"), _("Purpose"), _("Commitment"), _("Next step"), _("By"), _("Met")),
+                    (_("Date"), _("How"), _("Purpose"), _("Commitment"), _("Next step"), _("Due"), _("Met")),
                     self._visit_cells,
                     id="visits-table",
                 )
@@ -212,16 +226,27 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             name=overview.account.name, account_class=overview.account.account_class
         )
         self.query_one(AccountProfile).show(overview)
-        # No-break spaces inside a stage's figures: a narrow screen wraps between stages only.
-        stages = [
+        # No-break spaces inside a stage's figures (the lines are packed by `pack_line`).
+        self._stage_pieces = [
             f"{stage_label(stage)}\u00a0{n}\u00a0·\u00a0{money(amount)}"
             for stage, n, amount in project_stages(overview.projects)
         ]
-        self.query_one("#stage-values", Static).update("   ".join(stages) + _("   ([ ] stage · W won · L lost)"))
+        self._show_stages()
         self.query_one("#forecast", Static).update(forecast_text(overview))
         self._table("projects").show(overview.projects, keep)
         self._table("purchases").show(overview.purchases, keep)
         self._table("visits").show(overview.visits, keep)
+
+    def _show_stages(self) -> None:
+        """The stages' figures then the key hint, wrapped between pieces only: the hint
+        goes whole onto a line of its own when it does not fit after the figures."""
+        hint = _("   ([ ] stage · W won · L lost)").strip()
+        width = self.query_one("#stage-values", Static).size.width or self.size.width
+        self.query_one("#stage-values", Static).update(pack_line([*self._stage_pieces, hint], width))
+
+    def on_resize(self) -> None:
+        if self.overview is not None:
+            self._show_stages()
 
     def _visit_cells(self, v: m.Visit) -> list[str | Text]:
         if self.overview is None:
@@ -247,11 +272,14 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
-        """Keys act on the tab's own list: enter edits its highlighted row, d deletes it."""
+        """Keys act on the tab's own list: enter edits its highlighted row, d deletes it.
+        On the profile, its scroll area has the focus: PageDown, End… scroll it."""
         tab = self.active_tab
         self.refresh_bindings()
         if tab in TABS:
             self.call_after_refresh(self._table(tab).focus)
+        else:
+            self.call_after_refresh(self.query_one("#profile-scroll", VerticalScroll).focus)
 
     def action_back(self) -> None:
         self.dismiss(None)

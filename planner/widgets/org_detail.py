@@ -3,6 +3,7 @@ head count, or a person's profile with the reports-to lines the tree cannot show
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
@@ -33,5 +34,8 @@ class OrgDetail(Static):
             style = stances.get(value, "") if label == _("Stance") else ""
             wide = label in long
             heading = _("{label}:").format(label=label)
+            if not wide:
+                # A value of several lines (the head count, in Chinese) stays under its start.
+                value = value.replace("\n", "\n" + " " * (cell_len(heading) + 1))
             parts += ["\n" if wide else "", (heading, "dim"), "\n" if wide else " ", (value, style), "\n"]
         self.update(Content.assemble(*parts))

@@ -11,10 +11,12 @@ the screen reloads, which keeps the focus where the rep left it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from planner.core import models as m
 from planner.core.formatting import STANCE_MARKS
 from planner.core.i18n import N_, _
 from planner.core.introductions import short_text
@@ -39,9 +41,19 @@ def dots(score: int) -> str:
     return "●" * filled + "○" * (HIGHEST - filled)
 
 
-def stance_text(stance: str) -> Content:
+def _stance_plain(stance: str) -> str:
     label = _(STANCE_LABELS[stance]) if stance in STANCE_LABELS else stance
-    return Content.styled(f"{STANCE_MARKS.get(stance, '?')} {label}", STANCE_STYLES.get(stance, ""))
+    return f"{STANCE_MARKS.get(stance, '?')} {label}"
+
+
+def stance_text(stance: str) -> Content:
+    """The stance's mark and name, padded (in terminal cells) to the widest stance so
+    what follows it lines up from card to card."""
+    shown = _stance_plain(stance)
+    widest = max(cell_len(_stance_plain(code)) for code in STANCE_LABELS)
+    return Content.assemble(
+        Content.styled(shown, STANCE_STYLES.get(stance, "")), " " * max(0, widest - cell_len(shown))
+    )
 
 
 def card_content(stakeholder: Stakeholder) -> Content:
@@ -52,7 +64,7 @@ def card_content(stakeholder: Stakeholder) -> Content:
     lines = [
         Content.styled(p.title or _("(no title)"), "bold"),
         Content.styled(stakeholder.unit or _("(no unit)"), "$text-muted"),
-        Content.assemble((_("Values") + " ", "$text-muted"), p.value_orientation or "—"),
+        Content.assemble((_("Values") + " ", "$text-muted"), m.values_text(p.value_orientation) or "—"),
         Content.assemble(
             (_("Influence") + " ", "$text-muted"),
             dots(p.influence),

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from conftest import FIXED_DAY, settle
+from conftest import FIXED_DAY, settle, university
 from textual.command import CommandPalette
 from textual.widgets import Button, Input, Select, Static, Tab, TabbedContent
-from tour import screen_text, university
+from tour import screen_text
 
 from planner.app import make_app
 from planner.core import models as m
@@ -37,7 +37,7 @@ async def test_the_account_screen_has_chinese_tabs_and_column_heads(demo_store, 
     app = make_app(demo_store, today=FIXED_DAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.post_message(Open("account", (university(demo_store),)))
+        app.post_message(Open("account", (university(demo_store).id,)))
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AccountOverviewScreen)
