@@ -31,8 +31,18 @@ class KeysPanel(VerticalScroll, can_focus=False):
         yield Static(id="keys-table")
 
     def on_mount(self) -> None:
+        self._clear_footer()
         self.screen.bindings_updated_signal.subscribe(self, self.show)
         self.show(self.screen)
+
+    def on_resize(self) -> None:
+        self._clear_footer()
+
+    def _clear_footer(self) -> None:
+        """Stop one row short of the bottom: over the footer's keys, each a widget of its
+        own, Textual's compositor cuts the panel's last line at their edges, and a cut
+        through a Chinese (double-width) character blanks it."""
+        self.styles.height = max(1, self.screen.size.height - 1)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
