@@ -111,7 +111,7 @@ class Chart:
             return [
                 (_("Unit"), unit.name),
                 (_("Part of"), parent),
-                (_("People"), _("{here} here, {total} with sub-units").format(here=here, total=total)),
+                (_("Members"), _("{here} here, {total} with sub-units").format(here=here, total=total)),
                 (_("Sub-units"), below),
                 (_("Responsibilities"), unit.responsibilities or _("not recorded")),
             ]

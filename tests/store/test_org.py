@@ -75,7 +75,7 @@ def test_describe_a_unit_shows_full_responsibilities_and_head_count(store, unive
     chart = store.org_chart(account.id)
     assets = dict(chart.describe(Ref(UNIT, units["assets"].id)))
     assert assets["Responsibilities"] == "Owns the equipment budget"
-    assert assets["People"] == "1 here, 2 with sub-units"
+    assert assets["Members"] == "1 here, 2 with sub-units"
     assert assets["Sub-units"] == "Purchasing"
     assert assets["Part of"] == "top level"
 

@@ -81,7 +81,7 @@ async def test_the_head_count_wraps_between_its_phrases(demo_store, chinese):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_on(pilot, "org-chart", bank(demo_store).id)
         lines = screen_text(app).splitlines()
-        people = next(i for i, line in enumerate(lines) if "人员： 本部门" in line)
+        people = next(i for i, line in enumerate(lines) if "成员： 本部门" in line)
         assert lines[people].rstrip().endswith("人")
         first, second = lines[people], lines[people + 1]
         assert cell_len(second[: second.index("含下属部门")]) == cell_len(first[: first.index("本部门")])

@@ -75,7 +75,7 @@ async def test_the_tree_shows_every_unit_with_its_people_stance_and_the_detail(d
         await highlight(pilot, Ref(UNIT, assets.id))
         text = detail(screen)
         assert assets.responsibilities in text.replace("\n", " ")
-        assert "People: 2 here, 5 with sub-units" in text
+        assert "Members: 2 here, 5 with sub-units" in text
         await highlight(pilot, Ref(PERSON, zhang.id))
         text = detail(screen)
         assert "Reports to: 陈志强" in text and "Stance: ✓ supporter" in text
