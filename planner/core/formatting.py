@@ -185,3 +185,15 @@ def industry_names(industry) -> str:
 def industry_choices(industries) -> list[tuple[str, str]]:
     """(label, id) pairs for an industry picker: both names and the tier."""
     return [(f"{industry_names(i)} ({tier_text(i)})", i.id) for i in industries]
+
+
+def pack_line(pieces: list[str], width: int, gap: str = "   ") -> str:
+    """`pieces` joined by `gap`, a line break instead of the gap before a piece that would
+    pass `width` cells: lines break between pieces, never inside one."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and (not width or cell_len(lines[-1] + gap + piece) <= width):
+            lines[-1] += gap + piece
+        else:
+            lines.append(piece)
+    return "\n".join(lines)

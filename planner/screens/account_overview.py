@@ -3,10 +3,8 @@ forecast, and the visit log. Opened with Enter from the customer list or agenda.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,12 +14,12 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from planner.core import models as m
 from planner.core.analysis import next_class
-from planner.core.formatting import money, one_line, stage_label
+from planner.core.formatting import money, one_line, pack_line, stage_label
 from planner.core.i18n import N_, _
 from planner.core.overview import Overview, project_stages
 from planner.screens.account_form import AccountForm
-from planner.screens.base import AccountScreen
 from planner.screens.confirm import Confirm
+from planner.screens.project_stages import Industries, ProjectStagesScreen
 from planner.screens.record_form import RecordForm
 from planner.screens.visit_form import VisitForm
 from planner.widgets.account_profile import AccountProfile
@@ -39,26 +37,8 @@ from planner.widgets.record_table import RecordTable
 if TYPE_CHECKING:
     from planner.store.store import Store
 
-Industries = list[tuple[str, str]]
-OUTCOMES = ("won", "lost")
-"""How a project ends: set explicitly (W, L), never reached by stepping."""
-STEPS = tuple(stage for stage in m.PROJECT_STAGES if stage not in OUTCOMES)
-"""The stages `[` and `]` move a project along: potential → incubating → producing."""
 
-
-def pack_line(pieces: list[str], width: int, gap: str = "   ") -> str:
-    """`pieces` joined by `gap`, a line break instead of the gap before a piece that would
-    pass `width` cells: lines break between pieces, never inside one."""
-    lines: list[str] = []
-    for piece in pieces:
-        if lines and (not width or cell_len(lines[-1] + gap + piece) <= width):
-            lines[-1] += gap + piece
-        else:
-            lines.append(piece)
-    return "\n".join(lines)
-
-
-class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
+class AccountOverviewScreen(ProjectStagesScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="account-back", tooltip=N_("Back to the previous screen")),
         Binding(
@@ -253,13 +233,6 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             return visit_cells(v, [], [])
         return visit_cells(v, self.overview.met.get(v.id, []), self.overview.people)
 
-    def _table(self, tab: str) -> RecordTable:
-        return self.query_one(f"#{tab}-table", RecordTable)
-
-    @property
-    def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Delete acts on a tab's list, so it rests on the profile. The stage keys stay
         live everywhere and say where they work."""
@@ -380,78 +353,6 @@ class AccountOverviewScreen(AccountScreen[tuple[Overview, Industries]]):
             ),
             answered,
         )
-
-    def _highlighted_project(self) -> m.Project | None:
-        """The project on the projects table's cursor row, or None (saying why)."""
-        if self.active_tab != "projects":
-            self.notify(_("Open the projects tab (2) and highlight a project first."))
-            return None
-        project = self._table("projects").current
-        if project is None:
-            self.notify(_("No project yet: n adds one."))
-        return project
-
-    def _set_stage(self, project: m.Project, stage: str, again: Callable[[], None] | None = None) -> None:
-        self.write(
-            lambda store: store.update(m.Project, project.id, project.version, stage=stage),
-            keep=project.id,
-            success=_("“{name}” is now {stage}.").format(name=one_line(project.name, 40), stage=stage_label(stage)),
-            again=again,
-        )
-
-    def action_stage(self, step: int) -> None:
-        """Move the highlighted project along potential → incubating → producing. Won
-        and lost are outcomes, not steps: W and L set them, `[` reopens (asks)."""
-        if self.wait_turn(lambda: self.action_stage(step)):
-            return
-        project = self._highlighted_project()
-        if project is None:
-            return
-        name, stage = one_line(project.name, 40), stage_label(project.stage)
-        if project.stage in OUTCOMES:
-            if step > 0:
-                self.notify(_("“{name}” is {stage}: [ reopens it as producing.").format(name=name, stage=stage))
-                return
-            question = _("Reopen “{name}” ({stage}) as producing?").format(name=name, stage=stage)
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._set_stage(project, STEPS[-1])
-
-            self.app.push_screen(Confirm(question, yes=_("Reopen")), answered)
-            return
-        at = STEPS.index(project.stage) if project.stage in STEPS else 0
-        moved = at + step
-        if moved >= len(STEPS):
-            self.notify(_("A producing project ends as won (W) or lost (L)."))
-        elif moved < 0:
-            self.notify(_("“{name}” is at the first stage, {stage}.").format(name=name, stage=stage_label(STEPS[0])))
-        else:
-            self._set_stage(project, STEPS[moved], again=lambda: self.action_stage(step))
-
-    def action_outcome(self, outcome: str) -> None:
-        """Mark the highlighted project won or lost, after asking."""
-        project = self._highlighted_project()
-        if project is None:
-            return
-        name, shown = one_line(project.name, 40), stage_label(outcome)
-        if project.stage == outcome:
-            self.notify(_("“{name}” is already {stage}; [ reopens it as producing.").format(name=name, stage=shown))
-            return
-        if project.stage in OUTCOMES:
-            question = _(
-                "Mark “{name}” as {stage} instead of {old}? Won and lost close a project; [ reopens it."
-            ).format(name=name, stage=shown, old=stage_label(project.stage))
-        else:
-            question = _("Mark “{name}” as {stage}? Won and lost close a project; [ reopens it.").format(
-                name=name, stage=shown
-            )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._set_stage(project, outcome)
-
-        self.app.push_screen(Confirm(question, yes=_("Won") if outcome == "won" else _("Lost")), answered)
 
     def action_cycle_class(self) -> None:
         if self.overview:

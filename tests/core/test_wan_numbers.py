@@ -55,7 +55,7 @@ def test_the_funnel_keeps_the_unit_of_every_sum_in_chinese(chinese, width):
     from planner.widgets.funnel_chart import chart_lines
 
     stages = (FunnelStage("producing", 12, 21_990_000), FunnelStage("incubating", 22, 29_450_000, 13_830_000))
-    funnel = Funnel(accounts=stages + (FunnelStage("potential", 3, 150_000),), projects=stages)
+    funnel = Funnel(accounts=(*stages, FunnelStage("potential", 3, 150_000)), projects=stages)
     lines = ["".join(text for text, _style in line) for line in chart_lines(funnel, width, 20)]
     assert all(cell_len(line) <= width for line in lines)
     assert sum("万" in line for line in lines) >= 4

@@ -12,7 +12,8 @@ from tour import screen_text
 
 from planner.app import make_app
 from planner.core import models as m
-from planner.screens.account_overview import AccountOverviewScreen, pack_line
+from planner.core.formatting import pack_line
+from planner.screens.account_overview import AccountOverviewScreen
 from planner.screens.navigation import Open
 from planner.widgets.goal_tree import GoalTree, hanging
 
