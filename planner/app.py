@@ -31,126 +31,6 @@ if TYPE_CHECKING:
     from planner.store.sync.client import Connect
 
 
-TEXTUAL_COMMANDS = (
-    N_("Theme"),
-    N_("Change the current theme"),
-    N_("Quit"),
-    N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
-    N_("Minimize"),
-    N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"),
-    N_("Maximize the focused widget"),
-    N_("Screenshot"),
-    N_("Save an SVG 'screenshot' of the current screen"),
-    N_("palette"),  # the binding Textual adds for ctrl+p, as the keys panel lists it
-    N_("Open the command palette"),
-)
-"""The titles and helps of the commands Textual itself puts in the palette
-(`App.get_system_commands`, as in the installed Textual). Textual writes them in
-English and has no catalog of its own, so they are marked here for ours and
-`PlannerApp.get_system_commands` shows them through `_` (the keys panel shows the
-palette's own binding through `_` too); a title Textual adds or
-rewords in a later version shows in English until it is added here."""
-
-TEXTUAL_KEYS = (
-    N_("Bottom"),
-    N_("Copy"),
-    N_("Copy selected text"),
-    N_("Cursor Down"),
-    N_("Cursor Up"),
-    N_("Cursor down"),
-    N_("Cursor down select"),
-    N_("Cursor left"),
-    N_("Cursor left select"),
-    N_("Cursor left word select"),
-    N_("Cursor line end"),
-    N_("Cursor line end select"),
-    N_("Cursor line start"),
-    N_("Cursor line start select"),
-    N_("Cursor page down"),
-    N_("Cursor page up"),
-    N_("Cursor right"),
-    N_("Cursor right select"),
-    N_("Cursor right word select"),
-    N_("Cursor to next ancestor"),
-    N_("Cursor to next sibling"),
-    N_("Cursor to parent"),
-    N_("Cursor to previous sibling"),
-    N_("Cursor up"),
-    N_("Cursor up select"),
-    N_("Cursor word left"),
-    N_("Cursor word right"),
-    N_("Cut"),
-    N_("Cut selected text"),
-    N_("Delete all to the left"),
-    N_("Delete all to the right"),
-    N_("Delete character left"),
-    N_("Delete character right"),
-    N_("Delete left to start of word"),
-    N_("Delete line"),
-    N_("Delete right to start of word"),
-    N_("Delete to line end"),
-    N_("Delete to line start"),
-    N_("Dismiss menu"),
-    N_("Down"),
-    N_("End"),
-    N_("Expand or collapse all"),
-    N_("First"),
-    N_("Focus Next"),
-    N_("Focus Previous"),
-    N_("Go to end"),
-    N_("Go to start"),
-    N_("Home"),
-    N_("Last"),
-    N_("Move cursor left"),
-    N_("Move cursor left a word"),
-    N_("Move cursor left a word and select"),
-    N_("Move cursor left and select"),
-    N_("Move cursor right a word"),
-    N_("Move cursor right a word and select"),
-    N_("Move cursor right and select"),
-    N_("Move cursor right or accept the completion suggestion"),
-    N_("Next tab"),
-    N_("Page Down"),
-    N_("Page Left"),
-    N_("Page Right"),
-    N_("Page Up"),
-    N_("Page down"),
-    N_("Page up"),
-    N_("Paste"),
-    N_("Paste text from the clipboard"),
-    N_("Press button"),
-    N_("Previous tab"),
-    N_("Quit the app and return to the command prompt."),
-    N_("Redo"),
-    N_("Scroll Down"),
-    N_("Scroll End"),
-    N_("Scroll Home"),
-    N_("Scroll Left"),
-    N_("Scroll Right"),
-    N_("Scroll Up"),
-    N_("Select"),
-    N_("Select all"),
-    N_("Select line"),
-    N_("Select line end"),
-    N_("Select line start"),
-    N_("Show menu"),
-    N_("Submit"),
-    N_("Toggle"),
-    N_("Toggle option"),
-    N_("Top"),
-    N_("Undo"),
-    N_("Up"),
-)
-"""The descriptions (and tooltips) of the keys Textual's own widgets bind (DataTable,
-Input, TextArea, OptionList, Tree, Tabs, the screen's focus keys…), as in the installed
-Textual: they are listed in the palette (`PlannerApp.get_system_commands`) and the keys
-panel beside the planner's own, and shown through `_` there like those."""
-
-
 class PlannerApp(App[None]):
     TITLE = "planner"
     poll_seconds = 0.5  # how often to look for other reps' saves
@@ -296,7 +176,7 @@ class PlannerApp(App[None]):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands (translated, see `TEXTUAL_COMMANDS`), then every key of
+        """Textual's own commands (translated, their texts are in `planner.textual_texts`), then every key of
         the current screen, which is also a command in the palette."""
         for command in super().get_system_commands(screen):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
