@@ -1,11 +1,12 @@
 """Choose a unit from a list (for "move to…" and for where a deleted unit's members
-go): type to narrow the list, Enter to choose, Escape to cancel."""
+go): type to narrow the list (part of the name, or its pinyin: `cwc` finds 财务处),
+Enter to choose, Escape to cancel."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from planner.core.i18n import N_, _
+from planner.core.pinyin import search_key, typed_key
 
 TOP_OPTION = "top"
 
@@ -41,6 +43,7 @@ class UnitPicker(ModalScreen[str | None]):
         super().__init__()
         self.question = question
         self.choices = list(choices)
+        self.keys: list[str] = []  # each label's pinyin, once folded off the event loop
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -49,19 +52,38 @@ class UnitPicker(ModalScreen[str | None]):
             yield OptionList(*self._options(""), id="picker-options", markup=False)
             yield Static(_("↓ to the list · Enter choose · Esc cancel"), id="picker-hint")
 
+    def on_mount(self) -> None:
+        self._fold()
+
+    @work(thread=True, exclusive=True)
+    def _fold(self) -> None:
+        """The labels' pinyin (the dictionary takes a moment to load the first time)."""
+        keys = [search_key(label) for label, _target in self.choices]
+        self.app.call_from_thread(self._folded, keys)
+
+    def _folded(self, keys: list[str]) -> None:
+        self.keys = keys
+        if typed := self.query_one(Input).value:  # what was typed meanwhile may match by pinyin now
+            self._show(typed)
+
     def _options(self, needle: str) -> list[Option]:
+        typed = typed_key(needle)
         needle = needle.strip().casefold()
+        keys = self.keys or [""] * len(self.choices)
         return [
             Option(label, id=value or TOP_OPTION)
-            for label, value in self.choices
-            if not needle or needle in label.casefold()
+            for (label, value), key in zip(self.choices, keys, strict=True)
+            if not needle or needle in label.casefold() or (typed is not None and typed in key)
         ]
 
     @on(Input.Changed, "#picker-filter")
     def _narrow(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def _show(self, needle: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(self._options(event.value))
+        options.add_options(self._options(needle))
         options.highlighted = 0 if options.option_count else None
 
     @on(Input.Submitted, "#picker-filter")
