@@ -64,7 +64,7 @@ def test_a_salesforce_export_comes_in_with_its_org_charts_and_again_changes_noth
     # a new industry's tier is guessed from its name, and the plan says so
     bank = next(a for a in export.accounts if a["Industry"] == "Banking")
     plan_text = export_markdown(store.plan_document(store.find_account(bank["Name"]).id, date(2026, 12, 3)))
-    assert "- Industry: Banking  (major, guessed)" in plan_text
+    assert "- Industry: Banking (major, guessed)" in plan_text
     log = _log_size(store)
     again = store.apply_import(salesforce.read(tmp_path / "sf"))
     assert not again.changes_anything

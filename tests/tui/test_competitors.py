@@ -153,7 +153,7 @@ async def test_a_high_threat_without_counter_action_is_flagged_until_answered(de
         assert isinstance(counter, RecordForm) and counter.model is m.Action
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert error(counter, "title") == "Title is required."
+        assert error(counter, "title") == "What to do is required."
         await pilot.press(*"Joint network demo with the IT centre")
         counter.query_one("#field-due_date", Input).value = "2026-12-10"
         await pilot.press("ctrl+s")
