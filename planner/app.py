@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import date
-from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState
 
@@ -23,6 +21,7 @@ from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
 from planner.screens.sync_run import LaptopSync, over_ssh
 from planner.store.opening import Opening
+from planner.widgets import palette
 from planner.widgets.keys_panel import KeysPanel
 
 if TYPE_CHECKING:
@@ -171,27 +170,10 @@ class PlannerApp(App[None]):
             self.screen.mount(KeysPanel())
 
     def action_command_palette(self) -> None:
-        """Textual's palette, with its search box's placeholder in the interface's language."""
-        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+        palette.open_palette(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own commands (translated, their texts are in `planner.textual_texts`), then every key of
-        the current screen, which is also a command in the palette."""
-        for command in super().get_system_commands(screen):
-            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
-        seen = {"quit"}  # Textual's own commands above already quit
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
-                continue
-            seen.add(binding.action)
-            key = self.get_key_display(binding)
-            yield SystemCommand(
-                f"{_(binding.description)} ({key})",
-                _(binding.tooltip or binding.description),
-                partial(self.run_action, binding.action, active.node),
-            )
+        return palette.commands(self, screen, super().get_system_commands(screen))
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug, not a refusal: keep the details in a crash report for whoever fixes it,
