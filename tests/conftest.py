@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pgcluster import NOT_INSTALLED, Cluster, server_bin
 from shared_helpers import copy_database
 
 from planner.core import i18n
@@ -12,6 +15,8 @@ from planner.core.config import Settings
 from planner.store.startup import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = "planner_template"
+_DATABASE_NUMBERS = itertools.count(1)
 
 
 def pytest_sessionstart(session) -> None:
@@ -62,20 +67,43 @@ def db_path(tmp_path):
     return tmp_path / "planner.db"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the session, with a database migrated and
+    seeded once (`TEMPLATE`) that each test's database is created from."""
+    if server_bin() is None:
+        pytest.skip(NOT_INSTALLED)
+    cluster = Cluster.start()
+    try:
+        cluster.psql(f"CREATE DATABASE {TEMPLATE}")
+        open_store(cluster.url(TEMPLATE), settings=Settings(), user="rep-a").db.close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def store(db_path, migrated_template):
-    copy_database(migrated_template, db_path)
-    opened = open_store(str(db_path), user="rep-a")
+def backend() -> str:
+    """The kind of database a test runs on; the store, reliability and sync folders run
+    their tests on both (their conftests parametrize this)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database_url(request, backend, db_path, migrated_template) -> str:
+    """A migrated, seeded database of the test's own: an SQLite file in tmp_path, or a
+    new database in the session's PostgreSQL cluster."""
+    if backend == "sqlite":
+        copy_database(migrated_template, db_path)
+        return str(db_path)
+    cluster = request.getfixturevalue("pg_cluster")
+    name = f"test_{next(_DATABASE_NUMBERS)}"
+    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    return cluster.url(name)
+
+
+@pytest.fixture
+def store(database_url):
+    opened = open_store(database_url, user="rep-a")
     yield opened
     opened.db.close()
-
-
-SLOW_FOLDERS = ("tui", "reliability")
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """The app driven through Pilot and the multi-process proofs take seconds each:
-    `pytest -m "not slow"` leaves them out for a quick inner loop; CI runs them all."""
-    for item in items:
-        if Path(item.fspath).parent.name in SLOW_FOLDERS:
-            item.add_marker(pytest.mark.slow)

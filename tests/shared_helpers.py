@@ -88,3 +88,23 @@ def collect(procs: list, results, timeout: float, what: str = "processes") -> li
                 proc.kill()
                 proc.join()
     return reports
+
+
+def both_backends(metafunc) -> None:
+    """`pytest_generate_tests` for the folders whose tests run on SQLite and on
+    PostgreSQL: a test that uses the database runs on each, unless it is marked
+    `sqlite_only` (it is about the SQLite file itself)."""
+    if "backend" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("backend", ["sqlite"] if only else ["sqlite", "postgresql"])
+
+
+SLOW_FOLDERS = ("tui", "reliability")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The app driven through Pilot and the multi-process proofs take seconds each:
+    `pytest -m "not slow"` leaves them out for a quick inner loop; CI runs them all."""
+    for item in items:
+        if Path(item.fspath).parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)

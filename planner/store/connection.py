@@ -285,9 +285,42 @@ def inspect_database(path: Path, *, integrity: bool = True, full: bool = False) 
     return facts
 
 
+_BUSY_STATES = frozenset({"55P03", "40001", "40P01"})  # lock timeout, serialization failure, deadlock
+
+
+def _server_problem(original: BaseException) -> PlannerError | None:
+    """A PostgreSQL error (psycopg names it by SQLSTATE) in a rep's words; None when
+    the error is not one of these."""
+    state = getattr(original, "sqlstate", None)
+    text = str(original)
+    if state in _BUSY_STATES:
+        return DatabaseBusy(
+            _("The database is busy: another rep is saving. Nothing was changed; try again in a moment.")
+        )
+    if state == "42501":
+        return DatabaseUnavailable(
+            _("The team database does not let your role do that; nothing was changed. ({error})").format(error=text)
+        )
+    if state in ("28000", "28P01"):
+        return DatabaseUnavailable(
+            _("The PostgreSQL server refused your login: {error}").format(error=text.strip())
+        )
+    if state == "3D000":
+        return DatabaseUnavailable(_("That database does not exist on the server: {error}").format(error=text.strip()))
+    if state is None and type(original).__module__.startswith("psycopg") and "connection" in text.lower():
+        return DatabaseUnavailable(
+            _("Cannot reach the PostgreSQL server (is it running, and is the address right?): {error}").format(
+                error=text.strip().splitlines()[0]
+            )
+        )
+    return None
+
+
 def translate(error: BaseException) -> PlannerError:
     """Turn a driver error (bare or wrapped by SQLAlchemy) into a sentence a rep understands."""
     original = getattr(error, "orig", None) or error
+    if (server := _server_problem(original)) is not None:
+        return server
     text = str(original).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(

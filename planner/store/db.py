@@ -28,6 +28,7 @@ from planner.store.connection import BUSY_TIMEOUT_MS, check_not_cancelled, conne
 
 BEGIN_ATTEMPTS = 3
 _WRITE = "planner_write"
+WRITE_LOCK = 0x706C616E  # "plan": the advisory lock a PostgreSQL write holds until it commits
 
 
 def parse_url(url: str) -> sa.engine.URL:
@@ -52,13 +53,32 @@ def _engine(url: str, busy_timeout_ms: int) -> Engine:
             ).format(backend=backend)
         )
     try:
-        return sa.create_engine(url)
+        engine = sa.create_engine(postgres_url(url), pool_pre_ping=True)
     except (ImportError, sa.exc.NoSuchModuleError) as error:
         raise DatabaseUnavailable(
             _(
-                "PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'psycopg[binary]'."
+                "PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'planner[postgres]'."
             ).format(error=error)
         ) from error
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(_WRITE, False):
+            # What SQLite's BEGIN IMMEDIATE is: one writer at a time, waited for up to the
+            # busy timeout. Every write reads before it writes (versions, positions, the
+            # change log's next seq), so writers take turns rather than race.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
+def postgres_url(url: str) -> str:
+    """`postgresql://…` names psycopg 3 (SQLAlchemy's default would be psycopg2)."""
+    parsed = parse_url(url)
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
@@ -125,7 +145,10 @@ class Database:
         self.is_sqlite = parse_url(url).get_backend_name() == "sqlite"
         self.engine = _engine(url, busy_timeout_ms)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
-        self._reader = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        # A read is one snapshot, as SQLite's BEGIN gives (PostgreSQL's default would let
+        # each statement of a screen's load see a different moment).
+        reads = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._reader = sessionmaker(reads, class_=Session, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, class_=Session, expire_on_commit=False)
         audit.install(self._writer)
         self.own_changes = OwnChanges()

@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
+from shared_helpers import both_backends
 from sshd import loopback_ssh as loopback_ssh
+
+
+def pytest_generate_tests(metafunc) -> None:
+    both_backends(metafunc)
