@@ -37,7 +37,7 @@ JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 """Bytes the WAL is cut back to once a checkpoint lets it restart: without a limit a
 long-open reader lets it grow (298 MB beside a 36 MB database) and it stays that size."""
 SQLITE_HEADER = b"SQLite format 3\x00"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 """Every schema revision this planner can open (a test holds it to the migrations);
 any other stamp was written by a newer planner."""
 PLANNER_TABLES = frozenset({"alembic_version", "account"})
@@ -302,9 +302,7 @@ def _server_problem(original: BaseException) -> PlannerError | None:
             _("The team database does not let your role do that; nothing was changed. ({error})").format(error=text)
         )
     if state in ("28000", "28P01"):
-        return DatabaseUnavailable(
-            _("The PostgreSQL server refused your login: {error}").format(error=text.strip())
-        )
+        return DatabaseUnavailable(_("The PostgreSQL server refused your login: {error}").format(error=text.strip()))
     if state == "3D000":
         return DatabaseUnavailable(_("That database does not exist on the server: {error}").format(error=text.strip()))
     if state is None and type(original).__module__.startswith("psycopg") and "connection" in text.lower():

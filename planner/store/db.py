@@ -56,9 +56,9 @@ def _engine(url: str, busy_timeout_ms: int) -> Engine:
         engine = sa.create_engine(postgres_url(url), pool_pre_ping=True)
     except (ImportError, sa.exc.NoSuchModuleError) as error:
         raise DatabaseUnavailable(
-            _(
-                "PostgreSQL needs a Python driver that is not installed ({error}); try: pip install 'planner[postgres]'."
-            ).format(error=error)
+            _("PostgreSQL needs a Python driver that is not installed ({error}); try: pip install '{extra}'.").format(
+                error=error, extra="planner[postgres]"
+            )
         ) from error
 
     @event.listens_for(engine, "begin")

@@ -19,7 +19,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
-from planner.core.errors import DatabaseUnavailable, SchemaTooNew
+from planner.core.errors import DatabaseUnavailable, NotPlannerDatabase, SchemaTooNew
 from planner.core.i18n import _
 from planner.store.connection import sqlite_path
 from planner.store.db import Database
@@ -134,15 +134,23 @@ def upgrade(database: Database, scripts: str = SCRIPTS) -> Upgrade | None:
     if found == head:
         return None
     if not database.is_sqlite:
-        return _upgrade_plain(database, found, head, scripts)
+        return _upgrade_plain(database, head, scripts)
     return _upgrade_sqlite(database, head, scripts)
 
 
-def _upgrade_plain(database: Database, found: str | None, head: str, scripts: str) -> Upgrade:
+def _upgrade_plain(database: Database, head: str, scripts: str) -> Upgrade | None:
     from alembic import command
 
     config = _config(scripts)
-    with database.write_connection() as connection:
+    with database.write_connection() as connection:  # holds the write lock: one upgrade at a time
+        found = current_revision(connection)
+        _check_known(found, scripts)
+        if found == head:
+            return None
+        if found is None and _has_tables(connection):
+            raise NotPlannerDatabase(
+                _("This database holds another program's tables, not the planner's; nothing was changed.")
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return Upgrade(found, head, None)

@@ -4,4 +4,4 @@ Kept apart from `migrate`, which loads SQLAlchemy: start-up compares it with the
 database's before anything heavy is imported.
 """
 
-HEAD = "0008"
+HEAD = "0009"
