@@ -101,11 +101,26 @@ def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
         help=_("create a database a team of reps shares on one server"),
         description=_(
             "Create a team database at PATH: its folder setgid 2770 in GROUP, the file 0660, migrated "
-            "and ready. Refuses an existing database, a folder open to everyone, and network filesystems."
+            "and ready. Refuses an existing database, a folder open to everyone, and network filesystems. "
+            "Given a postgresql:// URL instead, set up that database on the server (run it as the server's "
+            "administrator): an owner role for the tables, GROUP as the reps' role, the grants (reps may "
+            "only append to the change log), and a login role per --rep."
         ),
     )
-    init_team.add_argument("path", metavar="PATH", help=_("the new database file, e.g. /srv/planner/team.db"))
-    init_team.add_argument("--group", required=True, help=_("the Unix group of the reps who share it"))
+    init_team.add_argument(
+        "path", metavar="PATH", help=_("the new database file, e.g. /srv/planner/team.db, or postgresql:///planner")
+    )
+    init_team.add_argument("--group", required=True, help=_("the Unix group (or PostgreSQL role) of the reps"))
+    init_team.add_argument(
+        "--rep",
+        action="append",
+        default=[],
+        metavar="LOGIN",
+        help=_("PostgreSQL: make a login role for this rep in GROUP (repeat for each rep)"),
+    )
+    init_team.add_argument(
+        "--owner", default="planner", help=_("PostgreSQL: the role that owns the tables (default: planner)")
+    )
     backup = commands.add_parser(
         "backup",
         parents=[common],
@@ -141,6 +156,8 @@ def _add_team_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def _init_team(args: argparse.Namespace) -> int:
+    if args.path.startswith(("postgresql:", "postgresql+", "postgres:")):
+        return _init_server_team(args)
     from planner.store.startup import init_team
 
     made = init_team(args.path, args.group)
@@ -149,6 +166,29 @@ def _init_team(args: argparse.Namespace) -> int:
             path=made.path, group=made.group
         )
     )
+    return 0
+
+
+def _init_server_team(args: argparse.Namespace) -> int:
+    from planner.store.team_server import init_server_team
+
+    made = init_server_team(args.path, args.group, owner=args.owner, reps=tuple(args.rep))
+    print(
+        _("Team database ready: {database} (tables owned by {owner}, reps in {group}).").format(
+            database=made.database, owner=made.owner, group=made.group
+        )
+    )
+    if made.reps:
+        print(_("Login roles in {group}: {reps}").format(group=made.group, reps=", ".join(made.reps)))
+    print(
+        _(
+            "Let the reps in by their Unix login (peer authentication): add this line to pg_hba.conf, above the "
+            "other local lines, and reload the server:"
+        )
+    )
+    print(f"    {made.hba_line}")
+    print(_("Add a rep later with: CREATE ROLE login LOGIN IN ROLE {group};").format(group=made.group))
+    print(_("Each rep runs: planner --db {url}").format(url=made.url))
     return 0
 
 

@@ -114,7 +114,8 @@ _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
 
 def team_path(text: str) -> Path:
     """The file a team database goes in: a plain path, or the path an `sqlite:///…`
-    URL names; a server URL is refused (a folder named `postgresql:` helps nobody)."""
+    URL names; any other URL is refused (a folder named `mysql:` helps nobody; the CLI
+    hands a `postgresql://` URL to `team_server`)."""
     found = _URL.match(text)
     if found is None:
         return Path(text).expanduser().absolute()
@@ -124,13 +125,6 @@ def team_path(text: str) -> Path:
         if path is None or "?" in text:
             raise DatabaseUnavailable(_("{text} names no database file; give init-team a file path.").format(text=text))
         return path.expanduser().absolute()
-    if scheme in ("postgresql", "postgres"):
-        raise DatabaseUnavailable(
-            _(
-                "init-team creates a team database file (SQLite) on this server; PostgreSQL team databases "
-                "come in a later version, so give a file path such as /srv/planner/team.db."
-            )
-        )
     raise DatabaseUnavailable(
         _(
             "init-team takes a file path, not a {scheme} URL (the planner does not support {scheme} databases); "

@@ -240,8 +240,8 @@ def test_init_team_marks_the_database_a_team_database(tmp_path, team_group):
 @pytest.mark.parametrize(
     ("url", "words"),
     [
-        ("postgresql://rep@server/team", "PostgreSQL team databases come in a later version"),
-        ("postgresql+psycopg://rep@server/team", "PostgreSQL team databases come in a later version"),
+        ("postgresql://rep@/team?host=/nonexistent", "Cannot reach the PostgreSQL server"),
+        ("postgresql+psycopg://rep@/team?host=/nonexistent", "Cannot reach the PostgreSQL server"),
         ("mysql://rep@server/team", "not a mysql URL"),
         ("sqlite://", "names no database file"),
     ],
