@@ -301,14 +301,17 @@ def _server_problem(original: BaseException) -> PlannerError | None:
         return DatabaseUnavailable(
             _("The team database does not let your role do that; nothing was changed. ({error})").format(error=text)
         )
-    if state in ("28000", "28P01"):
-        return DatabaseUnavailable(_("The PostgreSQL server refused your login: {error}").format(error=text.strip()))
-    if state == "3D000":
-        return DatabaseUnavailable(_("That database does not exist on the server: {error}").format(error=text.strip()))
     if state is None and type(original).__module__.startswith("psycopg") and "connection" in text.lower():
+        reason = text.strip().splitlines()[0]
+        if "FATAL:" in reason:  # the server answered: no such database or role, or not allowed in
+            return DatabaseUnavailable(
+                _("The PostgreSQL server refused the connection: {reason}").format(
+                    reason=reason.split("FATAL:", 1)[1].strip()
+                )
+            )
         return DatabaseUnavailable(
             _("Cannot reach the PostgreSQL server (is it running, and is the address right?): {error}").format(
-                error=text.strip().splitlines()[0]
+                error=reason
             )
         )
     return None

@@ -236,3 +236,14 @@ def test_reps_get_in_by_their_unix_login_and_only_as_themselves(peer_cluster, ca
         cluster.psql(f"SELECT who, action FROM changelog WHERE row_id = '{account}' ORDER BY seq DESC LIMIT 1", "team")
         == f"{ann}|update"
     )
+
+
+def test_what_the_grants_forbid_is_one_clear_sentence(team):
+    bob = team.store(team.bob)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="does not let your role do that; nothing was changed"):
+            with bob.db.write_connection() as connection:
+                connection.exec_driver_sql("DELETE FROM changelog")
+    finally:
+        bob.db.close()
+    assert int(team.sql("SELECT count(*) FROM changelog")) > 0
