@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -20,6 +21,7 @@ from planner.screens.base import HoldsTyping, PlannerScreen
 from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
 from planner.screens.sync_run import LaptopSync, over_ssh
+from planner.store.change_feed import SAFETY_POLL_S, ChangeFeed, announces_changes
 from planner.store.opening import Opening
 from planner.widgets import palette
 from planner.widgets.keys_panel import KeysPanel
@@ -56,6 +58,7 @@ class PlannerApp(App[None]):
         self.crash_report: str | None = None
         self.laptop = LaptopSync(self)
         self.sync_connect: Connect = over_ssh  # how a sync reaches the team database
+        self.feed = ChangeFeed(opening.url) if announces_changes(opening.url) else None  # PostgreSQL
 
     def today(self) -> date:
         """The day every figure is computed for (fixed in tests and snapshots)."""
@@ -83,11 +86,18 @@ class PlannerApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
             self.run_worker(self._check_keymap(), group="keymap")
+        if self.feed is not None:  # saves are announced: the poll only backs the feed up
+            self.feed.start(partial(self.call_from_thread, self.seen))
         if self.poll_seconds:
-            self.set_interval(self.poll_seconds, self.check_for_changes)
+            every = self.poll_seconds if self.feed is None else max(self.poll_seconds, SAFETY_POLL_S)
+            self.set_interval(every, self.check_for_changes)
         self.screen_change_signal.subscribe(self, self.laptop.place)
         if self.opening.store_is_built:  # else the poll reads it once the list has built the store
             self.laptop.refresh()
+
+    def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
 
     async def _check_keymap(self) -> None:
         """Warn about keymap ids no binding has (a typo leaves a key unchanged silently)."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from planner import __version__
 from planner.brief_cli import BRIEF_COMMANDS, add_brief_command
 from planner.cli_args import HelpFormatter, day
+from planner.copy_cli import COPY_COMMANDS, add_copy_command
 from planner.core import locations
 from planner.core.errors import (
     EXIT_ARGUMENTS,
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     add_import_command(commands, common)
     _add_team_commands(commands, common)
     add_sync_commands(commands, common)
+    add_copy_command(commands)
     return parser
 
 
@@ -303,6 +305,7 @@ COMMANDS = {
     "check": _check,
     **TEAM_COMMANDS,
     **SYNC_COMMANDS,
+    **COPY_COMMANDS,
     **EXPORT_COMMANDS,
     **BRIEF_COMMANDS,
     **IMPORT_COMMANDS,

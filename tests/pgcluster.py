@@ -78,7 +78,8 @@ class Cluster:
         )
         if made.returncode != 0:
             raise RuntimeError(f"initdb failed:\n{made.stderr}")
-        options = f"-c listen_addresses='' -c unix_socket_directories='{cluster.socket_dir}' -c fsync=off -c max_connections=200"
+        settings = ("listen_addresses=''", f"unix_socket_directories='{cluster.socket_dir}'", "fsync=off")
+        options = " ".join(f"-c {setting}" for setting in (*settings, "max_connections=200"))
         started = cluster._run(
             "pg_ctl",
             "-D",

@@ -5,17 +5,20 @@ SQLModel and building the table classes takes longer than starting Textual and
 reading 10k accounts together, so the list is read with the driver alone
 (`account_list`) and drawn first; the full `Store` is built the first time a worker
 asks for it (the list's own follow-up does, right after drawing). When the database
-needs anything first (a new file, an upgrade, reference data, a server database),
-it is opened the full way at once, exactly as every other command opens it.
+needs anything first (a new file, an upgrade, reference data), it is opened the
+full way at once, exactly as every other command opens it. A PostgreSQL database is
+read the same quick way, with psycopg alone, once a cheap query has found it at
+this planner's schema and seeded; anything else there goes the full way too.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.core import config, locations
 from planner.core.errors import PlannerError
@@ -39,6 +42,39 @@ if TYPE_CHECKING:
     from planner.store.store import Store
 
 LATEST_CHANGE_SQL = "SELECT max(seq) FROM changelog"
+SERVER_FACTS_SQL = "SELECT (SELECT version_num FROM alembic_version), EXISTS (SELECT 1 FROM industry)"
+_SERVER_URL = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?://")
+
+
+def server_conninfo(url: str) -> str | None:
+    """A PostgreSQL URL as libpq (psycopg) takes it, without SQLAlchemy's driver name;
+    None for any other URL."""
+    found = _SERVER_URL.match(url)
+    return "postgresql://" + url[found.end() :] if found else None
+
+
+def connect_server(conninfo: str) -> Any:
+    """A read-only psycopg connection whose transactions are one snapshot each, as the
+    store's reads are (REPEATABLE READ)."""
+    import psycopg  # the driver alone: no SQLAlchemy
+
+    connection = psycopg.connect(conninfo)
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    connection.read_only = True
+    return connection
+
+
+def server_is_ready(conninfo: str) -> bool:
+    """Whether the server database is at this planner's schema and seeded; anything else,
+    an error included, is for the full way to handle (and explain)."""
+    import psycopg
+
+    try:
+        with closing(connect_server(conninfo)) as connection:
+            revision, seeded = connection.execute(SERVER_FACTS_SQL).fetchone()
+    except psycopg.Error:
+        return False
+    return revision == HEAD and bool(seeded)
 
 
 class Opening:
@@ -101,12 +137,13 @@ class Opening:
         if self._store is not None:
             return self._store.latest_change(), self._store.account_listing()
         with closing(self._connect()) as connection:
-            connection.execute("BEGIN")
+            if isinstance(connection, sqlite3.Connection):
+                connection.execute("BEGIN")  # psycopg begins on its own
             try:
                 seq = connection.execute(LATEST_CHANGE_SQL).fetchone()[0] or 0
                 return seq, read_listing(connection)
             finally:
-                connection.execute("ROLLBACK")
+                connection.rollback()
 
     def latest_change(self) -> int:
         if self._store is not None:
@@ -114,9 +151,17 @@ class Opening:
         with closing(self._connect()) as connection:
             return connection.execute(LATEST_CHANGE_SQL).fetchone()[0] or 0
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Any:
+        """A driver connection: sqlite3 for a file, psycopg for a server."""
+        if (conninfo := server_conninfo(self.url)) is not None:
+            import psycopg
+
+            try:
+                return connect_server(conninfo)
+            except psycopg.Error as error:
+                raise translate(error) from error
         path = sqlite_path(self.url)
-        assert path is not None, "only SQLite files are opened without the ORM"
+        assert path is not None, "only SQLite files and PostgreSQL databases are opened without the ORM"
         try:
             return connect_sqlite(path)
         except sqlite3.Error as error:
@@ -182,6 +227,9 @@ def open_for_screen(db: str | None = None, *, settings: config.Settings | None =
         if facts.revision == HEAD and facts.seeded:
             team.use_team_umask(path)
             return Opening(url, settings, current_user(), soundness=SoundnessCheck(path))
-    from planner.store.startup import open_store  # first run, upgrade or server database
+    conninfo = server_conninfo(url)
+    if conninfo is not None and server_is_ready(conninfo):
+        return Opening(url, settings, current_user())
+    from planner.store.startup import open_store  # first run, upgrade, or a server database not ready
 
     return Opening.of(open_store(url, settings=settings))

@@ -26,6 +26,9 @@ from planner.core import models as m
 from planner.core.errors import DatabaseBusy
 from planner.store.startup import open_store
 
+# The SQLite online backup API and `planner backup`, which copy SQLite files.
+pytestmark = pytest.mark.sqlite_only
+
 WRITERS = 4
 BACKUPS = 5
 TIMEOUT = 120

@@ -11,14 +11,14 @@ leaves the database exactly as it was. No other exception may escape.
 from __future__ import annotations
 
 import math
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from shared_helpers import plain_engine, snapshot
 
 from planner.core import fields
 from planner.core import models as m
@@ -54,7 +54,7 @@ TEXT_KINDS = ("name", "text", "long")
 @dataclass
 class World:
     store: Store
-    path: Path
+    outside: sa.Engine  # reads the database as another program would
     account_id: str
     rows: dict[type[m.Record], str]
     ids: dict[type[m.Record], list[str]]
@@ -76,12 +76,12 @@ def _base(world: World, model: type[m.Record]) -> dict:
 
 
 @pytest.fixture
-def world(db_path) -> World:
-    store = open_store(str(db_path), user="rep-a")
+def world(database_url) -> World:
+    store = open_store(database_url, user="rep-a")
     account_id = store.create(m.Account, name="Home").id
     other = store.create(m.Account, name="Elsewhere").id
     ids: dict[type[m.Record], list[str]] = {m.Account: [account_id, other]}
-    world = World(store, db_path, account_id, {}, ids)
+    world = World(store, plain_engine(database_url), account_id, {}, ids)
     for model in MODELS:
         row = store.create(model, **_base(world, model))
         world.rows[model] = row.id
@@ -94,6 +94,7 @@ def world(db_path) -> World:
     ]
     yield world
     store.db.close()
+    world.outside.dispose()
 
 
 def _nullable(model: type[m.Record], name: str) -> bool:
@@ -143,13 +144,10 @@ def _values(world: World, model: type[m.Record], field: fields.FieldSpec) -> st.
     return strategy
 
 
-def _snapshot(path: Path) -> dict:
-    """Every row of every table, read with plain sqlite3."""
-    with sqlite3.connect(path) as con:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        snapshot = {table: sorted(map(repr, con.execute(f"SELECT * FROM {table}"))) for table in tables}
-    con.close()
-    return snapshot
+def _snapshot(world: World) -> dict:
+    """Every row of every table, read past the store."""
+    with world.outside.connect() as connection:
+        return snapshot(connection)
 
 
 def _same(stored, value) -> bool:
@@ -159,11 +157,11 @@ def _same(stored, value) -> bool:
     return stored == value
 
 
-def _refused_cleanly(error: ValidationError, name: str, before: dict, path: Path) -> None:
+def _refused_cleanly(error: ValidationError, name: str, before: dict, world: World) -> None:
     assert name in error.errors, error.errors
     message = error.errors[name]
     assert isinstance(message, str) and message.strip()
-    assert _snapshot(path) == before, "a refused write changed the database"
+    assert _snapshot(world) == before, "a refused write changed the database"
 
 
 @SETTINGS
@@ -176,12 +174,12 @@ def test_update_stores_a_value_faithfully_or_refuses_it_with_a_message(world, da
     value = data.draw(_values(world, model, field), label="value")
     row_id = world.rows[model]
     current = store.get(model, row_id)
-    before = _snapshot(world.path)
+    before = _snapshot(world)
     try:
         saved = store.update(model, row_id, current.version, **{field.name: value})
     except ValidationError as error:
         event(f"refused {field.kind}")
-        _refused_cleanly(error, field.name, before, world.path)
+        _refused_cleanly(error, field.name, before, world)
         return
     event(f"accepted {field.kind}")
     assert fields.check(field, value) is None, "the store accepted a value its own rules reject"
@@ -200,12 +198,12 @@ def test_create_stores_values_faithfully_or_refuses_them_with_a_message(world, d
     field = data.draw(st.sampled_from(fields.FIELDS[model]), label="field")
     value = data.draw(_values(world, model, field), label="value")
     values = {**_base(world, model), field.name: value}
-    before = _snapshot(world.path)
+    before = _snapshot(world)
     try:
         created = store.create(model, **values)
     except ValidationError as error:
         event(f"refused {field.kind}")
-        _refused_cleanly(error, field.name, before, world.path)
+        _refused_cleanly(error, field.name, before, world)
         assert set(error.errors) == {field.name}, error.errors
         return
     event(f"accepted {field.kind}")
@@ -227,7 +225,7 @@ def test_an_empty_string_for_a_field_that_is_not_text_is_refused_or_stored_as_em
                 continue
             for creating in (False, True):
                 current = store.get(model, world.rows[model])
-                before = _snapshot(world.path)
+                before = _snapshot(world)
                 where = f"{'create' if creating else 'update'} {model.__name__}.{field.name}"
                 try:
                     if creating:
@@ -235,7 +233,7 @@ def test_an_empty_string_for_a_field_that_is_not_text_is_refused_or_stored_as_em
                     else:
                         row = store.update(model, current.id, current.version, **{field.name: ""})
                 except ValidationError as error:
-                    if field.name not in error.errors or _snapshot(world.path) != before:
+                    if field.name not in error.errors or _snapshot(world) != before:
                         wrong.append(f"{where}: refused without a clean message/rollback")
                     continue
                 except Exception as error:
@@ -257,7 +255,7 @@ def test_none_for_an_optional_field_is_refused_or_stored_never_a_crash(world):
                 continue
             for creating in (False, True):
                 current = store.get(model, world.rows[model])
-                before = _snapshot(world.path)
+                before = _snapshot(world)
                 where = f"{'create' if creating else 'update'} {model.__name__}.{field.name}"
                 try:
                     if creating:
@@ -265,7 +263,7 @@ def test_none_for_an_optional_field_is_refused_or_stored_never_a_crash(world):
                     else:
                         store.update(model, current.id, current.version, **{field.name: None})
                 except ValidationError as error:
-                    if field.name not in error.errors or _snapshot(world.path) != before:
+                    if field.name not in error.errors or _snapshot(world) != before:
                         escaped.append(f"{where}: refused without a clean message/rollback")
                 except Exception as error:
                     escaped.append(f"{where}: {type(error).__name__}: {str(error).splitlines()[0]}")

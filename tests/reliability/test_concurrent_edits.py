@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import sqlite3
 import traceback
 from collections import defaultdict
 
-from shared_helpers import collect
+from shared_helpers import assert_sound, by_hand, collect
 
 from planner.core import models as m
 from planner.core.errors import Conflict, DatabaseBusy
@@ -57,18 +56,15 @@ def _edit_worker(path, worker, edits, row_ids, barrier, results) -> None:
         results.put(("error", worker, traceback.format_exc()))
 
 
-def _run(db_path, edits: int) -> None:
-    setup = open_store(str(db_path), user="setup")
+def _run(url: str, edits: int) -> None:
+    setup = open_store(url, user="setup")
     row_ids = [setup.create(m.Account, name=f"Shared {i}").id for i in range(ROWS)]
     setup.db.close()
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(WORKERS)
     results = ctx.Queue()
-    procs = [
-        ctx.Process(target=_edit_worker, args=(str(db_path), w, edits, row_ids, barrier, results))
-        for w in range(WORKERS)
-    ]
+    procs = [ctx.Process(target=_edit_worker, args=(url, w, edits, row_ids, barrier, results)) for w in range(WORKERS)]
     for proc in procs:
         proc.start()
     reports = collect(procs, results, TIMEOUT, "workers")
@@ -87,30 +83,29 @@ def _run(db_path, edits: int) -> None:
     assert total_busy == 0, f"{total_busy} edits hit 'database is locked'"
     assert sum(len(v) for v in acked_by_row.values()) + total_conflicts == WORKERS * edits
 
-    with sqlite3.connect(db_path) as con:
-        for row_id in row_ids:
-            acked = sorted(acked_by_row[row_id])
-            revenue, version, notes = con.execute(
-                "SELECT revenue, version, notes FROM account WHERE id = ?", (row_id,)
-            ).fetchone()
-            # The counter counts exactly the acknowledged edits: none lost, none invented.
-            assert revenue == len(acked)
-            assert version == 1 + len(acked)
-            # Each acknowledged edit produced its own version: no two saves built on one read.
-            assert [v for v, _, _ in acked] == list(range(2, len(acked) + 2))
-            if acked:
-                assert notes == acked[-1][1]
-            log = con.execute(
-                "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY seq", (row_id,)
-            ).fetchall()
-            logged = [(who, json.loads(changes)) for who, changes in log]
-            # The change log holds exactly the acknowledged edits, in commit order.
-            assert [(who, c["notes"][1]) for who, c in logged] == [(who, tag) for _, tag, who in acked]
-            assert [c["revenue"] for _, c in logged] == [[k, k + 1] for k in range(len(acked))]
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for row_id in row_ids:
+        acked = sorted(acked_by_row[row_id])
+        [(revenue, version, notes)] = by_hand(
+            url, "SELECT revenue, version, notes FROM account WHERE id = :id", id=row_id
+        )
+        # The counter counts exactly the acknowledged edits: none lost, none invented.
+        assert revenue == len(acked)
+        assert version == 1 + len(acked)
+        # Each acknowledged edit produced its own version: no two saves built on one read.
+        assert [v for v, _, _ in acked] == list(range(2, len(acked) + 2))
+        if acked:
+            assert notes == acked[-1][1]
+        log = by_hand(
+            url, "SELECT who, changes FROM changelog WHERE row_id = :id AND action = 'update' ORDER BY seq", id=row_id
+        )
+        logged = [(who, json.loads(changes)) for who, changes in log]
+        # The change log holds exactly the acknowledged edits, in commit order.
+        assert [(who, c["notes"][1]) for who, c in logged] == [(who, tag) for _, tag, who in acked]
+        assert [c["revenue"] for _, c in logged] == [[k, k + 1] for k in range(len(acked))]
+    assert_sound(url)
     print(f"\n{WORKERS}x{edits} edits: {WORKERS * edits - total_conflicts} landed, {total_conflicts} conflicts")
 
 
-def test_eight_processes_editing_the_same_rows_lose_nothing(db_path):
+def test_eight_processes_editing_the_same_rows_lose_nothing(database_url):
     """8 x 500 concurrent read-modify-write edits: each lands or raises Conflict; 0 lost, 0 busy."""
-    _run(db_path, EDITS * (4 if STRESS else 1))
+    _run(database_url, EDITS * (4 if STRESS else 1))

@@ -16,17 +16,16 @@ strings up to 20,000 characters, numbers as text ("nan", "inf", "-1e309", "1,2,3
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from shared_helpers import by_hand
 from textual.widgets import Input, Static, TextArea
 from textual.worker import WorkerCancelled
 
@@ -190,9 +189,9 @@ class Session:
     context between examples; the app waits, suspended, while Hypothesis draws. An app that
     died in an example (already reported there) is replaced, so examples stay independent."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.store: Store = open_store(str(path), user="rep-a")
+    def __init__(self, url: str):
+        self.url = url
+        self.store: Store = open_store(url, user="rep-a")
         seed.demo(self.store, FIXED_DAY)
         self.account = next(a for a in self.store.list(m.Account) if "大学" in a.name and a.account_class == "A")
         self.runner = asyncio.Runner()
@@ -229,9 +228,9 @@ class Session:
 
 
 @pytest.fixture
-def session(tmp_path, monkeypatch):
+def session(database_url, monkeypatch):
     monkeypatch.setattr(PlannerApp, "poll_seconds", 0)  # no reload timer firing mid-example
-    opened = Session(tmp_path / "demo.db")
+    opened = Session(database_url)
     yield opened
     opened.close()
 
@@ -271,12 +270,11 @@ def _expected(model: type[m.Record], field: fields.FieldSpec, raw: str) -> tuple
     return value, fields.check(field, value)
 
 
-def _footprint(path: Path, model: type[m.Record]) -> tuple[int, int]:
-    """Rows of the model's table (deleted ones too) and the newest change-log entry, read with sqlite3."""
-    with sqlite3.connect(path) as con:
-        rows = con.execute(f"SELECT count(*) FROM {model.__tablename__}").fetchone()[0]
-        change = con.execute("SELECT max(seq) FROM changelog").fetchone()[0]
-    con.close()
+def _footprint(url: str, model: type[m.Record]) -> tuple[int, int]:
+    """Rows of the model's table (deleted ones too) and the newest change-log entry, read past the store."""
+    [(rows, change)] = by_hand(
+        url, f"SELECT (SELECT count(*) FROM {model.__tablename__}), (SELECT max(seq) FROM changelog)"
+    )
     return rows, change or 0
 
 
@@ -294,7 +292,7 @@ async def _type_and_save(session: Session, form: Form, typed: dict[str, str]) ->
     while app.screen is not session.base:  # a failed example may have left a form or a question open
         await app.pop_screen()
         await settle(pilot)
-    before_ids, before = _ids(session, form), _footprint(session.path, form.model)
+    before_ids, before = _ids(session, form), _footprint(session.url, form.model)
     await pilot.press("n")
     await settle(pilot)
     if isinstance(app.screen, DraftOffer):  # an earlier example's text, kept as a draft
@@ -331,7 +329,7 @@ async def _type_and_save(session: Session, form: Form, typed: dict[str, str]) ->
         row = store.get(form.model, added.pop())
         for name, (value, _) in expected.items():
             assert getattr(row, name) == value, (name, getattr(row, name), value)
-        rows, change = _footprint(session.path, form.model)
+        rows, change = _footprint(session.url, form.model)
         assert rows == before[0] + 1 and change > before[1]
         return "saved"
 
@@ -348,7 +346,7 @@ async def _type_and_save(session: Session, form: Form, typed: dict[str, str]) ->
         assert shown.get(name, "").strip(), f"no message at {name}: {expected[name]}"
     for name, text in held.items():
         assert _held(screen.query_one(f"#field-{name}")) == text, f"the text typed into {name} was lost"
-    assert _footprint(session.path, form.model) == before, "a refused form changed the database"
+    assert _footprint(session.url, form.model) == before, "a refused form changed the database"
     assert _ids(session, form) == before_ids
     return "refused"
 
@@ -416,7 +414,7 @@ def test_the_visit_form_saves_as_typed_or_keeps_the_text_with_a_message(session,
 def test_thousands_of_digits_in_influence_get_the_forms_own_message(session):
     """The same bug as the rep sees it: under Influence (1-5) the new-account form shows Python's message."""
     session.run(_open_base(session, ACCOUNT_FORM))
-    before = _footprint(session.path, m.Account)
+    before = _footprint(session.url, m.Account)
 
     async def type_and_save() -> str:
         pilot = session.pilot
@@ -430,5 +428,5 @@ def test_thousands_of_digits_in_influence_get_the_forms_own_message(session):
         return str(form.query_one("#error-influence", Static).render())
 
     message = session.run(type_and_save())
-    assert message.strip() and _footprint(session.path, m.Account) == before
+    assert message.strip() and _footprint(session.url, m.Account) == before
     assert "Influence (1-5)" in message, message

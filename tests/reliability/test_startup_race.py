@@ -2,7 +2,10 @@
 
 The database is built at the shipped head with data; the scripts folder adds one
 revision that rebuilds the `account` table (the dangerous kind: a batch rebuild of a
-parent table). Eight processes wait on a barrier, then all call `migrate.upgrade`.
+parent table; on PostgreSQL, whose foreign keys forbid that, it adds the column in
+place). Eight processes wait on a barrier, then all call `migrate.upgrade`: on SQLite
+the upgrade takes the file's write lock and backs the file up first, on PostgreSQL it
+runs in one transaction under the planner's write lock.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import traceback
+from contextlib import closing
 
-from shared_helpers import collect, scripts_with_a_rebuild
+import sqlalchemy as sa
+from shared_helpers import assert_sound, by_hand, collect, is_postgres, outside_engine, scripts_with_a_rebuild
 
 from planner.core import models as m
 from planner.store import migrate
@@ -23,18 +28,19 @@ APPS = 8
 TIMEOUT = 180
 
 
-def _start_app(path: str, scripts: str, app: int, barrier, results) -> None:
+def _start_app(url: str, scripts: str, app: int, barrier, results) -> None:
     try:
         # Note whether this app saw the old revision and went for the lock: that is the race.
         contended = []
-        locked_upgrade = migrate._upgrade_sqlite
+        locked = "_upgrade_plain" if is_postgres(url) else "_upgrade_sqlite"
+        locked_upgrade = getattr(migrate, locked)
 
         def spy(*args, **kwargs):
             contended.append(True)
             return locked_upgrade(*args, **kwargs)
 
-        migrate._upgrade_sqlite = spy
-        database = Database(to_url(path), user=f"app{app}")
+        setattr(migrate, locked, spy)
+        database = Database(to_url(url), user=f"app{app}")
         barrier.wait(timeout=60)
         try:
             result = migrate.upgrade(database, scripts=scripts)
@@ -45,22 +51,21 @@ def _start_app(path: str, scripts: str, app: int, barrier, results) -> None:
         results.put(("error", app, traceback.format_exc()))
 
 
-def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
-    """One Upgrade, seven None, every row kept, one backup, alembic_version at the new head."""
-    store = open_store(str(db_path), user="setup")
+def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, database_url):
+    """One Upgrade, seven None, every row kept, one backup (SQLite), alembic_version at the new head."""
+    store = open_store(database_url, user="setup")
     accounts = [store.create(m.Account, name=f"Account {i}", notes="kept ✓") for i in range(20)]
     for account in accounts:
         for name in ("Zhang", "Li"):
             store.create(m.Person, account_id=account.id, name=name)
     store.db.close()
-    with sqlite3.connect(db_path) as con:
-        before = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)}
-    scripts = scripts_with_a_rebuild(tmp_path)
+    before = _counts(database_url)
+    scripts = scripts_with_a_rebuild(tmp_path, recreate="auto" if is_postgres(database_url) else "always")
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(APPS)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_start_app, args=(str(db_path), scripts, i, barrier, results)) for i in range(APPS)]
+    procs = [ctx.Process(target=_start_app, args=(database_url, scripts, i, barrier, results)) for i in range(APPS)]
     for proc in procs:
         proc.start()
     reports = collect(procs, results, TIMEOUT, "apps")
@@ -77,21 +82,27 @@ def test_eight_apps_starting_at_once_upgrade_exactly_once(tmp_path, db_path):
     assert (upgrade.from_revision, upgrade.to_revision) == (migrate.head_revision(), "9000")
 
     backups = list(tmp_path.glob("*.bak"))
-    assert backups == [upgrade.backup]
-    with sqlite3.connect(upgrade.backup) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
-        assert {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)} == before
+    if is_postgres(database_url):
+        assert backups == [] and upgrade.backup is None
+    else:
+        assert backups == [upgrade.backup]
+        with closing(sqlite3.connect(upgrade.backup)) as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert by_hand(str(upgrade.backup), "SELECT version_num FROM alembic_version") == [(migrate.head_revision(),)]
+        assert _counts(str(upgrade.backup)) == before
 
-    with sqlite3.connect(db_path) as con:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("9000",)]
-        assert {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in _tables(con)} == before
-        assert "website" in [row[1] for row in con.execute("PRAGMA table_info(account)")]
-        assert con.execute("SELECT count(*) FROM account WHERE notes = 'kept ✓'").fetchone()[0] == 20
-        assert not [name for name in _tables(con) if name.startswith("_alembic_tmp")]
+    assert_sound(database_url)
+    assert by_hand(database_url, "SELECT version_num FROM alembic_version") == [("9000",)]
+    after = _counts(database_url)
+    assert after == before
+    assert not [name for name in after if name.startswith("_alembic_tmp")]
+    with outside_engine(database_url) as engine:
+        assert "website" in [column["name"] for column in sa.inspect(engine).get_columns("account")]
+    assert by_hand(database_url, "SELECT count(*) FROM account WHERE notes = 'kept ✓'") == [(20,)]
 
 
-def _tables(con: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+def _counts(url: str) -> dict[str, int]:
+    """Every table's row count."""
+    with outside_engine(url) as engine:
+        tables = sorted(sa.inspect(engine).get_table_names())
+    return {table: by_hand(url, f'SELECT count(*) FROM "{table}"')[0][0] for table in tables}

@@ -1,25 +1,25 @@
 """Two reps reading, editing and saving the same records: no acknowledged edit is ever lost.
 
-A Hypothesis state machine drives two `Store`s on one file (users "rep-a" and
+A Hypothesis state machine drives two `Store`s on one database (users "rep-a" and
 "rep-b"), each holding the version it last read, like an open form. It models what
 the database must contain: a save on the version currently stored must land (one
 version step, stamped with its author); a save on an older version must raise
 `Conflict` naming who changed the record, and change nothing. After every step the
-file (read with plain sqlite3, not through the store) and its change log must match
-the model exactly.
+database (read with a plain engine of its own, not through the store) and its change
+log must match the model exactly.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from shared_helpers import copy_of, drop_copy, is_postgres, plain_engine
 
 from planner.core import models as m
 from planner.core.errors import Conflict
@@ -44,8 +44,8 @@ EDITABLE = {
 }
 
 
-def _build_template(path: Path) -> list[tuple[type[m.Record], str]]:
-    store = open_store(str(path), user="setup")
+def _build_template(url: str) -> list[tuple[type[m.Record], str]]:
+    store = open_store(url, user="setup")
     try:
         first = store.create(m.Account, name="Acme Bank")
         second = store.create(m.Account, name="Harbour Port")
@@ -56,12 +56,12 @@ def _build_template(path: Path) -> list[tuple[type[m.Record], str]]:
 
 
 class TwoReps(RuleBasedStateMachine):
-    def __init__(self, template: Path, rows: list[tuple[type[m.Record], str]], workdir: Path):
+    def __init__(self, template: str, rows: list[tuple[type[m.Record], str]], workdir: Path, cluster):
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp(dir=workdir))
-        self.path = self.dir / "planner.db"
-        shutil.copy(template, self.path)
-        self.stores = {rep: open_store(str(self.path), user=rep) for rep in REPS}
+        self.cluster = cluster
+        self.url = copy_of(template, Path(tempfile.mkdtemp(dir=workdir)) / "planner.db", cluster)
+        self.stores = {rep: open_store(self.url, user=rep) for rep in REPS}
+        self.outside = plain_engine(self.url)
         self.rows = rows
         reader = self.stores["rep-a"]
         # The model: each row's editable fields, version and last author.
@@ -83,7 +83,8 @@ class TwoReps(RuleBasedStateMachine):
         TOTALS["conflicts"] += self.conflicts
         for store in self.stores.values():
             store.db.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.outside.dispose()
+        drop_copy(self.url, self.cluster)
 
     def _read(self, rep: str, index: int) -> None:
         model, row_id = self.rows[index]
@@ -135,28 +136,29 @@ class TwoReps(RuleBasedStateMachine):
         self.held[rep][row_id] = saved.version
 
     @invariant()
-    def the_file_holds_exactly_the_acknowledged_edits(self) -> None:
-        with sqlite3.connect(self.path) as con:
-            con.row_factory = sqlite3.Row
+    def the_database_holds_exactly_the_acknowledged_edits(self) -> None:
+        with self.outside.connect() as con:
             for model, row_id in self.rows:
-                row = con.execute(f"SELECT * FROM {model.__tablename__} WHERE id = ?", (row_id,)).fetchone()
+                query = sa.text(f"SELECT * FROM {model.__tablename__} WHERE id = :id")
+                row = con.execute(query, {"id": row_id}).mappings().one()
                 want = self.expected[row_id]
                 assert {name: row[name] for name in EDITABLE[model]} == want["fields"]
                 assert (row["version"], row["updated_by"]) == (want["version"], want["by"])
-                log = con.execute(
-                    "SELECT who, changes FROM changelog WHERE row_id = ? AND action = 'update' ORDER BY seq", (row_id,)
-                ).fetchall()
+                query = sa.text(
+                    "SELECT who, changes FROM changelog WHERE row_id = :id AND action = 'update' ORDER BY seq"
+                )
+                log = con.execute(query, {"id": row_id}).all()
                 logged = [(who, {k: new for k, (_, new) in json.loads(changes).items()}) for who, changes in log]
                 assert logged == self.acked[row_id]
-        con.close()
 
 
-def test_two_reps_editing_the_same_records_never_lose_an_acknowledged_edit(tmp_path):
-    """Every save lands on the current version or raises Conflict to its author; the file matches the model."""
-    template = tmp_path / "template.db"
-    rows = _build_template(template)
+def test_two_reps_editing_the_same_records_never_lose_an_acknowledged_edit(request, tmp_path, database_url):
+    """Every save lands on the current version or raises Conflict to its author; the database matches the model."""
+    TOTALS.update(saves=0, conflicts=0)
+    rows = _build_template(database_url)
+    cluster = request.getfixturevalue("pg_cluster") if is_postgres(database_url) else None
     run_state_machine_as_test(
-        lambda: TwoReps(template, rows, tmp_path),
+        lambda: TwoReps(database_url, rows, tmp_path, cluster),
         settings=settings(
             max_examples=30,
             stateful_step_count=40,

@@ -19,6 +19,10 @@ from planner.core.errors import DatabaseBusy, DatabaseUnavailable
 from planner.store import backup
 from planner.store.startup import open_store
 
+# `planner backup` and `restore` copy SQLite files (a server database has its own tools:
+# test_server_databases_are_left_to_their_own_tools).
+pytestmark = pytest.mark.sqlite_only
+
 WRITER = """
 import sys
 from planner.core import models as m
@@ -34,6 +38,7 @@ store.db.close()
 HOLDER = """
 import sys
 from planner.store.startup import open_store
+
 store = open_store(sys.argv[1], user="holder")
 store.account_rows()
 print("open", flush=True)

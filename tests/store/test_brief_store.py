@@ -77,9 +77,9 @@ def test_a_deleted_counter_action_leaves_the_threat_unanswered(demo):
     assert counter.title not in text
 
 
-def test_the_threat_that_needs_a_counter_comes_from_the_settings(db_path, demo):
+def test_the_threat_that_needs_a_counter_comes_from_the_settings(database_url, demo):
     bank = demo.find_account("Eastern Harbour Bank")
-    strict = open_store(str(db_path), settings=Settings(high_threat=5), user="rep-a")
+    strict = open_store(database_url, settings=Settings(high_threat=5), user="rep-a")
     try:
         text = brief_text(strict, bank.id)
     finally:

@@ -27,6 +27,9 @@ from planner.store import backup
 from planner.store.opening import open_for_screen
 from planner.store.startup import open_store
 
+# Damaged, foreign and newer SQLite files: what the planner makes of a file it is given.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -235,6 +238,7 @@ def test_restore_over_a_damaged_database_keeps_it_aside_byte_for_byte(
 
 HOLD = """
 import sqlite3, sys
+
 connection = sqlite3.connect(sys.argv[1], isolation_level=None)
 connection.execute("PRAGMA journal_mode = WAL")
 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -1,4 +1,4 @@
-"""Connections and transactions: what SQLite is actually asked to do."""
+"""Connections and transactions: what the database is actually asked to do."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import stat
 
 import pytest
 from records import make_account
+from shared_helpers import holding_the_write_lock
 from sqlalchemy import event
 
 from planner.core import models as m
@@ -30,6 +31,7 @@ def trace(store):
     return statements
 
 
+@pytest.mark.sqlite_only
 def test_writes_begin_immediate_and_reads_begin_deferred(store, trace):
     account = make_account(store)
     writes = [s for s in trace if s.startswith(("BEGIN", "COMMIT", "INSERT"))]
@@ -43,6 +45,7 @@ def test_writes_begin_immediate_and_reads_begin_deferred(store, trace):
     assert not any(s.startswith(("INSERT", "UPDATE", "DELETE")) for s in trace)
 
 
+@pytest.mark.sqlite_only
 def test_an_update_reads_and_writes_inside_one_immediate_transaction(store, trace):
     account = make_account(store)
     trace.clear()
@@ -55,6 +58,22 @@ def test_an_update_reads_and_writes_inside_one_immediate_transaction(store, trac
     assert "BEGIN" not in trace[begin + 1 : commit]
 
 
+def test_on_postgresql_a_write_takes_the_write_lock_before_it_reads_and_a_read_is_one_snapshot(store, backend):
+    if backend == "sqlite":
+        pytest.skip("SQLite's BEGIN IMMEDIATE is traced above")
+    account = make_account(store)
+    statements: list[str] = []
+    event.listen(store.db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: statements.append(sql))
+    store.update(m.Account, account.id, account.version, notes="new")
+    lock = next(i for i, s in enumerate(statements) if "pg_advisory_xact_lock" in s)
+    select = next(i for i, s in enumerate(statements) if s.startswith("SELECT") and "FROM account" in s)
+    update = next(i for i, s in enumerate(statements) if s.startswith("UPDATE account"))
+    assert lock < select < update
+    with store.db.read() as session:
+        assert session.connection().exec_driver_sql("SHOW transaction_isolation").scalar() == "repeatable read"
+
+
+@pytest.mark.sqlite_only
 def test_connections_use_wal_foreign_keys_full_sync_and_a_busy_timeout(store):
     with store.db.engine.connect() as connection:
         pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
@@ -64,6 +83,7 @@ def test_connections_use_wal_foreign_keys_full_sync_and_a_busy_timeout(store):
         assert pragma("busy_timeout") == 5000
 
 
+@pytest.mark.sqlite_only
 def test_a_new_database_file_is_private_to_its_owner(db_path, store):
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
@@ -86,17 +106,13 @@ def test_a_folder_is_not_a_database(tmp_path):
         prepare_sqlite_file(tmp_path)
 
 
-def test_another_writer_holding_the_lock_gives_database_busy_and_no_change(db_path, store):
+def test_another_writer_holding_the_lock_gives_database_busy_and_no_change(database_url, store):
     account = make_account(store)
-    impatient = Store(Database(to_url(db_path), user="rep-b", busy_timeout_ms=50))
-    blocker = sqlite3.connect(db_path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+    impatient = Store(Database(to_url(database_url), user="rep-b", busy_timeout_ms=50))
     try:
-        with pytest.raises(DatabaseBusy, match="try again"):
+        with holding_the_write_lock(database_url), pytest.raises(DatabaseBusy, match="try again"):
             impatient.update(m.Account, account.id, account.version, notes="blocked")
     finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
         impatient.db.close()
     assert store.get(m.Account, account.id).notes == ""
     store.update(m.Account, account.id, account.version, notes="after the lock")
@@ -108,6 +124,7 @@ def test_url_and_path_forms_are_accepted(tmp_path):
     assert to_url("postgresql://team@server/planner") == "postgresql://team@server/planner"
 
 
+@pytest.mark.sqlite_only
 def test_the_wal_is_cut_back_to_its_limit_once_a_long_reader_lets_go(db_path, store, monkeypatch):
     from planner.store import connection
 

@@ -16,9 +16,9 @@ from planner.store.startup import open_store
 
 
 @pytest.fixture
-def rep_b(db_path, store):
+def rep_b(database_url, store):
     """A second rep on the same database, so the log can tell them apart."""
-    other = open_store(str(db_path), user="rep-b")
+    other = open_store(database_url, user="rep-b")
     yield other
     other.db.close()
 
@@ -211,25 +211,25 @@ def test_deleted_accounts_and_restoring_one_brings_its_records_back(store):
 # --- the command -----------------------------------------------------------------------
 
 
-def test_history_command_prints_the_log(db_path, store, acme, capsys):
-    assert main(["history", "Acme", "--db", str(db_path)]) == 0
+def test_history_command_prints_the_log(database_url, store, acme, capsys):
+    assert main(["history", "Acme", "--db", database_url]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 9
     assert "restored  " in out[0] and "changed  person 张伟: Title: Chief → Director" in "\n".join(out)
     assert out[-1].endswith("created  account Acme: Name: Acme; Class: A")
 
 
-def test_history_command_finds_a_deleted_account(db_path, store, acme, capsys):
+def test_history_command_finds_a_deleted_account(database_url, store, acme, capsys):
     account, _ = acme
     account = store.get(m.Account, account.id)
     store.delete(m.Account, account.id, account.version)
-    assert main(["history", "Acme", "--db", str(db_path)]) == 0
+    assert main(["history", "Acme", "--db", database_url]) == 0
     newest = capsys.readouterr().out.splitlines()[:2]  # the account and 张伟, gone in one delete
     assert any(line.endswith("rep-a  deleted  account Acme") for line in newest)
 
 
-def test_history_of_an_unknown_account_is_one_clear_line(db_path, store, acme, capsys):
-    assert main(["history", "Nobody Inc", "--db", str(db_path)]) == EXIT_FLAGS
+def test_history_of_an_unknown_account_is_one_clear_line(database_url, store, acme, capsys):
+    assert main(["history", "Nobody Inc", "--db", database_url]) == EXIT_FLAGS
     err = capsys.readouterr().err
     assert err == "planner: No account matches 'Nobody Inc'.\n"
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 from records import make_account, raw_log
+from shared_helpers import by_hand
 from test_migrations import _database_at
 
 from planner.core import models as m
@@ -96,22 +96,24 @@ def test_bulk_inserts_get_keys(store):
     assert "search_key" not in json.loads(raw_log(store, m.Person, person_id)[0].changes)
 
 
-def test_a_0006_database_gets_keys_for_the_rows_it_holds(db_path):
-    _database_at(db_path, "0006")
-    with sqlite3.connect(db_path) as connection:
-        connection.execute(
-            "INSERT INTO account (id, name, created_at, updated_at, updated_by, version, region, account_class,"
-            " owner, revenue, profit, influence, input_people, input_money, input_material, application_level,"
-            " problems, procurement_method, notes) VALUES ('a1', '江南科技大学', '2026-11-01 09:00:00.000000',"
-            " '2026-11-01 09:00:00.000000', 'li', 1, '', 'A', 'li', 9.0, 0, 3, 0, 0, 0, '', '', '', '')"
-        )
-        connection.execute(
-            "INSERT INTO person (id, account_id, name, created_at, updated_at, updated_by, version, title, layer,"
-            " value_orientation, characteristics, influence, closeness, stance, phone, email, notes)"
-            " VALUES ('p1', 'a1', '张伟', '2026-11-01 09:00:00.000000', '2026-11-01 09:00:00.000000', 'li', 1,"
-            " '', 'usage', '', '', 3, 1, 'unknown', '', '', '')"
-        )
-    store = open_store(str(db_path), user="rep-a")
+def test_a_0006_database_gets_keys_for_the_rows_it_holds(empty_database_url):
+    url = empty_database_url
+    _database_at(url, "0006")
+    by_hand(
+        url,
+        "INSERT INTO account (id, name, created_at, updated_at, updated_by, version, region, account_class,"
+        " owner, revenue, profit, influence, input_people, input_money, input_material, application_level,"
+        " problems, procurement_method, notes) VALUES ('a1', '江南科技大学', '2026-11-01 09:00:00.000000',"
+        " '2026-11-01 09:00:00.000000', 'li', 1, '', 'A', 'li', 9.0, 0, 3, 0, 0, 0, '', '', '', '')",
+    )
+    by_hand(
+        url,
+        "INSERT INTO person (id, account_id, name, created_at, updated_at, updated_by, version, title, layer,"
+        " value_orientation, characteristics, influence, closeness, stance, phone, email, notes)"
+        " VALUES ('p1', 'a1', '张伟', '2026-11-01 09:00:00.000000', '2026-11-01 09:00:00.000000', 'li', 1,"
+        " '', 'usage', '', '', 3, 1, 'unknown', '', '', '')",
+    )
+    store = open_store(url, user="rep-a")
     try:
         assert _stored_key(store, m.Account, "a1") == "jiangnankejidaxue jnkjdx"
         assert [h.name for h in store.search_people("zw")] == ["张伟"]

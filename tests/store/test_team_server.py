@@ -241,9 +241,11 @@ def test_reps_get_in_by_their_unix_login_and_only_as_themselves(peer_cluster, ca
 def test_what_the_grants_forbid_is_one_clear_sentence(team):
     bob = team.store(team.bob)
     try:
-        with pytest.raises(DatabaseUnavailable, match="does not let your role do that; nothing was changed"):
-            with bob.db.write_connection() as connection:
-                connection.exec_driver_sql("DELETE FROM changelog")
+        with (
+            pytest.raises(DatabaseUnavailable, match="does not let your role do that; nothing was changed"),
+            bob.db.write_connection() as connection,
+        ):
+            connection.exec_driver_sql("DELETE FROM changelog")
     finally:
         bob.db.close()
     assert int(team.sql("SELECT count(*) FROM changelog")) > 0

@@ -1,5 +1,6 @@
-"""A team database and laptop copies in tmp_path, synced through `sync-serve` run in a
-thread over OS pipes (the SSH-free transport), with optional cuts at a byte."""
+"""A team database (an SQLite file or a PostgreSQL database, named by its `--db` value)
+and laptop copies in tmp_path, synced through `sync-serve` run in a thread over OS pipes
+(the SSH-free transport), with optional cuts at a byte."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ class _Limited:
 class PipeChannel:
     """`sync-serve` on `team_db` in a thread; `cut_request`/`cut_reply`: bytes that get through."""
 
-    def __init__(self, team_db: Path, cut_request: int | None = None, cut_reply: int | None = None):
+    def __init__(self, team_db: Path | str, cut_request: int | None = None, cut_reply: int | None = None):
         to_team, from_laptop = os.pipe()
         from_team, to_laptop = os.pipe()
         self.outgoing = os.fdopen(from_laptop, "wb")
@@ -89,19 +90,19 @@ class PipeChannel:
         self.incoming.close()
 
 
-def connect_to(team_db: Path, **cuts: int | None):
+def connect_to(team_db: Path | str, **cuts: int | None):
     def connect(_remote: Remote, _command: str, _planner: str) -> PipeChannel:
         return PipeChannel(team_db, **cuts)
 
     return connect
 
 
-def make_laptop(team_db: Path, path: Path, user: str | None = None) -> Store:
+def make_laptop(team_db: Path | str, path: Path, user: str | None = None) -> Store:
     client.clone(f"team:{team_db}", path, connect=connect_to(team_db))
     return open_store(str(path), user=user)
 
 
-def sync(laptop: Store, team_db: Path, **options):
+def sync(laptop: Store, team_db: Path | str, **options):
     cuts = {k: options.pop(k) for k in ("cut_request", "cut_reply") if k in options}
     path = Path(laptop.db.url.removeprefix("sqlite:///"))
     return client.sync(path, store=laptop, connect=connect_to(team_db, **cuts), **options)

@@ -8,6 +8,7 @@ from contextlib import closing
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from records import make_account
 from replicas import content, make_laptop, open_conflicts, sync
 
@@ -19,10 +20,10 @@ from planner.store.sync import tables
 
 
 @pytest.fixture
-def team(store, db_path):
-    """The team database with one account."""
+def team(store, database_url):
+    """The team database (SQLite or PostgreSQL) with one account."""
     account = make_account(store, name="Acme", region="North", revenue=100.0)
-    return store, db_path, account
+    return store, database_url, account
 
 
 def test_edits_to_different_fields_both_survive(team, tmp_path):
@@ -195,16 +196,29 @@ def test_typing_a_new_value_checks_it_like_any_edit(team, tmp_path):
     assert one.get(m.Account, acme.id).revenue == 3.0 and one.sync_conflicts() == []
 
 
+SKIPPED = ("version", "updated_at", "updated_by")
+
+
 def _raw(path, table: str, row_id: str) -> dict:
+    """A row as the SQLite file stores it."""
     with closing(sqlite3.connect(path)) as connection:
         connection.row_factory = sqlite3.Row
         row = dict(connection.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone())
-    return {k: v for k, v in row.items() if k not in ("version", "updated_at", "updated_by")}
+    return {k: v for k, v in row.items() if k not in SKIPPED}
 
 
-def test_a_merged_row_is_stored_byte_for_byte_as_the_orm_stores_it(team, tmp_path):
+def _typed(store, model, row_id: str) -> dict:
+    """A row as the database's driver gives it to SQLAlchemy, in Python's types."""
+    table = m.table_of(model)
+    with store.db.read() as session:
+        row = session.connection().execute(sa.select(table).where(table.c.id == row_id)).one()._mapping
+    return {k: v for k, v in row.items() if k not in SKIPPED}
+
+
+def test_a_merged_row_is_stored_byte_for_byte_as_the_orm_stores_it(team, tmp_path, backend):
     """The merge writes with the driver alone: times, days, flags and numbers must land in
-    the very form SQLAlchemy gives them, or copies would differ where no one looks."""
+    the very form SQLAlchemy gives them, or copies would differ where no one looks (on
+    PostgreSQL, which has no bytes to compare: as the same values of the same types)."""
     server, team_db, acme = team
     laptop_db = tmp_path / "laptop.db"
     laptop = make_laptop(team_db, laptop_db)
@@ -215,10 +229,66 @@ def test_a_merged_row_is_stored_byte_for_byte_as_the_orm_stores_it(team, tmp_pat
     )  # fmt: skip
     laptop.update(m.Account, acme.id, acme.version, revenue=12.5, influence=4, cadence_days=9)
     sync(laptop, team_db)
-    assert _raw(team_db, "visit", visit.id) == _raw(laptop_db, "visit", visit.id)
-    assert _raw(team_db, "account", acme.id) == _raw(laptop_db, "account", acme.id)
-    assert _raw(team_db, "purchase", purchase.id) == _raw(laptop_db, "purchase", purchase.id)
+    for model, row_id in ((m.Visit, visit.id), (m.Account, acme.id), (m.Purchase, purchase.id)):
+        if backend == "sqlite":
+            table = m.table_name(model)
+            assert _raw(team_db, table, row_id) == _raw(laptop_db, table, row_id)
+        assert _typed(server, model, row_id) == _typed(laptop, model, row_id)
 
 
 def test_the_merge_knows_every_synced_table():
     assert tuple(m.table_name(model) for model in m.SYNCED) == tables.SYNCED_TABLES
+
+
+def test_a_role_the_team_database_does_not_let_write_is_told_so_and_nothing_is_written(
+    team, tmp_path, backend, request
+):
+    """On PostgreSQL each rep's sync-serve connects as their own role: a role that may
+    read but not write gets the server's refusal in a rep's words, raised by the merge's
+    own driver statements, and the team database as it was."""
+    if backend == "sqlite":
+        pytest.skip("roles and grants are PostgreSQL's; an SQLite file's permissions are test_sync_cli's")
+    server, team_db, acme = team
+    cluster = request.getfixturevalue("pg_cluster")
+    name = sa.engine.make_url(team_db).database
+    cluster.psql("DO $$ BEGIN CREATE ROLE reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    cluster.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader", name)
+    laptop = make_laptop(team_db, tmp_path / "laptop.db")
+    laptop.update(m.Account, acme.id, acme.version, region="Denied")
+    before = content(server)
+    with pytest.raises(PlannerError, match="does not let your role do that") as refusal:
+        sync(laptop, cluster.url(name, role="reader"))
+    assert "permission denied for table account" in str(refusal.value)  # the merge's UPDATE
+    assert content(server) == before and server.get(m.Account, acme.id).region == "North"
+
+
+def test_a_reps_own_role_is_who_the_team_records_and_the_merge_logs_every_row_it_writes(
+    team, tmp_path, backend, request
+):
+    """On PostgreSQL a rep's sync-serve connects as their own role, which does not own the
+    tables: the database stamps that role on what it writes (migration 0009), so the
+    team records the laptop's changes under it and tells the laptop so; and since the
+    merge logs every row it writes (the edit, the conflict it judged), the database's
+    catch-all for unlogged writes adds nothing of its own. The clone already told the
+    laptop the role, so its rep's edits carry it from the start."""
+    if backend == "sqlite":
+        pytest.skip("roles are PostgreSQL's")
+    server, team_db, acme = team
+    cluster = request.getfixturevalue("pg_cluster")
+    name = sa.engine.make_url(team_db).database
+    cluster.psql("DO $$ BEGIN CREATE ROLE rep_one LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    cluster.psql("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO rep_one", name)
+    as_rep = cluster.url(name, role="rep_one")
+    laptop = make_laptop(as_rep, tmp_path / "laptop.db")
+    server.update(m.Account, acme.id, acme.version, region="Team")
+    laptop.update(m.Account, acme.id, acme.version, region="Laptop")
+    before = server.latest_change()
+    report = sync(laptop, as_rep)
+    assert (report.sent, report.conflicts, report.reattributed) == (1, 1, 0)
+    with server.db.read() as session:
+        log = m.table_of(m.ChangeLog)
+        added = session.connection().execute(sa.select(log.c.table_name, log.c.who).where(log.c.seq > before)).all()
+    assert sorted(added) == [("account", "rep_one"), ("syncconflict", "rep_one")]
+    assert server.history(m.Account, acme.id)[0].who == laptop.history(m.Account, acme.id)[0].who == "rep_one"
+    again = sync(laptop, as_rep)
+    assert (again.sent, again.received) == (0, 0) and content(server) == content(laptop)

@@ -8,14 +8,14 @@ from replicas import content, make_laptop, open_conflicts, sync
 from planner.core import models as m
 
 
-def test_names_merged_either_way_bring_their_keys_and_no_conflict(store, db_path, tmp_path):
+def test_names_merged_either_way_bring_their_keys_and_no_conflict(store, database_url, tmp_path):
     acme = make_account(store, name="Acme")
-    laptop = make_laptop(db_path, tmp_path / "laptop.db")
+    laptop = make_laptop(database_url, tmp_path / "laptop.db")
     mine = laptop.get(m.Account, acme.id)
     laptop.update(m.Account, acme.id, mine.version, name="江南科技大学")
     new_person = laptop.create(m.Person, account_id=acme.id, name="张伟")
     team_person = store.create(m.Person, account_id=acme.id, name="重庆 Li")
-    sync(laptop, db_path)
+    sync(laptop, database_url)
     for side in (store, laptop):
         assert side.get(m.Account, acme.id).search_key == "jiangnankejidaxue jnkjdx"
         assert [h.name for h in side.search_people("zw")] == ["张伟"]
@@ -24,5 +24,5 @@ def test_names_merged_either_way_bring_their_keys_and_no_conflict(store, db_path
     assert content(store) == content(laptop) and open_conflicts(store) == []
     again = store.get(m.Account, acme.id)
     store.update(m.Account, acme.id, again.version, name="Acme University")
-    sync(laptop, db_path)
+    sync(laptop, database_url)
     assert laptop.get(m.Account, acme.id).search_key == "" and content(store) == content(laptop)

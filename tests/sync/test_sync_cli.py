@@ -3,7 +3,9 @@ one line on stderr that says what is wrong and what to do, a non-zero exit, no
 traceback, and nothing written (no laptop file after a failed clone; the laptop file
 and the team file byte for byte as they were after a failed sync).
 
-The commands run in-process through `planner.cli.main`; the team side runs for real as
+The team database is an SQLite file or a PostgreSQL database (`team`: its `--db` value;
+nothing written there means the same content and change log). The commands run
+in-process through `planner.cli.main`; the team side runs for real as
 `python -m planner sync-serve` in a subprocess, reached through a fake `ssh` in tmp_path
 (`PLANNER_SSH_COMMAND`, as `GIT_SSH_COMMAND` for git) that runs the remote command line
 here with `sh -c`, as sshd has the login shell do. Real OpenSSH is in test_sync_over_ssh.py.
@@ -29,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from records import make_account
 from replicas import content, open_conflicts
-from shared_helpers import copy_database
 
 import planner
 from planner.cli import main
@@ -54,8 +56,16 @@ def script(path: Path, text: str) -> Path:
     return path
 
 
-def digest(path: Path) -> str | None:
-    """The file's bytes and its write-ahead log's, if any: None when there is no file."""
+def digest(where: Path | str) -> str | None:
+    """The file's bytes and its write-ahead log's, if any: None when there is no file. A
+    server database: its content and its change log's newest number."""
+    if isinstance(where, str) and "://" in where:
+        store = open_store(where)
+        try:
+            return f"{content(store)} {store.latest_change()}"
+        finally:
+            store.db.close()
+    path = Path(where)
     if not path.exists():
         return None
     wal = path.with_name(path.name + "-wal")
@@ -75,19 +85,19 @@ def one_line(err: str) -> str:
     return err.removeprefix("planner: ").removesuffix("\n")
 
 
-def refused(capsys, untouched: list[Path], *args: str) -> str:
-    """Run a command that must fail; the message, once the files are checked unchanged."""
-    before = {path: digest(path) for path in untouched}
+def refused(capsys, untouched: list[Path | str], *args: str) -> str:
+    """Run a command that must fail; the message, once the databases are checked unchanged."""
+    before = {where: digest(where) for where in untouched}
     code, out, err = run(capsys, *args)
     assert (code, out) == (EXIT_UNUSABLE, ""), err
     message = one_line(err)
-    assert {path: digest(path) for path in untouched} == before
-    for path in untouched:
+    assert {where: digest(where) for where in untouched} == before
+    for path in (Path(where) for where in untouched if "://" not in str(where)):
         assert not path.with_name(path.name + ".clone-part").exists()
     return message
 
 
-def edit(path: Path, name: str = "Acme", **values) -> None:
+def edit(path: Path | str, name: str = "Acme", **values) -> None:
     """A rep's edit on one copy, through the store as the planner makes it."""
     store = open_store(str(path))
     try:
@@ -111,19 +121,17 @@ def ssh(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def team(tmp_path, migrated_template) -> Path:
-    """A team database with one account, closed (its file is all there is)."""
-    path = tmp_path / "team.db"
-    copy_database(migrated_template, path)
-    server = open_store(str(path), user="boss")
+def team(database_url) -> str:
+    """A team database with one account, closed (an SQLite file's file is all there is)."""
+    server = open_store(database_url, user="boss")
     try:
         make_account(server, name="Acme", region="North", revenue=100.0)
     finally:
         server.db.close()
-    return path
+    return database_url
 
 
-def clone(capsys, team: Path, laptop: Path, *extra: str) -> None:
+def clone(capsys, team: str, laptop: Path, *extra: str) -> None:
     code, out, err = run(capsys, "clone", f"team:{team}", "--db", str(laptop), *extra)
     assert (code, err) == (0, ""), err
     assert out.startswith(f"Cloned team:{team} to {laptop} (")
@@ -355,6 +363,7 @@ def other_user(tmp_path) -> Iterator[OtherUser]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("command", ["clone", "sync"])
 def test_a_team_database_the_rep_may_not_read_is_one_line(tmp_path, team, ssh, other_user, capsys, command):
     shared = other_user.folder / "team.db"
@@ -411,6 +420,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("command", ["clone", "sync"])
 def test_a_refused_team_database_is_one_line_also_as_root(tmp_path, team, ssh, capsys, monkeypatch, command):
     """The same refusal where no user but root is at hand: the team side's checks see
@@ -525,6 +535,7 @@ def test_a_malformed_host_path_is_one_line(tmp_path, ssh, capsys, source):
     assert message == f"'{source}' is not HOST:PATH (for example rep@team-server:/srv/planner/team.db)."
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("where", ["missing.db", "no-folder/team.db"])
 def test_a_mistyped_team_path_is_refused_and_nothing_is_created_there(tmp_path, team, ssh, capsys, where):
     fresh, mistyped = tmp_path / "fresh.db", tmp_path / where
@@ -533,6 +544,17 @@ def test_a_mistyped_team_path_is_refused_and_nothing_is_created_there(tmp_path, 
         "--remote-planner", REMOTE_PLANNER,
     )  # fmt: skip
     assert message == f"team: there is no team database at {mistyped}. Nothing was written."
+
+
+def test_a_mistyped_team_database_name_is_refused_and_nothing_is_created(tmp_path, team, ssh, capsys, backend):
+    if backend == "sqlite":
+        pytest.skip("a server database's name; a mistyped SQLite path is the test above")
+    fresh, mistyped = tmp_path / "fresh.db", team.replace(sa.engine.make_url(team).database, "no_such_team", 1)
+    message = refused(
+        capsys, [fresh, team], "clone", f"team:{mistyped}", "--db", str(fresh), "--remote-planner", REMOTE_PLANNER
+    )
+    assert message.startswith("team: ") and message.endswith(" Nothing was written.")
+    assert 'database "no_such_team" does not exist' in message
 
 
 # A sync killed mid-way
@@ -655,7 +677,7 @@ def test_a_sync_killed_mid_way_leaves_both_as_they_were_or_merged_and_the_next_c
         server.db.close()
 
 
-def _content(path: Path) -> str:
+def _content(path: Path | str) -> str:
     store = open_store(str(path))
     try:
         return content(store)

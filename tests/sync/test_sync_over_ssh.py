@@ -1,8 +1,10 @@
 """`planner clone` and `planner sync` over real OpenSSH: the loopback sshd (tests/sshd.py)
 logs in as the current user and runs `planner sync-serve` on a team database made by
-`planner demo`. The remote side gets none of this test's environment, so its command
-names Python by absolute path and carries its own XDG folders (in tmp_path), or it
-would read and write the real user's planner files."""
+`planner demo`: an SQLite file, or a PostgreSQL database that the far side reaches as
+the cluster's superuser over its Unix socket (a rep would as their own role). The
+remote side gets none of this test's environment, so its command names Python by
+absolute path and carries its own XDG folders (in tmp_path), or it would read and write
+the real user's planner files."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Store]:
+def opened(path: Path | str) -> Iterator[Store]:
     store = open_store(str(path))
     try:
         yield store
@@ -43,10 +45,10 @@ def planner(capsys, *args: str) -> str:
 
 @pytest.mark.parametrize("first", ["one", "two"])
 def test_two_laptops_synced_over_ssh_in_either_order_end_identical_with_the_conflicts_on_both(
-    loopback_ssh, tmp_path, capsys, first
+    loopback_ssh, database_url, tmp_path, capsys, first
 ):
-    team = tmp_path / "team.db"
-    planner(capsys, "demo", "--no-open", "--db", str(team))
+    team = database_url
+    planner(capsys, "demo", "--no-open", "--db", team)
     remote_planner = shlex.join(
         [
             "env", f"XDG_DATA_HOME={tmp_path / 'remote-data'}", f"XDG_CONFIG_HOME={tmp_path / 'remote-config'}",

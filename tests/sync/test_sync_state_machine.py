@@ -64,6 +64,7 @@ from planner.core.formatting import name_key
 from planner.core.org import PERSON, UNIT, Ref
 from planner.core.sync import POSITION_ONLY, TOMBSTONE
 from planner.store import audit
+from planner.store.connection import sqlite_path
 from planner.store.startup import open_store
 from planner.store.store import Store
 from planner.store.sync import client, merge
@@ -220,13 +221,36 @@ def _same(logged: Any, column: Any) -> bool:
     return logged == column
 
 
-def _pin_site(path: Path, site: str) -> None:
-    """Give the team database a fixed site id (the template's is random), so that which
-    of two equal clocks wins is the same on every run."""
-    with closing(sqlite3.connect(path)) as connection, connection:
-        (old,) = connection.execute("SELECT value FROM planner_meta WHERE key = 'site'").fetchone()
-        connection.execute("UPDATE planner_meta SET value = ? WHERE key = 'site'", (site,))
-        connection.execute("UPDATE changelog SET site = ? WHERE site = ?", (site, old))
+PIN_SITE = (
+    "UPDATE changelog SET site = '{site}' WHERE site = (SELECT value FROM planner_meta WHERE key = 'site');"
+    "UPDATE planner_meta SET value = '{site}' WHERE key = 'site'"
+)
+"""Gives the team database a fixed site id (the template's is random), so that which of
+two equal clocks wins is the same on every run."""
+
+
+@dataclass
+class Teams:
+    """Makes each run's team database, pinned to `TEAM_SITE`, from a migrated, seeded,
+    closed one (`source`): a copy of its file, or a PostgreSQL database made from it."""
+
+    source: str
+    folder: Path
+    cluster: Any = None
+    made: Iterator[int] = slot(default_factory=itertools.count)
+
+    def new(self) -> str:
+        if self.cluster is None:
+            path = self.folder / f"team-{next(self.made)}.db"
+            copy_database(Path(self.source), path)
+            with closing(sqlite3.connect(path)) as connection, connection:
+                connection.executescript(PIN_SITE.format(site=TEAM_SITE))
+            return str(path)
+        source = sa.engine.make_url(self.source).database
+        name = f"{source}_run_{next(self.made)}"
+        self.cluster.psql(f"CREATE DATABASE {name} TEMPLATE {source}")
+        self.cluster.psql(PIN_SITE.format(site=TEAM_SITE), name)
+        return self.cluster.url(name)
 
 
 def _max_seq(store: Store) -> int:
@@ -258,17 +282,26 @@ def _raw(store: Store, model: type[m.Record], row_id: str) -> dict[str, Any]:
         return dict(session.connection().execute(sa.select(table).where(table.c.id == row_id)).one()._mapping)
 
 
-def _every_row(path: Path) -> list[Any]:
-    """Every row of every synced table as the file stores it, byte for byte, deleted ones
-    too (whether deleted, not when; a row's version and last writer are its copy's own)."""
+def _every_row(store: Store, *, files: bool) -> list[Any]:
+    """Every row of every synced table, deleted ones too (whether deleted, not when; a
+    row's version and last writer are its copy's own): as the file stores it, byte for
+    byte (`files`: every copy is SQLite), else as the driver reads it, in Python's types."""
     rows = []
-    with closing(sqlite3.connect(path)) as connection:
-        connection.row_factory = sqlite3.Row
-        for model in m.SYNCED:
-            for row in connection.execute(f"SELECT * FROM {m.table_name(model)} ORDER BY id"):
-                values = {k: v for k, v in dict(row).items() if k not in {"version", "updated_at", "updated_by"}}
-                values["deleted_at"] = values["deleted_at"] is not None
-                rows.append((model.__name__, values))
+    path = sqlite_path(store.db.url)
+    for model in m.SYNCED:
+        if files:
+            with closing(sqlite3.connect(path)) as connection:
+                connection.row_factory = sqlite3.Row
+                found = [dict(row) for row in connection.execute(f"SELECT * FROM {m.table_name(model)} ORDER BY id")]
+        else:
+            table = m.table_of(model)
+            with store.db.read() as session:
+                query = sa.select(table).order_by(table.c.id)
+                found = [dict(row._mapping) for row in session.connection().execute(query)]
+        for row in found:
+            values = {k: v for k, v in row.items() if k not in {"version", "updated_at", "updated_by"}}
+            values["deleted_at"] = values["deleted_at"] is not None
+            rows.append((model.__name__, values))
     return rows
 
 
@@ -301,17 +334,15 @@ def rule_step(rule_function):
 
 
 class SyncMachine(RuleBasedStateMachine):
-    template: Path  # a migrated, seeded, closed database, set by the test
+    teams: Teams  # set by the test
 
     def __init__(self) -> None:
         super().__init__()
         DETERMINISM.reset()
         self.folder = tempfile.TemporaryDirectory(prefix="sync-machine-")
         self.path = Path(self.folder.name)
-        self.team_db = self.path / "team.db"
-        copy_database(self.template, self.team_db)
-        _pin_site(self.team_db, TEAM_SITE)
-        self.stores: dict[str, Store] = {TEAM: open_store(str(self.team_db), user="rep-a")}
+        self.team_db = self.teams.new()
+        self.stores: dict[str, Store] = {TEAM: open_store(self.team_db, user="rep-a")}
         self.sites: dict[str, str] = {TEAM: self._site(self.stores[TEAM])}
         self.known: dict[str, set[str]] = {TEAM: set()}
         self.skews: dict[str, int] = {TEAM: 0}
@@ -678,10 +709,11 @@ class SyncMachine(RuleBasedStateMachine):
             for laptop in self.laptops:
                 self._sync(laptop)
         team = self.stores[TEAM]
-        expected, every_row = content(team), _every_row(self.team_db)
+        files = team.db.is_sqlite
+        expected, every_row = content(team), _every_row(team, files=files)
         for name, store in self.stores.items():
             assert content(store) == expected, f"{name} differs from the team after everyone synced"
-            rows = _every_row(self.path / f"{name}.db" if name != TEAM else self.team_db)
+            rows = _every_row(store, files=files)
             assert rows == every_row, f"{name}: {[r for r in rows if r not in every_row][:3]} are not the team's"
         self.every_copy_holds_what_it_acknowledged()
         traces = _traces(team)
@@ -807,78 +839,79 @@ SETTINGS = settings(
 
 
 @pytest.mark.slow
-def test_copies_converge_and_lose_no_edit(migrated_template, deterministic):
-    SyncMachine.template = migrated_template
+def test_copies_converge_and_lose_no_edit(database_url, backend, request, tmp_path, deterministic):
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+    SyncMachine.teams = Teams(database_url, tmp_path, cluster)
     run_state_machine_as_test(SyncMachine, settings=SETTINGS)
 
 
 # --- what the machine found at 0c33aa6 (fixed by acfee8d), each at its smallest ----------
 
 
-def test_a_laptops_own_two_edits_of_a_field_are_not_a_conflict_between_them(store, db_path, tmp_path):
+def test_a_laptops_own_two_edits_of_a_field_are_not_a_conflict_between_them(store, database_url, tmp_path):
     acme = store.create(m.Account, name="Acme")
-    laptop = make_laptop(db_path, tmp_path / "laptop.db")
+    laptop = make_laptop(database_url, tmp_path / "laptop.db")
     store.update(m.Account, acme.id, acme.version, region="Server")
     mine = laptop.update(m.Account, acme.id, acme.version, region="East")
     laptop.update(m.Account, acme.id, mine.version, region="West")
-    sync(laptop, db_path)
+    sync(laptop, database_url)
     pairs = [{json.loads(c.kept), json.loads(c.other)} for c in store.list(m.SyncConflict)]
     assert pairs == [{"West", "Server"}]  # not East against West: the rep set both, one after the other
 
 
-def test_a_conflict_names_the_value_the_sender_had_not_seen(store, db_path, tmp_path):
+def test_a_conflict_names_the_value_the_sender_had_not_seen(store, database_url, tmp_path):
     acme = store.create(m.Account, name="Acme")
-    one = make_laptop(db_path, tmp_path / "one.db")
-    two = make_laptop(db_path, tmp_path / "two.db")
+    one = make_laptop(database_url, tmp_path / "one.db")
+    two = make_laptop(database_url, tmp_path / "two.db")
     two.update(m.Account, acme.id, acme.version, region="Two")
     store.update(m.Account, acme.id, acme.version, region="Team")
-    sync(one, db_path)  # one has the team's value...
-    sync(two, db_path)  # ...not two's, which loses to the team's later one: a conflict
+    sync(one, database_url)  # one has the team's value...
+    sync(two, database_url)  # ...not two's, which loses to the team's later one: a conflict
     mine = one.get(m.Account, acme.id)
     one.update(m.Account, acme.id, mine.version, region="One")  # one replaces the team's value knowingly
-    sync(one, db_path)
+    sync(one, database_url)
     pairs = [{json.loads(c.kept), json.loads(c.other)} for c in store.list(m.SyncConflict)]
     assert pairs == [{"Team", "Two"}, {"One", "Two"}]
 
 
-def test_a_conflict_resolved_on_two_laptops_leaves_nothing_that_cannot_be_resolved(store, db_path, tmp_path):
+def test_a_conflict_resolved_on_two_laptops_leaves_nothing_that_cannot_be_resolved(store, database_url, tmp_path):
     acme = store.create(m.Account, name="Acme")
-    one = make_laptop(db_path, tmp_path / "one.db")
-    two = make_laptop(db_path, tmp_path / "two.db")
+    one = make_laptop(database_url, tmp_path / "one.db")
+    two = make_laptop(database_url, tmp_path / "two.db")
     store.update(m.Account, acme.id, acme.version, region="Server")
     one.update(m.Account, acme.id, acme.version, region="Laptop")
-    sync(one, db_path)
-    sync(two, db_path)
+    sync(one, database_url)
+    sync(two, database_url)
     [first], [second] = one.sync_conflicts(), two.sync_conflicts()
     one.resolve_conflict(first.id, first.version, "keep")
     two.resolve_conflict(second.id, second.version, "other")
     for laptop in (one, two, one):
-        sync(laptop, db_path)
+        sync(laptop, database_url)
     # The two decisions differ: that is a new conflict about the field (at 0c33aa6 it was one
     # about "Resolved at" and "Resolution", whose "other" raised KeyError). It can be resolved:
     for view in store.sync_conflicts():
         store.resolve_conflict(view.id, view.version, "other")
     for laptop in (one, two):
-        sync(laptop, db_path)
+        sync(laptop, database_url)
     assert store.sync_conflicts() == one.sync_conflicts() == two.sync_conflicts() == []
     assert content(store) == content(one) == content(two)
 
 
 def test_a_conflict_resolved_differently_on_two_laptops_does_not_end_contradicting_its_record(
-    store, db_path, tmp_path, deterministic
+    store, database_url, tmp_path, deterministic
 ):
     acme = store.create(m.Account, name="Acme")
-    one = make_laptop(db_path, tmp_path / "one.db")
-    two = make_laptop(db_path, tmp_path / "two.db")
+    one = make_laptop(database_url, tmp_path / "one.db")
+    two = make_laptop(database_url, tmp_path / "two.db")
     store.update(m.Account, acme.id, acme.version, region="Server")
     one.update(m.Account, acme.id, acme.version, region="Laptop")
-    sync(one, db_path)  # kept "Laptop", other "Server"
-    sync(two, db_path)
+    sync(one, database_url)  # kept "Laptop", other "Server"
+    sync(two, database_url)
     [first], [second] = one.sync_conflicts(), two.sync_conflicts()
     one.resolve_conflict(first.id, first.version, "other")  # one writes region = "Server"
     two.resolve_conflict(second.id, second.version, "keep")  # two, later, keeps "Laptop"
     for laptop in (one, two, one):
-        sync(laptop, db_path)
+        sync(laptop, database_url)
     # "keep" is logged as a change of the field: two different decisions made apart are
     # a new conflict about the field, open on every copy, never a silent contradiction
     region = store.get(m.Account, acme.id).region

@@ -27,6 +27,7 @@ from planner.store import schema
 from planner.store.connection import inspect_database
 from planner.store.sync import light, wire
 from planner.store.sync import replica as r
+from planner.store.sync.link import Link
 from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
 from planner.store.sync.transport import Channel, SshChannel, ssh_command
 
@@ -160,16 +161,16 @@ def _laptop(meta: dict[str, str], path: Path) -> r.Replica:
 
 
 @contextmanager
-def _transaction(path: Path, store: Store | None, *, write: bool) -> Iterator[sqlite3.Connection]:
+def _transaction(path: Path, store: Store | None, *, write: bool) -> Iterator[Link]:
     """The laptop file's driver connection in one transaction: the open store's when
     there is one, else a connection of its own (no ORM to import for an empty sync)."""
     if store is not None:
         if write:
             with store.db.write_connection() as connection:
-                yield r.raw(connection)
+                yield Link(r.raw(connection))
         else:
             with store.db.read() as session:
-                yield r.raw(session.connection())
+                yield Link(r.raw(session.connection()))
         return
     with light.transaction(path, write=write) as connection:
         yield connection
@@ -244,7 +245,7 @@ def _apply(
     return merging.counts["received"]
 
 
-def _reattribute(connection: sqlite3.Connection, ids: list[str], user: str) -> None:
+def _reattribute(connection: Link, ids: list[str], user: str) -> None:
     """The team recorded these changes under the account the laptop syncs as: so does the laptop."""
     if ids and user:
         connection.executemany("UPDATE changelog SET who = ? WHERE id = ?", [(user, entry) for entry in ids])

@@ -10,14 +10,14 @@ edit, two new accounts of one name, a loop in the org chart. It writes each as a
 
 Received entries keep their id, author, time, site and clock and get this copy's
 next `seq`; an entry already here (a sync retried after a cut) is skipped. The merge
-runs on the driver's connection inside the caller's `BEGIN IMMEDIATE` transaction,
-with no ORM (`tables`).
+runs on the driver's connection (`Link`: SQLite's, or PostgreSQL's for a team
+database there) inside the caller's write transaction, which holds the write lock
+(`BEGIN IMMEDIATE`, or the advisory lock), with no ORM (`tables`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from collections import Counter
@@ -32,7 +32,8 @@ from planner.core.formatting import name_key
 from planner.core.pinyin import search_key
 from planner.core.sync import POSITION_ONLY, TOMBSTONE, order_key
 from planner.store.sync.light import utc_text
-from planner.store.sync.tables import PARENTS, Table, Tables, blank, stored, stored_time
+from planner.store.sync.link import Link, link
+from planner.store.sync.tables import PARENTS, Table, Tables, stored_when
 
 if TYPE_CHECKING:
     from planner.store.sync.serve import Peer
@@ -80,9 +81,9 @@ def touched(action: str, at: str, changes: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Merge:
-    """One merge inside the caller's `BEGIN IMMEDIATE` transaction."""
+    """One merge inside the caller's write transaction."""
 
-    connection: sqlite3.Connection
+    connection: Link
     site: str
     who: str
     peer: Peer | None = None
@@ -206,10 +207,10 @@ class Merge:
         """Insert a row of logged values: stored forms, required columns filled."""
         table = self._tables.get(name)
         assert table is not None
-        row = {column: stored(table.kinds[column], value) for column, value in values.items() if column in table.kinds}
+        row = {column: table.stored(column, value) for column, value in values.items() if column in table.kinds}
         _derive(table, row)
         for column in table.required - row.keys():
-            row[column] = blank(table.kinds[column])
+            row[column] = table.blank(column)
         columns = list(row)
         self.connection.execute(
             f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({_marks(len(columns))})", [row[c] for c in columns]
@@ -238,9 +239,9 @@ class Merge:
         for column, value in winning.items():
             if column == TOMBSTONE:
                 deleted_at, deleted_with = value or (None, None)
-                changes["deleted_at"], changes["deleted_with"] = stored_time(deleted_at), deleted_with
+                changes["deleted_at"], changes["deleted_with"] = table.stored("deleted_at", deleted_at), deleted_with
             elif column in table.kinds:
-                changes[column] = stored(table.kinds[column], value)
+                changes[column] = table.stored(column, value)
         _derive(table, changes)
         if row_id in self._pending_rows:
             self._flush_updates()  # a row's updates run in the order they were made
@@ -249,7 +250,7 @@ class Merge:
             f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in columns)}, "
             "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?"
         )
-        parameters = (*(changes[c] for c in columns), stored_time(entry["at"]), entry["who"], row_id)
+        parameters = (*(changes[c] for c in columns), table.stored("updated_at", entry["at"]), entry["who"], row_id)
         self._pending.setdefault(statement, []).append(parameters)
         self._pending_rows.add(row_id)
         if "deleted_at" in changes:
@@ -267,7 +268,7 @@ class Merge:
         self._pending_rows.clear()
 
     def _store(self, entry: dict[str, Any]) -> None:
-        row = {**entry, "seq": self._seq, "at": stored_time(entry["at"])}
+        row = {**entry, "seq": self._seq, "at": self._when(entry["at"])}
         self._log_rows.append(tuple(row[column] for column in LOG_COLUMNS))
         self._remember(
             entry["row_id"], self._seq, entry["site"], entry["hlc"], entry["action"], entry["who"], entry["at"],
@@ -354,21 +355,25 @@ class Merge:
                 current = self._parent(name, current)
             if current != row_id:
                 continue
-            link, lost = PARENTS[name], self._parent(name, row_id)
+            parent, lost = PARENTS[name], self._parent(name, row_id)
             now = _now()
             self.connection.execute(
-                f"UPDATE {name} SET {link} = NULL, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-                (stored_time(now), self.who, row_id),
+                f"UPDATE {name} SET {parent} = NULL, version = version + 1, updated_at = ?, updated_by = ? "
+                "WHERE id = ?",
+                (self._when(now), self.who, row_id),
             )
-            self._log_local(name, row_id, "update", {link: [lost, None]}, now)
+            self._log_local(name, row_id, "update", {parent: [lost, None]}, now)
             ours = {"value": None, "who": self.who, "at": now.isoformat()}
-            self._conflict(name, row_id, link, "loop", ours, {"value": lost, "who": "", "at": None})
+            self._conflict(name, row_id, parent, "loop", ours, {"value": lost, "who": "", "at": None})
 
     def _parent(self, name: str, row_id: str) -> str | None:
         found = self.connection.execute(f"SELECT {PARENTS[name]} FROM {name} WHERE id = ?", (row_id,)).fetchone()
         return found[0] if found else None
 
     # --- the team database's own writes ----------------------------------------------
+
+    def _when(self, value: Any) -> Any:
+        return stored_when(value, postgres=self.connection.postgres)
 
     def _tick(self) -> int:
         self._clock = max(time.time_ns() // 1_000_000, self._clock + 1)
@@ -377,7 +382,7 @@ class Merge:
     def _log_local(self, name: str, row_id: str, action: str, changes: dict[str, Any], now: datetime) -> None:
         entry = {
             "id": uuid.uuid4().hex, "seq": self._seq, "table_name": name, "row_id": row_id, "action": action,
-            "who": self.who, "at": stored_time(now), "changes": encode(changes), "site": self.site,
+            "who": self.who, "at": self._when(now), "changes": encode(changes), "site": self.site,
             "hlc": self._tick(),
         }  # fmt: skip
         self._log_rows.append(tuple(entry[column] for column in LOG_COLUMNS))
@@ -429,7 +434,7 @@ def rolled_back_if(dry_run: bool) -> Iterator[None]:
 
 
 def merge(
-    connection: sqlite3.Connection,
+    connection: Any,
     entries: Iterable[dict[str, Any]],
     *,
     site: str,
@@ -437,6 +442,6 @@ def merge(
     peer: Peer | None = None,
 ) -> Merge:
     """Apply `entries` in this transaction; the returned `Merge` holds what happened."""
-    merging = Merge(connection, site, who, peer)
+    merging = Merge(link(connection), site, who, peer)
     merging.apply(list(entries))
     return merging

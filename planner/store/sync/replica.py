@@ -9,7 +9,6 @@ timestamps: laptop clocks are wrong.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from planner.core.sync import Remote
 from planner.store.sync.light import read_meta as read_meta
 from planner.store.sync.light import write_meta as write_meta
+from planner.store.sync.link import link
 
 ORIGIN, SSH, REMOTE_PLANNER, USER = "sync_origin", "sync_ssh_command", "sync_remote_planner", "sync_user"
 SENT, RECEIVED, SYNCED_AT, TEAM_SITE = "sync_sent_upto", "sync_received_upto", "sync_synced_at", "sync_team_site"
@@ -24,8 +24,9 @@ SITE, KIND = "site", "kind"
 KIND_LAPTOP = "laptop"
 
 
-def raw(connection: Any) -> sqlite3.Connection:
-    """The driver's own connection under a SQLAlchemy one (same transaction)."""
+def raw(connection: Any) -> Any:
+    """The driver's own connection under a SQLAlchemy one (same transaction): `sqlite3`'s
+    or psycopg's."""
     return connection.connection.driver_connection
 
 
@@ -59,7 +60,7 @@ class Replica:
         )
 
 
-def waiting(connection: sqlite3.Connection, replica: Replica) -> int:
+def waiting(connection: Any, replica: Replica) -> int:
     """How many of this copy's own changes the team has not had yet."""
     query = "SELECT count(*) FROM changelog WHERE seq > ? AND site = ?"
-    return connection.execute(query, (replica.sent_upto, replica.site)).fetchone()[0]
+    return link(connection).execute(query, (replica.sent_upto, replica.site)).fetchone()[0]

@@ -1,10 +1,11 @@
-"""The team side of a sync: `planner sync-serve --db PATH` on the SSH connection's
-stdin and stdout, as the rep's own Unix user (file permissions decide who may sync).
+"""The team side of a sync: `planner sync-serve --db PATH|URL` on the SSH connection's
+stdin and stdout, as the rep's own Unix user (file permissions decide who may sync; on
+PostgreSQL the rep's own role, by peer authentication, and its grants).
 
-One request, one reply: a clone streams a consistent snapshot of the database; a
-sync merges the laptop's changes in one `BEGIN IMMEDIATE` transaction, then answers
-with every change the laptop has not had. A request cut short is ignored whole.
-Nothing here imports Textual.
+One request, one reply: a clone streams a consistent snapshot of the database (an
+SQLite file, built from a PostgreSQL one by `snapshot`); a sync merges the laptop's
+changes in one write transaction, then answers with every change the laptop has not
+had. A request cut short is ignored whole. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -25,7 +29,9 @@ from planner.core.sync import PROTOCOL, Report
 from planner.store import schema
 from planner.store.connection import inspect_database, sqlite_path, to_url, translate
 from planner.store.sync import light, wire
+from planner.store.sync.link import Link, driver_errors
 from planner.store.sync.merge import check_dry_run, merge, rolled_back_if
+from planner.store.sync.replica import raw
 
 if TYPE_CHECKING:
     from planner.store.store import Store
@@ -74,7 +80,7 @@ def serve(db: str, incoming: IO[bytes], outgoing: IO[bytes]) -> int:
     except PlannerError as error:
         wire.send(outgoing, {"ok": False, "error": str(error)})
         return 1
-    except sqlite3.Error as error:
+    except driver_errors() as error:
         wire.send(outgoing, {"ok": False, "error": str(translate(error))})
         return 1
     return 0
@@ -83,7 +89,8 @@ def serve(db: str, incoming: IO[bytes], outgoing: IO[bytes]) -> int:
 @dataclass(frozen=True)
 class Peer:
     """The laptop the team database is merging from: its site, the newest of the team's
-    entries it had received (`seen`), and the Unix user it connected as."""
+    entries it had received (`seen`), and who the team records its changes under
+    (`user`, `recorded_as`)."""
 
     site: str
     seen: int
@@ -105,24 +112,81 @@ def _open(db: str) -> Store:
     return open_store(db)
 
 
+_ROLE = (
+    "SELECT current_user, pg_has_role(current_user, c.relowner, 'MEMBER') FROM pg_class c "
+    "WHERE c.oid = 'changelog'::regclass"
+)
+
+
+def recorded_as(store: Store | None) -> str:
+    """Who the team database records a laptop's changes under: the Unix user who
+    connected. On PostgreSQL a role that does not own the tables (a rep's own, by peer
+    authentication) is stamped by the database itself on every write, so that role."""
+    if store is None or store.db.is_sqlite:
+        return current_user()
+    with store.db.read() as session:
+        role, owner = Link(raw(session.connection())).execute(_ROLE).fetchone()
+    return current_user() if owner else str(role)
+
+
+class _Team:
+    """The team database's transactions. A file is read and written with the `sqlite3`
+    driver alone (`light`), the ORM imported only to upgrade an older schema; a server
+    database through the planner's engine, opened as any client opens it, whose write
+    transactions hold the planner's write lock and whose reads are one snapshot."""
+
+    def __init__(self, db: str):
+        self.path = _team_file(db)
+        self.store: Store | None = None
+        if self.path is None:
+            self.store = _open(db)
+        elif inspect_database(self.path, integrity=False).revision != schema.HEAD:
+            _open(db).db.close()  # an older schema is upgraded (after a backup) as any open does
+
+    @cached_property
+    def user(self) -> str:
+        return recorded_as(self.store)
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Link]:
+        if self.store is None:
+            assert self.path is not None
+            with light.transaction(self.path, write=write) as connection:
+                yield connection
+        elif write:
+            with self.store.db.write_connection() as connection:
+                yield Link(raw(connection))
+        else:
+            with self.store.db.read() as session:
+                yield Link(raw(session.connection()))
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.db.close()
+
+
+@contextmanager
+def _team(db: str) -> Iterator[_Team]:
+    team = _Team(db)
+    try:
+        yield team
+    finally:
+        team.close()
+
+
 def _sync(db: str, request: dict[str, Any]) -> dict[str, Any]:
-    peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=current_user())
-    path = _team_file(db)
-    current = path is not None and inspect_database(path, integrity=False).revision == schema.HEAD
-    if path is None:
-        raise PlannerError(_("syncing is for an SQLite team database."))
-    if not current:
-        _open(db).db.close()  # an older schema is upgraded (after a backup) as any open does
-    if not request["entries"]:
-        with light.transaction(path, write=False) as connection:
-            return _reply(connection, peer, request, Counter(), [])
-    dry_run = bool(request.get("dry_run"))
-    with rolled_back_if(dry_run), light.transaction(path, write=True) as connection:
-        site = _check_sites(light.read_meta(connection), peer)
-        merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
-        check_dry_run(dry_run)
-    with light.transaction(path, write=False) as connection:
-        return _reply(connection, peer, request, merging.counts, merging.reattributed)
+    with _team(db) as team:
+        peer = Peer(site=str(request["site"]), seen=int(request["seen"]), user=team.user)
+        if not request["entries"]:
+            with team.transaction(write=False) as connection:
+                return _reply(connection, peer, request, Counter(), [])
+        dry_run = bool(request.get("dry_run"))
+        with rolled_back_if(dry_run), team.transaction(write=True) as connection:
+            site = _check_sites(light.read_meta(connection), peer)
+            merging = merge(connection, request["entries"], site=site, who=peer.user, peer=peer)
+            check_dry_run(dry_run)
+        with team.transaction(write=False) as connection:
+            return _reply(connection, peer, request, merging.counts, merging.reattributed)
 
 
 def _check_sites(meta: dict[str, str], peer: Peer) -> str:
@@ -133,7 +197,7 @@ def _check_sites(meta: dict[str, str], peer: Peer) -> str:
 
 
 def _reply(
-    connection: sqlite3.Connection, peer: Peer, request: dict[str, Any], counts: Counter, reattributed: list[str]
+    connection: Link, peer: Peer, request: dict[str, Any], counts: Counter, reattributed: list[str]
 ) -> dict[str, Any]:
     """Everything the laptop has not had, read in one snapshot with its newest number."""
     site = _check_sites(light.read_meta(connection), peer)
@@ -150,23 +214,26 @@ def _reply(
 
 
 def _clone(db: str, outgoing: IO[bytes]) -> None:
-    """A snapshot by SQLite's backup API, streamed in compressed chunks and checked
-    by the laptop against the digest at the end."""
+    """A snapshot as an SQLite file (SQLite's backup API for a team file, a copy table by
+    table for a server database), streamed in compressed chunks and checked by the
+    laptop against the digest at the end."""
     path = _team_file(db)
-    if path is None:
-        raise PlannerError(_("cloning is for an SQLite team database."))
     store = _open(db)  # the same start-up checks (and migrations) as any open
-    store.db.close()
     handle, name = tempfile.mkstemp(prefix="planner-clone-", suffix=".db")
     os.close(handle)
     snapshot = Path(name)
     try:
-        with sqlite3.connect(path, timeout=30) as source, sqlite3.connect(snapshot) as target:
-            source.backup(target)
+        user = recorded_as(store)
+        if path is None:
+            from planner.store.sync.snapshot import sqlite_copy
+
+            sqlite_copy(store, snapshot)
+        else:
+            store.db.close()
+            with sqlite3.connect(path, timeout=30) as source, sqlite3.connect(snapshot) as target:
+                source.backup(target)
         target_size = snapshot.stat().st_size
-        wire.send(
-            outgoing, {"ok": True, "op": "clone", "size": target_size, "schema": schema.HEAD, "user": current_user()}
-        )
+        wire.send(outgoing, {"ok": True, "op": "clone", "size": target_size, "schema": schema.HEAD, "user": user})
         digest = hashlib.sha256()
         with snapshot.open("rb") as stream:
             while chunk := stream.read(CHUNK):
@@ -174,4 +241,5 @@ def _clone(db: str, outgoing: IO[bytes]) -> None:
                 wire.write_frame(outgoing, b"chunk", chunk)
         wire.send(outgoing, {"ok": True, "sha256": digest.hexdigest()})
     finally:
+        store.db.close()
         snapshot.unlink(missing_ok=True)
