@@ -22,6 +22,7 @@ from planner.screens.customer_list import CustomerListScreen
 from planner.screens.navigation import Open, binding_ids, build, unknown_keymap_ids
 from planner.screens.sync_run import LaptopSync, over_ssh
 from planner.store.change_feed import SAFETY_POLL_S, ChangeFeed, announces_changes
+from planner.store.connection import database_label
 from planner.store.opening import Opening
 from planner.widgets import palette
 from planner.widgets.keys_panel import KeysPanel
@@ -82,7 +83,7 @@ class PlannerApp(App[None]):
         return CustomerListScreen()
 
     def on_mount(self) -> None:
-        self.sub_title = self.opening.url.rsplit("/", 1)[-1]
+        self.sub_title = database_label(self.opening.url)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
             self.run_worker(self._check_keymap(), group="keymap")

@@ -62,7 +62,7 @@ class AccountViews(Reports):
         actions = (
             columns(act.competitor_position_id, act.title, act.status, act.due_date, act.owner)
             .where(act.account_id == account_id, col(act.competitor_position_id).is_not(None), live(act))
-            .order_by(col(act.status), col(act.due_date), col(act.title))
+            .order_by(col(act.status), col(act.due_date).nulls_first(), col(act.title))
         )
         counters: dict[str, list[Counter]] = {}
         with self.db.read() as session:

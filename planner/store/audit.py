@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, event, func, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,24 +48,24 @@ def _update_entry(row: Record) -> tuple[str, dict[str, Any]] | None:
     return ("update", changes) if changes else None
 
 
-def next_seq(connection: Connection) -> int:
-    """The change log's next `seq`: safe because every write holds the write lock."""
-    return (connection.execute(select(func.max(ChangeLog.seq))).scalar() or 0) + 1
+class LogPosition(NamedTuple):
+    seq: int  # the change log's next `seq`: safe because every write holds the write lock
+    clock: int  # the next entry's hybrid logical clock
+    site: str  # this database's site id
 
 
-def next_clock(connection: Connection) -> int:
-    """A hybrid logical clock for the next entry: the wall time in milliseconds, or one
-    above the newest clock this database has seen (its own or merged from a laptop)
-    when that is ahead, so a change always orders after what it could have seen."""
-    latest = connection.execute(select(func.max(ChangeLog.hlc))).scalar() or 0
-    return max(time.time_ns() // 1_000_000, latest + 1)
+def next_position(connection: Connection) -> LogPosition:
+    """Where the next change-log entries go, in one query (it runs inside the write lock,
+    so every round trip here is time other reps wait).
 
-
-def site_of(connection: Connection) -> str:
-    """This database's site id (made by the migration that brought sync; a laptop copy
-    gets a new one when it is cloned)."""
-    meta = table_of(Meta).c
-    return connection.execute(select(meta.value).where(meta.key == "site")).scalar() or ""
+    The clock is the wall time in milliseconds, or one above the newest clock this
+    database has seen (its own or merged from a laptop) when that is ahead, so a change
+    always orders after what it could have seen. The site id is made by the migration
+    that brought sync (a laptop copy gets a new one when it is cloned)."""
+    log, meta = table_of(ChangeLog).c, table_of(Meta).c
+    site = select(meta.value).where(meta.key == "site").scalar_subquery()
+    seq, clock, found = connection.execute(select(func.max(log.seq), func.max(log.hlc), site)).one()
+    return LogPosition((seq or 0) + 1, max(time.time_ns() // 1_000_000, (clock or 0) + 1), found or "")
 
 
 def _derive(rows: Iterable[object]) -> None:
@@ -99,9 +99,7 @@ def _record(session: Session, _context, _instances) -> None:
         value = plain(getattr(row, name))
         entries.append(_entry(row, "update", {name: [value, value]}, who, now))
     if entries:
-        connection = session.connection()
-        first, clock = next_seq(connection), next_clock(connection)
-        site = site_of(connection)
+        first, clock, site = next_position(session.connection())
         for offset, entry in enumerate(entries):
             entry.seq, entry.hlc, entry.site = first + offset, clock + offset, site
         session.info.setdefault(SEQS, []).append((first, first + len(entries) - 1))

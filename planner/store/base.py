@@ -21,18 +21,18 @@ from planner.store.db import Database
 
 T = TypeVar("T", bound=m.Record)
 
-ORDER: dict[type[m.Record], tuple[Any, ...]] = {
+ORDER: dict[type[m.Record], tuple[Any, ...]] = {  # undated first, on PostgreSQL as on SQLite
     m.Industry: (m.Industry.tier, m.Industry.name_en),
     m.Account: (m.Account.name,),
     m.OrgUnit: (m.OrgUnit.name,),
     m.Person: (m.Person.name,),
-    m.Project: (m.Project.expected_date, m.Project.name),
+    m.Project: (col(m.Project.expected_date).nulls_first(), m.Project.name),
     m.Purchase: (col(m.Purchase.purchased_on).desc(),),
     m.Competitor: (m.Competitor.name,),
     m.Action: (m.Action.status, m.Action.position),
     m.Visit: (col(m.Visit.visited_on).desc(),),
     m.PlanReview: (col(m.PlanReview.reviewed_on).desc(),),
-    m.Goal: (m.Goal.due_date, m.Goal.text),
+    m.Goal: (col(m.Goal.due_date).nulls_first(), m.Goal.text),
 }
 
 

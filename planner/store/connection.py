@@ -19,7 +19,7 @@ from contextlib import closing
 from contextvars import ContextVar
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from planner.core.errors import (
     DatabaseBusy,
@@ -104,6 +104,14 @@ def file_info(path: Path) -> os.stat_result | None:
             _("{path} is not a regular file but {kind}; give a database file.").format(path=path, kind=kind)
         )
     return info
+
+
+def database_label(url: str) -> str:
+    """The database's short name for a title: the file's name, or the server database's."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.name
+    return urlsplit(url).path.strip("/") or url
 
 
 def sqlite_path(url: str) -> Path | None:

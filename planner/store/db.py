@@ -67,8 +67,8 @@ def _engine(url: str, busy_timeout_ms: int) -> Engine:
             # What SQLite's BEGIN IMMEDIATE is: one writer at a time, waited for up to the
             # busy timeout. Every write reads before it writes (versions, positions, the
             # change log's next seq), so writers take turns rather than race.
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout_ms)}")
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            timeout = f"set_config('lock_timeout', '{int(busy_timeout_ms)}', true)"
+            connection.exec_driver_sql(f"SELECT {timeout}, pg_advisory_xact_lock({WRITE_LOCK})")
 
     return engine
 

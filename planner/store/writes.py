@@ -26,7 +26,7 @@ from planner.core.introductions import introduction_problems
 from planner.core.org import PERSON, UNIT, Ref
 from planner.core.pinyin import search_key
 from planner.store import bulk
-from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_clock, next_seq, site_of
+from planner.store.audit import SEQS, STAMPS, encode, insert_changes, next_position
 from planner.store.base import StoreBase, T, live, live_row
 
 CHILDREN: dict[type[m.Record], tuple[tuple[type[m.Record], str], ...]] = {
@@ -262,7 +262,7 @@ class Writes(StoreBase):
         now = m.utcnow()
         who = self.db.user
         stamps = {"created_at": now, "updated_at": now, "updated_by": who, "version": 1, "deleted_at": None}
-        log_stamps = {"action": "insert", "who": who, "at": now, "site": site_of(connection)}
+        log_stamps = {"action": "insert", "who": who, "at": now, "site": next_position(connection).site}
         count = 0
         if self.db.is_sqlite:
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
@@ -270,8 +270,9 @@ class Writes(StoreBase):
             for model, rows in full:
                 if not rows:
                     continue
-                bulk.insert_rows(connection, m.table_of(model), rows, stamps)
-                table, first, clock = m.table_name(model), next_seq(connection), next_clock(connection)
+                self._insert_linking_forwards(connection, model, rows, stamps)
+                table = m.table_name(model)
+                first, clock, _ = next_position(connection)
                 log = [
                     {
                         "id": entry_id,
@@ -287,6 +288,23 @@ class Writes(StoreBase):
                 connection.info.setdefault(SEQS, []).append((first, first + len(rows) - 1))
                 count += len(rows)
         return count
+
+    def _insert_linking_forwards(
+        self, connection: sa.Connection, model: type[m.Record], rows: list[dict[str, Any]], stamps: dict[str, Any]
+    ) -> None:
+        """Insert rows whose links to their own table (a contact's boss, a unit's parent)
+        may name a row further on: SQLite checks them at commit (deferred above), but
+        PostgreSQL checks each as it goes in, so there the links are set once all are in."""
+        field = PARENT_FIELD.get(model)
+        table = m.table_of(model)
+        if self.db.is_sqlite or field is None:
+            bulk.insert_rows(connection, table, rows, stamps)
+            return
+        links = [{"row": row["id"], "link": row[field]} for row in rows if row.get(field)]
+        bulk.insert_rows(connection, table, [{**row, field: None} for row in rows], stamps)
+        if links:
+            update = sa.update(table).where(table.c.id == sa.bindparam("row")).values({field: sa.bindparam("link")})
+            connection.execute(update, links)
 
     # --- helpers ---------------------------------------------------------------------
 

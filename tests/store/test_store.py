@@ -487,3 +487,23 @@ def test_one_update_is_one_version_step_and_one_log_entry(store):
     moved = store.update(m.Action, action.id, action.version, status="done")
     assert moved.version == action.version + 1
     assert [e.action for e in raw_log(store, m.Action, action.id)] == ["insert", "update"]
+
+
+def test_a_bulk_insert_may_name_a_boss_further_on(store):
+    """An import's contact may report to someone later in the file (PostgreSQL checks
+    each link as the row goes in; SQLite at commit)."""
+    account, boss, rep = m.new_ids(3)
+    store.bulk_insert(
+        [
+            (m.Account, [{"id": account, "name": "Acme"}]),
+            (
+                m.Person,
+                [
+                    {"id": rep, "account_id": account, "name": "Li Rep", "reports_to_id": boss},
+                    {"id": boss, "account_id": account, "name": "Wang Boss"},
+                ],
+            ),
+        ]
+    )
+    assert store.get(m.Person, rep).reports_to_id == boss
+    assert store.get(m.Person, rep).version == 1

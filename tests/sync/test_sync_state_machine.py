@@ -379,7 +379,7 @@ class SyncMachine(RuleBasedStateMachine):
     @staticmethod
     def _site(store: Store) -> str:
         with store.db.read() as session:
-            return audit.site_of(session.connection())
+            return audit.next_position(session.connection()).site
 
     @property
     def laptops(self) -> list[str]:

@@ -16,6 +16,7 @@ from tour import STOPS, screen_text
 from planner.app import make_app
 from planner.core.config import Settings
 from planner.store import seed
+from planner.store.connection import database_label
 from planner.store.startup import open_store
 
 DEMO = "demo_template"
@@ -40,15 +41,19 @@ def pg_demo_store(pg_cluster, pg_demo, request):
     store.db.close()
 
 
-async def _text(store, stop) -> str:
+async def _text(store, stop) -> tuple[str, str]:
+    """The header line (it names the database) and the rest of the screen."""
     app = make_app(store, today=FIXED_DAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await stop.visit(pilot, store)
-        return CLOCK.sub("hh:mm", screen_text(app))
+        header, rest = CLOCK.sub("hh:mm", screen_text(app)).split("\n", 1)
+        return header, rest
 
 
 @pytest.mark.parametrize("stop", STOPS, ids=[stop.name for stop in STOPS])
 async def test_every_screen_reads_the_same_on_postgresql(demo_store, pg_demo_store, stop):
-    on_sqlite = await _text(demo_store, stop)
-    on_postgres = await _text(pg_demo_store, stop)
+    _, on_sqlite = await _text(demo_store, stop)
+    header, on_postgres = await _text(pg_demo_store, stop)
     assert on_postgres == on_sqlite
+    if stop.name == "customer-list":
+        assert database_label(pg_demo_store.db.url) in header
