@@ -313,7 +313,7 @@ def _server_problem(original: BaseException) -> PlannerError | None:
         reason = text.strip().splitlines()[0]
         if "FATAL:" in reason:  # the server answered: no such database or role, or not allowed in
             return DatabaseUnavailable(
-                _("The PostgreSQL server refused the connection: {reason}").format(
+                _("The PostgreSQL server refused the connection: {reason}.").format(
                     reason=reason.split("FATAL:", 1)[1].strip()
                 )
             )
