@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             generate(store, args.accounts, args.people)
         finally:
             store.db.close()
-        cluster = Cluster.start()
+        cluster = Cluster.start(durable=True)
         try:
             cluster.psql("CREATE DATABASE team")
             lines = [

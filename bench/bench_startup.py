@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.path.insert(0, str(HERE.parent / "tests"))
                 from pgcluster import Cluster
 
-                cluster = Cluster.start()
+                cluster = Cluster.start(durable=True)
                 cluster.psql("CREATE DATABASE startup")
                 server_url = cluster.url("startup")
             samples = run(Path(args.path or Path(folder) / "planner.db"), server_url, args.runs, args.warmup)

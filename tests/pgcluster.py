@@ -11,7 +11,8 @@ Running it here (found out on Debian 12 with PostgreSQL 15, as root):
   system user (Debian's package creates it), so its folder must be one that user can
   reach: pytest's tmp_path (under /tmp/pytest-of-root, mode 0700) is not, so the folder
   is made under /tmp and handed to `postgres`.
-* fsync is off: a test cluster is thrown away, and fsync made a save take 10 ms.
+* fsync is off for the tests (a test cluster is thrown away); the benchmarks start it
+  `durable`, as a team server runs, so its saves are measured against SQLite's full syncs.
 * `NOT_INSTALLED` is the reason the fixture gives when no server binaries are found.
 """
 
@@ -60,7 +61,7 @@ class Cluster:
         return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
 
     @classmethod
-    def start(cls, folder: Path | None = None) -> Cluster:
+    def start(cls, folder: Path | None = None, *, durable: bool = False) -> Cluster:
         binaries = server_bin()
         if binaries is None:
             raise FileNotFoundError(NOT_INSTALLED)
@@ -78,7 +79,8 @@ class Cluster:
         )
         if made.returncode != 0:
             raise RuntimeError(f"initdb failed:\n{made.stderr}")
-        settings = ("listen_addresses=''", f"unix_socket_directories='{cluster.socket_dir}'", "fsync=off")
+        fsync = "fsync=on" if durable else "fsync=off"
+        settings = ("listen_addresses=''", f"unix_socket_directories='{cluster.socket_dir}'", fsync)
         options = " ".join(f"-c {setting}" for setting in (*settings, "max_connections=200"))
         started = cluster._run(
             "pg_ctl",
