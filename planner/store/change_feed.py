@@ -16,8 +16,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from planner.store.connection import LATEST_CHANGE_SQL, server_conninfo
-
 if TYPE_CHECKING:
     import psycopg
 
@@ -29,12 +27,13 @@ sent while the feed reconnects is caught up on reconnecting, this covers the res
 WAKE_S = 0.25  # how soon a waiting feed notices `stop`
 RETRY_S = (0.5, 30.0)  # the first and the longest wait before connecting again
 CONNECT_TIMEOUT_S = 5
+LATEST_CHANGE_SQL = "SELECT max(seq) FROM changelog"
 
 
 def announces_changes(url: str) -> bool:
     """Whether saves on the database at `url` are announced (PostgreSQL), so the app
     can listen rather than poll; told from the URL alone, with no import."""
-    return server_conninfo(url) is not None
+    return url.split("://", 1)[0].split("+", 1)[0] == "postgresql"
 
 
 class ChangeFeed:
@@ -98,9 +97,9 @@ class ChangeFeed:
         """A libpq connection to the planner's database: its SQLAlchemy URL less the
         driver name is a libpq URI (the socket folder as `?host=`, `sslmode`, …)."""
         import psycopg
+        from sqlalchemy.engine import make_url
 
-        conninfo = server_conninfo(self.url)
-        assert conninfo is not None, "only a PostgreSQL database announces its changes"
+        conninfo = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
         return psycopg.connect(
             conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="planner change feed"
         )

@@ -106,18 +106,6 @@ def file_info(path: Path) -> os.stat_result | None:
     return info
 
 
-LATEST_CHANGE_SQL = "SELECT max(seq) FROM changelog"
-"""The newest change-log number: what the app polls (or hears of) to see other reps' saves."""
-_SERVER_URL = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?://")
-
-
-def server_conninfo(url: str) -> str | None:
-    """A PostgreSQL URL as libpq (psycopg) takes it, without SQLAlchemy's driver name;
-    None for any other URL."""
-    found = _SERVER_URL.match(url)
-    return "postgresql://" + url[found.end() :] if found else None
-
-
 def database_label(url: str) -> str:
     """The database's short name for a title: the file's name, or the server database's."""
     path = sqlite_path(url)

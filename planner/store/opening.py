@@ -13,6 +13,7 @@ this planner's schema and seeded; anything else there goes the full way too.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from contextlib import closing
@@ -26,13 +27,11 @@ from planner.core.rows import AccountListing
 from planner.store import team
 from planner.store.account_list import read_listing
 from planner.store.connection import (
-    LATEST_CHANGE_SQL,
     check_integrity,
     connect_sqlite,
     inspect_database,
     inspection_connection,
     prepare_sqlite_file,
-    server_conninfo,
     sqlite_path,
     to_url,
     translate,
@@ -42,7 +41,16 @@ from planner.store.schema import HEAD
 if TYPE_CHECKING:
     from planner.store.store import Store
 
+LATEST_CHANGE_SQL = "SELECT max(seq) FROM changelog"
 SERVER_FACTS_SQL = "SELECT (SELECT version_num FROM alembic_version), EXISTS (SELECT 1 FROM industry)"
+_SERVER_URL = re.compile(r"^postgres(?:ql)?(?:\+psycopg)?://")
+
+
+def server_conninfo(url: str) -> str | None:
+    """A PostgreSQL URL as libpq (psycopg) takes it, without SQLAlchemy's driver name;
+    None for any other URL."""
+    found = _SERVER_URL.match(url)
+    return "postgresql://" + url[found.end() :] if found else None
 
 
 def connect_server(conninfo: str) -> Any:

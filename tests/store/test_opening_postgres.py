@@ -15,8 +15,7 @@ from planner.core import models as m
 from planner.core.config import Settings
 from planner.core.errors import DatabaseUnavailable
 from planner.store import opening as opening_module
-from planner.store.connection import server_conninfo
-from planner.store.opening import open_for_screen
+from planner.store.opening import open_for_screen, server_conninfo
 
 
 def _only_postgresql(backend: str) -> None:
